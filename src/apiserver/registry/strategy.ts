@@ -49,6 +49,8 @@ export interface Strategy<T extends KubeObject = KubeObject> {
     prepareForUpdate?(obj: T, old: T, ctx: StrategyContext): void;
     validateUpdate?(obj: T, old: T, ctx: StrategyContext): FieldError[];
   };
+  /** Marks an object whose deletion waits on finalizers, e.g. a namespace going Terminating. */
+  prepareForDelete?(obj: T): void;
   /** Present when the resource serves /scale. */
   scale?: ScalePaths;
   /** Names for this kind are validated as DNS-1123 labels rather than subdomains (e.g. namespaces, services). */

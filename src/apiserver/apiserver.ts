@@ -1,0 +1,379 @@
+// One cluster's Kubernetes API server: authentication → authorization → routing to discovery,
+// OpenAPI, health, and the resource handlers over one GenericRegistry per stored resource.
+import type { PeerCertificate } from 'node:tls';
+import type { ResourceInfo } from '../api/resources.js';
+import { RESOURCES, findResource } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import { aggregatedDiscovery, aggregatedDiscoveryLegacy, apiGroup, apiGroupList, apiResourceList, apiVersions } from '../api/discovery.js';
+import { openapiV2, openapiV3GroupVersion, openapiV3Root } from '../api/openapi.js';
+import { badRequest, methodNotAllowed, pathNotFound, StatusError, unauthorized } from '../apimachinery/errors.js';
+import type { Clock } from '../sim/clock.js';
+import type { Store } from '../storage/store.js';
+import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
+import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { ANONYMOUS, type Authenticator, type UserInfo } from './auth/authn.js';
+import { bootstrapPolicy } from './auth/bootstrap.js';
+import { forbiddenError, RBACAuthorizer, type Attributes } from './auth/rbac.js';
+import { RBACCache } from './rbac-cache.js';
+import { handleReview, REVIEW_RESOURCES } from './reviews.js';
+import { decodeBody, negotiate, writeError, writeObject, type ApiRequest, type ResponseSink } from './http.js';
+import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { GenericRegistry } from './registry/generic.js';
+import { strategyFor } from './registry/strategies.js';
+import { handleResource, toRequestVersion } from './resource-handler.js';
+import { NamespaceFinalizer } from './namespace-finalizer.js';
+import { bootstrapObjects } from './bootstrap.js';
+
+/** What /version reports. */
+export interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+  gitCommit: string;
+  gitTreeState: string;
+  buildDate: string;
+  goVersion: string;
+  compiler: string;
+  platform: string;
+}
+
+export interface APIServerConfig {
+  clusterName: string;
+  store: Store;
+  clock: Clock;
+  authenticator: Authenticator;
+  /** The Kubernetes version the server reports, e.g. "1.32". */
+  kubernetesVersion?: string;
+  /** The first address of the service CIDR hosts the `kubernetes` Service. */
+  serviceClusterIP?: string;
+  extraAdmission?: AdmissionPlugin[];
+}
+
+/** Paths anyone may read without credentials (system:public-info-viewer). */
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
+
+const AGGREGATED_DISCOVERY_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/** The full EKS-style version string for a minor version. */
+export function versionInfo(kubernetesVersion: string, clock: Clock): VersionInfo {
+  const [major, minor] = kubernetesVersion.split('.');
+  const patch = PATCH_RELEASES[kubernetesVersion] ?? 0;
+  void clock;
+  return {
+    major,
+    minor: `${minor}+`,
+    gitVersion: `v${major}.${minor}.${patch}-eks-skiff`,
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: 'go1.23.0',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}
+
+const PATCH_RELEASES: Record<string, number> = { '1.28': 15, '1.29': 14, '1.30': 14, '1.31': 13, '1.32': 9, '1.33': 5 };
+
+/** A cluster's API server. */
+export class APIServer {
+  readonly registries = new Map<string, GenericRegistry>();
+  readonly clock: Clock;
+  private readonly stopController = new AbortController();
+  private readonly rbac: RBACCache;
+  private readonly authorizer: RBACAuthorizer;
+  private readonly finalizer: NamespaceFinalizer;
+  private kubernetesVersion: string;
+  private started = false;
+
+  constructor(readonly config: APIServerConfig) {
+    this.clock = config.clock;
+    this.kubernetesVersion = config.kubernetesVersion ?? '1.32';
+    const admission = new AdmissionChain([
+      new NamespaceLifecycle(async (name) => this.tryGet('', 'namespaces', '', name)),
+      ...(config.extraAdmission ?? []),
+    ]);
+    for (const info of RESOURCES) {
+      if (REVIEW_RESOURCES.has(`${info.group}/${info.resource}`)) continue;
+      const key = storageKey(info);
+      if (this.registries.has(key)) continue;
+      const storageInfo = RESOURCES.find(
+        (r) => r.group === info.storage.group && r.resource === info.storage.resource && r.version === info.storage.version,
+      );
+      if (!storageInfo) continue;
+      this.registries.set(key, new GenericRegistry(storageInfo, strategyFor(storageInfo), { store: config.store, clock: config.clock, admission }));
+    }
+    this.rbac = new RBACCache(this);
+    this.authorizer = new RBACAuthorizer(this.rbac);
+    this.finalizer = new NamespaceFinalizer(this);
+  }
+
+  /** Creates the objects every cluster starts with, then starts the in-server loops. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const system: UserInfo = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
+    for (const obj of [...bootstrapObjects(this.config.serviceClusterIP ?? '10.100.0.1'), ...bootstrapPolicy()]) {
+      const info = resourceForObject(obj);
+      const reg = this.registryFor(info);
+      try {
+        await reg.create(obj.metadata.namespace ?? '', structuredClone(obj), { user: system, dryRun: false });
+      } catch (e) {
+        if (!(e instanceof StatusError && e.code === 409)) throw e;
+      }
+    }
+    await this.rbac.start(this.stopController.signal);
+    this.finalizer.start(this.stopController.signal);
+  }
+
+  /** Stops watches and loops; the store is the caller's to close. */
+  stop(): void {
+    this.stopController.abort();
+  }
+
+  /** The registry serving a resource (any served version). */
+  registryFor(info: ResourceInfo): GenericRegistry {
+    const reg = this.registries.get(storageKey(info));
+    if (!reg) throw pathNotFound();
+    return reg;
+  }
+
+  /** Reads an object through its registry, or undefined when absent. */
+  async tryGet(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined> {
+    const info = RESOURCES.find((r) => r.group === group && r.resource === resource);
+    if (!info) return undefined;
+    try {
+      return await this.registryFor(info).get(namespace, name);
+    } catch (e) {
+      if (e instanceof StatusError && e.code === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** The address clients reach this server at, for /api's serverAddressByClientCIDRs. */
+  serverAddress = '127.0.0.1:6443';
+
+  /** Sets the version /version reports (EKS UpdateClusterVersion). */
+  setKubernetesVersion(v: string): void {
+    this.kubernetesVersion = v;
+  }
+
+  /** Handles one request end to end. peerCertificate is set only for a CA-verified client certificate. */
+  async handle(req: ApiRequest, res: ResponseSink, peerCertificate?: PeerCertificate): Promise<void> {
+    try {
+      const ri = parseRequestInfo(req.method, req.path, req.query);
+      const user = await this.authenticate(req, ri, peerCertificate);
+      this.authorize(user, ri);
+      await this.route(req, res, ri, user);
+    } catch (e) {
+      writeError(res, e);
+    }
+  }
+
+  private async authenticate(req: ApiRequest, ri: RequestInfo, peerCertificate?: PeerCertificate): Promise<UserInfo> {
+    const user = await this.config.authenticator.authenticate({ headers: req.headers, peerCertificate });
+    if (user) return user;
+    if (!ri.isResourceRequest && PUBLIC_PATHS.has(ri.path)) return ANONYMOUS;
+    throw unauthorized();
+  }
+
+  private authorize(user: UserInfo, ri: RequestInfo): void {
+    const attrs: Attributes = {
+      user,
+      verb: ri.verb,
+      namespace: ri.namespace,
+      apiGroup: ri.apiGroup,
+      apiVersion: ri.apiVersion,
+      resource: ri.resource,
+      subresource: ri.subresource,
+      name: ri.name,
+      resourceRequest: ri.isResourceRequest,
+      path: ri.path,
+    };
+    const d = this.authorizer.authorize(attrs);
+    if (d.decision === 'allow') return;
+    throw forbiddenError(attrs, d.reason);
+  }
+
+  /** Answers what the authorizer decides, for access reviews. */
+  get rbacAuthorizer(): RBACAuthorizer {
+    return this.authorizer;
+  }
+
+  private async route(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo): Promise<void> {
+    if (ri.isResourceRequest) return this.routeResource(req, res, ri, user);
+    const path = ri.path.replace(/\/+$/, '') || '/';
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowedPath();
+    switch (path) {
+      case '/healthz':
+      case '/livez':
+      case '/readyz':
+        return writeHealth(res, path.slice(1), req.query.has('verbose'));
+      case '/version':
+        return writeObject(res, 200, versionInfo(this.kubernetesVersion, this.clock));
+      case '/api':
+        if (wantsAggregated(req)) return writeAggregated(res, aggregatedDiscoveryLegacy());
+        return writeObject(res, 200, apiVersions(this.serverAddress));
+      case '/apis':
+        if (wantsAggregated(req)) return writeAggregated(res, aggregatedDiscovery());
+        return writeObject(res, 200, apiGroupList());
+      case '/openapi/v2':
+        return writeObject(res, 200, openapiV2());
+      case '/openapi/v3':
+        return writeObject(res, 200, openapiV3Root());
+      case '/':
+        return writeObject(res, 200, { paths: rootPaths() });
+    }
+    if (path.startsWith('/openapi/v3/')) {
+      const gv = path.slice('/openapi/v3/'.length);
+      const doc = gv === 'api/v1' ? openapiV3GroupVersion('', 'v1') : gv.startsWith('apis/') ? openapiV3GroupVersion(gv.split('/')[1], gv.split('/')[2] ?? '') : undefined;
+      if (!doc) throw pathNotFound();
+      return writeObject(res, 200, doc);
+    }
+    const segs = path.split('/').filter(Boolean);
+    if (segs[0] === 'api' && segs.length === 2) {
+      const doc = apiResourceList('', segs[1]);
+      if (!doc) throw pathNotFound();
+      return writeObject(res, 200, doc);
+    }
+    if (segs[0] === 'apis' && segs.length === 2) {
+      const doc = apiGroup(segs[1]);
+      if (!doc) throw pathNotFound();
+      return writeObject(res, 200, doc);
+    }
+    if (segs[0] === 'apis' && segs.length === 3) {
+      const doc = apiResourceList(segs[1], segs[2]);
+      if (!doc) throw pathNotFound();
+      return writeObject(res, 200, doc);
+    }
+    throw pathNotFound();
+  }
+
+  private async routeResource(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo): Promise<void> {
+    const info = findResource(ri.apiGroup, ri.apiVersion, ri.resource);
+    if (!info) throw pathNotFound();
+    // A namespaced path to a cluster-scoped resource, or a named namespaced object without a namespace, does not exist.
+    if (!info.namespaced && ri.namespace && !(info.group === '' && info.resource === 'namespaces')) throw pathNotFound();
+    if (info.namespaced && !ri.namespace && ri.name) throw pathNotFound();
+    const review = REVIEW_RESOURCES.get(`${info.group}/${info.resource}`);
+    if (review) {
+      if (ri.verb !== 'create') throw methodNotAllowed({ group: info.group, resource: info.resource }, ri.verb);
+      const body = decodeBody(await req.body(), req.headers['content-type']);
+      return writeObject(res, 201, handleReview(review, this, user, ri.namespace, body as KubeObject));
+    }
+    const registry = this.registryFor(info);
+    if (info.group === '' && info.resource === 'pods' && (ri.subresource === 'log' || ri.subresource === 'binding')) {
+      return this.podSubresource(req, res, ri, user, info, registry);
+    }
+    await handleResource({
+      req,
+      res,
+      user,
+      info,
+      registry,
+      namespace: info.namespaced ? ri.namespace : '',
+      name: ri.name,
+      subresource: ri.subresource,
+      verb: ri.verb,
+      clock: this.clock,
+      stop: this.stopController.signal,
+    });
+  }
+
+  // pods/log (filled by the simulated kubelet later) and pods/binding (the scheduler's bind).
+  private async podSubresource(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo, info: ResourceInfo, registry: GenericRegistry): Promise<void> {
+    if (ri.subresource === 'log') {
+      if (ri.verb !== 'get') throw methodNotAllowed({ group: '', resource: 'pods/log' }, ri.verb);
+      const pod = await registry.get(ri.namespace, ri.name);
+      const containers = ((pod.spec as { containers?: { name: string }[] })?.containers ?? []).map((c) => c.name);
+      const container = req.query.get('container');
+      if (!container && containers.length > 1) {
+        throw badRequest(`a container name must be specified for pod ${ri.name}, choose one of: [${containers.join(' ')}]`);
+      }
+      if (container && !containers.includes(container)) {
+        throw badRequest(`container ${container} is not valid for pod ${ri.name}`);
+      }
+      const phase = (pod.status as { phase?: string } | undefined)?.phase;
+      if (!phase || phase === 'Pending') {
+        throw badRequest(`container "${container ?? containers[0]}" in pod "${ri.name}" is waiting to start: ContainerCreating`);
+      }
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
+      res.end('');
+      return;
+    }
+    if (ri.verb !== 'create') throw methodNotAllowed({ group: '', resource: 'pods/binding' }, ri.verb);
+    const binding = decodeBody(await req.body(), req.headers['content-type']) as { target?: { name?: string } };
+    const node = binding?.target?.name;
+    if (!node) throw badRequest('Binding target.name is required');
+    await registry.update(
+      ri.namespace,
+      ri.name,
+      (pod) => {
+        const spec = (pod.spec ??= {}) as { nodeName?: string };
+        if (spec.nodeName) {
+          throw new StatusError({
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: `Operation cannot be fulfilled on pods/binding "${ri.name}": pod ${ri.name} is already assigned to node "${spec.nodeName}"`,
+            reason: 'Conflict',
+            details: { name: ri.name, kind: 'pods/binding' },
+            code: 409,
+          });
+        }
+        spec.nodeName = node;
+        delete pod.metadata.resourceVersion;
+        return pod;
+      },
+      { user, dryRun: false, subresource: 'binding' },
+    );
+    writeObject(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    void info;
+  }
+}
+
+function methodNotAllowedPath() {
+  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server does not allow this method on the requested resource', reason: 'MethodNotAllowed', details: {}, code: 405 });
+}
+
+/** The storage key space of a resource, shared by all its served versions. */
+export function storageKey(info: ResourceInfo): string {
+  return `${info.storage.group}/${info.storage.resource}`;
+}
+
+function resourceForObject(obj: KubeObject): ResourceInfo {
+  const [group, version] = obj.apiVersion!.includes('/') ? obj.apiVersion!.split('/') : ['', obj.apiVersion!];
+  const info = RESOURCES.find((r) => r.group === group && r.version === version && r.kind === obj.kind);
+  if (!info) throw new Error(`no resource for ${obj.apiVersion} ${obj.kind}`);
+  return info;
+}
+
+function wantsAggregated(req: ApiRequest): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept.split(',').some((a) => a.includes('g=apidiscovery.k8s.io') && a.includes('as=APIGroupDiscoveryList') && /v=v2(?!beta)/.test(a));
+}
+
+function writeAggregated(res: ResponseSink, doc: unknown): void {
+  const body = JSON.stringify(doc);
+  res.writeHead(200, { 'Content-Type': AGGREGATED_DISCOVERY_TYPE, 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-cache, private' });
+  res.end(body);
+}
+
+const HEALTH_CHECKS = ['ping', 'log', 'etcd', 'poststarthook/start-apiextensions-informers', 'poststarthook/rbac/bootstrap-roles', 'poststarthook/scheduling/bootstrap-system-priority-classes'];
+
+function writeHealth(res: ResponseSink, which: string, verbose: boolean): void {
+  const body = verbose ? HEALTH_CHECKS.map((c) => `[+]${c} ok`).join('\n') + `\n${which} check passed\n` : 'ok';
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache, private' });
+  res.end(body);
+}
+
+function rootPaths(): string[] {
+  const paths = new Set(['/api', '/api/v1', '/apis', '/healthz', '/livez', '/readyz', '/openapi/v2', '/openapi/v3', '/version']);
+  for (const r of RESOURCES) if (r.group) {
+    paths.add(`/apis/${r.group}`);
+    paths.add(`/apis/${r.group}/${r.version}`);
+  }
+  return [...paths].sort();
+}
+
+export { negotiate, toRequestVersion };

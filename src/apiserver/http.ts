@@ -1,0 +1,170 @@
+// HTTP plumbing shared by every handler: body limits, decoding, content negotiation, and writing
+// objects, Status errors and Warning headers the way kube-apiserver does.
+import type { IncomingHttpHeaders } from 'node:http';
+import YAML from 'yaml';
+import { badRequest, isStatusError, internalError, notAcceptable, StatusError, type Status } from '../apimachinery/errors.js';
+
+/** kube-apiserver's MaxRequestBodyBytes: 3 MiB. */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+/** Where a response goes: an http.ServerResponse, or the in-process transport's sink. */
+export interface ResponseSink {
+  writeHead(code: number, headers: Record<string, string | string[]>): unknown;
+  write(chunk: string | Uint8Array): unknown;
+  end(chunk?: string | Uint8Array): unknown;
+  /** Node's 'close' event: the client went away. */
+  once(event: 'close', cb: () => void): unknown;
+  readonly headersSent: boolean;
+  /** For streaming: flush headers immediately (http.ServerResponse has it). */
+  flushHeaders?(): void;
+}
+
+/** A request as the API server's handlers see it, whatever the transport. */
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** Reads the whole body (at most MAX_REQUEST_BODY_BYTES, else 413). */
+  body(): Promise<Buffer>;
+}
+
+/** The representation a client asked for in Accept. */
+export type Representation = 'object' | 'table' | 'partial-metadata' | 'partial-metadata-list';
+
+/** Reads a stream into a buffer, failing with 413 past the limit, as upstream's limitedReadBody. */
+export async function readLimited(stream: AsyncIterable<Buffer | string>, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const c of stream) {
+    if (tooLarge) continue; // drain, so the client gets our answer rather than a reset
+    const b = typeof c === 'string' ? Buffer.from(c) : c;
+    size += b.length;
+    if (size > limit) {
+      tooLarge = true;
+      chunks.length = 0;
+      continue;
+    }
+    chunks.push(b);
+  }
+  if (tooLarge) {
+    throw new StatusError({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: `Request entity too large: limit is ${limit}`,
+      reason: 'RequestEntityTooLarge',
+      code: 413,
+    });
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The media type of a Content-Type header, lower-cased, without parameters. */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** Decodes a JSON or YAML request body into an object, with upstream's decode error wording. */
+export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
+  const mt = mediaType(contentType);
+  const text = buf.toString('utf8');
+  if (mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml') {
+    try {
+      const docs = YAML.parseAllDocuments(text);
+      if (docs.length !== 1) throw new Error('expected a single YAML document');
+      if (docs[0].errors.length) throw docs[0].errors[0];
+      return docs[0].toJSON();
+    } catch (e) {
+      throw badRequest(`error converting YAML to JSON: yaml: ${(e as Error).message}`);
+    }
+  }
+  if (text.trim() === '') throw badRequest('the body of the request was empty');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${goJsonError(e as Error, text)}`);
+  }
+}
+
+// Renders a JSON.parse failure roughly as Go's encoding/json does ("invalid character 'x' ...").
+function goJsonError(e: Error, text: string): string {
+  const m = /position (\d+)/.exec(e.message);
+  if (m) {
+    const ch = text[Number(m[1])];
+    if (ch !== undefined) return `invalid character '${ch}' looking for beginning of value`;
+  }
+  if (/Unexpected end/.test(e.message)) return 'unexpected end of JSON input';
+  return e.message;
+}
+
+interface AcceptItem {
+  type: string;
+  params: Record<string, string>;
+}
+
+function parseAccept(accept: string | undefined): AcceptItem[] {
+  if (!accept) return [{ type: '*/*', params: {} }];
+  return accept.split(',').map((part) => {
+    const [type, ...params] = part.split(';').map((s) => s.trim());
+    const p: Record<string, string> = {};
+    for (const kv of params) {
+      const i = kv.indexOf('=');
+      if (i > 0) p[kv.slice(0, i).trim()] = kv.slice(i + 1).trim();
+    }
+    return { type: type.toLowerCase(), params: p };
+  });
+}
+
+/** Picks the response representation from Accept, as kube-apiserver's negotiation does (JSON/YAML only). */
+export function negotiate(accept: string | undefined, opts: { allowTable: boolean; list: boolean }): { rep: Representation; yaml: boolean } {
+  const items = parseAccept(accept);
+  for (const it of items) {
+    const jsonish = it.type === 'application/json' || it.type === '*/*' || it.type === 'application/*';
+    const yaml = it.type === 'application/yaml';
+    if (!jsonish && !yaml) continue;
+    const as = it.params['as'];
+    if (!as) return { rep: 'object', yaml };
+    if (it.params['g'] !== 'meta.k8s.io' || (it.params['v'] !== 'v1' && it.params['v'] !== 'v1beta1')) continue;
+    if (as === 'Table' && opts.allowTable) return { rep: 'table', yaml };
+    if (as === 'PartialObjectMetadata' && !opts.list) return { rep: 'partial-metadata', yaml };
+    if (as === 'PartialObjectMetadataList' && opts.list) return { rep: 'partial-metadata-list', yaml };
+  }
+  throw notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+}
+
+/** Formats one Warning header value as upstream does: `299 - "text"`. */
+export function warningHeader(text: string): string {
+  return `299 - ${JSON.stringify(text)}`;
+}
+
+/** Writes an object as JSON (or YAML) with the status code. */
+export function writeObject(res: ResponseSink, code: number, obj: unknown, opts: { yaml?: boolean; warnings?: string[] } = {}): void {
+  const headers: Record<string, string | string[]> = {
+    'Content-Type': opts.yaml ? 'application/yaml' : 'application/json',
+    'Cache-Control': 'no-cache, private',
+  };
+  if (opts.warnings?.length) headers['Warning'] = opts.warnings.map(warningHeader);
+  const body = opts.yaml ? YAML.stringify(obj) : JSON.stringify(obj);
+  headers['Content-Length'] = String(Buffer.byteLength(body));
+  res.writeHead(code, headers);
+  res.end(body);
+}
+
+/** Converts anything thrown into the Status a client should see. */
+export function toStatus(e: unknown): Status {
+  if (isStatusError(e)) return e.status;
+  return internalError(e).status;
+}
+
+/** Writes an error as its Status body (unless a stream already started). */
+export function writeError(res: ResponseSink, e: unknown, warnings?: string[]): void {
+  const status = toStatus(e);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  writeObject(res, status.code, status, { warnings });
+}

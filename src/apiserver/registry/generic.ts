@@ -1,0 +1,536 @@
+// The generic store every resource shares (kube-apiserver's generic/registry/store.go): keys, the
+// fixed order of a write, optimistic concurrency, pagination, deletion, and translation of storage
+// errors into Status errors. Kind-specific rules come from the resource's Strategy.
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { ResourceInfo } from '../../api/resources.js';
+import type { KubeObject, ObjectMeta } from '../../api/types.js';
+import { apiVersionOf } from '../../api/types.js';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  field,
+  invalid,
+  notFound,
+  resourceExpired,
+  type FieldError,
+} from '../../apimachinery/errors.js';
+import { generateName, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation.js';
+import { rfc3339, type Clock } from '../../sim/clock.js';
+import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../../storage/store.js';
+import type { AdmissionAttributes, AdmissionChain } from '../admission/admission.js';
+import type { UserInfo } from '../auth/authn.js';
+import type { Strategy, StrategyContext } from './strategy.js';
+
+/** Filters a list or watch applies to decoded objects. */
+export interface ObjectFilter {
+  (obj: KubeObject): boolean;
+}
+
+export interface ListParams {
+  filter?: ObjectFilter;
+  /** True when a label or field selector is set (upstream omits remainingItemCount then). */
+  filtered?: boolean;
+  limit?: number;
+  continueToken?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface ListOutput {
+  items: KubeObject[];
+  resourceVersion: string;
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+export interface WriteOptions {
+  user: UserInfo;
+  dryRun: boolean;
+  subresource?: string;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: string;
+  gracePeriodSeconds?: number;
+}
+
+/** A decoded watch event from storage. */
+export interface ObjectEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+  /** For MODIFIED/DELETED, the previous object (for selector transitions). */
+  previous?: KubeObject;
+  revision: number;
+}
+
+export interface RegistryDeps {
+  store: Store;
+  clock: Clock;
+  admission: AdmissionChain;
+}
+
+const CONTINUE_TOO_OLD =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+/** Parses a resourceVersion parameter; "" and "0" mean "any/latest". */
+export function parseResourceVersion(rv: string | undefined | null, what = 'resourceVersion'): number {
+  if (rv === undefined || rv === null || rv === '') return 0;
+  if (!/^\d+$/.test(rv)) throw invalidResourceVersion(rv, what);
+  return Number(rv);
+}
+
+function invalidResourceVersion(rv: string, what: string) {
+  return badRequest(`${what}: Invalid value: ${JSON.stringify(rv)}: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`);
+}
+
+/** The generic store for one resource's storage (all served versions share it). */
+export class GenericRegistry {
+  readonly ctx: StrategyContext;
+
+  constructor(
+    /** The storage version's resource info. */
+    readonly info: ResourceInfo,
+    readonly strategy: Strategy,
+    private readonly deps: RegistryDeps,
+  ) {
+    this.ctx = { clock: deps.clock };
+  }
+
+  get qualified() {
+    return { group: this.info.group, resource: this.info.resource };
+  }
+  get qualifiedKind() {
+    return { group: this.info.group, kind: this.info.kind };
+  }
+  get hasStatus(): boolean {
+    return this.info.subresources.some((s) => s.name === 'status');
+  }
+
+  /** The storage key prefix of the resource (all namespaces), or of one namespace. */
+  prefix(namespace?: string): string {
+    const base = `/registry/${this.info.storage.group || 'core'}/${this.info.storage.resource}/`;
+    return this.info.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+
+  key(namespace: string, name: string): string {
+    return this.info.namespaced ? `${this.prefix(namespace)}${name}` : `${this.prefix()}${name}`;
+  }
+
+  /** Decodes a stored value, stamping the revision as resourceVersion. */
+  decode(kv: KeyValue): KubeObject {
+    const obj = JSON.parse(kv.value) as KubeObject;
+    obj.metadata.resourceVersion = String(kv.modRevision);
+    return obj;
+  }
+
+  private encode(obj: KubeObject): string {
+    const rv = obj.metadata.resourceVersion;
+    delete obj.metadata.resourceVersion;
+    const text = JSON.stringify(obj);
+    if (rv !== undefined) obj.metadata.resourceVersion = rv;
+    return text;
+  }
+
+  async get(namespace: string, name: string, resourceVersion?: string): Promise<KubeObject> {
+    const rev = parseResourceVersion(resourceVersion);
+    let kv: KeyValue | undefined;
+    try {
+      // A get with a resourceVersion other than 0 reads at least as new as it; the latest satisfies that.
+      kv = await this.deps.store.get(this.key(namespace, name));
+    } catch (e) {
+      throw this.translate(e, name);
+    }
+    if (!kv) throw notFound(this.qualified, name);
+    void rev;
+    return this.decode(kv);
+  }
+
+  /** Reads a page of the resource, as upstream's list with limit/continue/resourceVersion(Match). */
+  async list(namespace: string, p: ListParams): Promise<ListOutput> {
+    const prefix = this.prefix(namespace);
+    let revision = 0;
+    let startAfter: string | undefined;
+    if (p.continueToken) {
+      const c = decodeContinue(p.continueToken);
+      revision = c.rv;
+      startAfter = prefix + c.start;
+    } else {
+      const rv = parseResourceVersion(p.resourceVersion);
+      if (p.resourceVersionMatch === 'Exact') {
+        if (!rv) throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+        revision = rv;
+      } else if (p.resourceVersionMatch && p.resourceVersionMatch !== 'NotOlderThan') {
+        throw badRequest(`resourceVersionMatch: Unsupported value: "${p.resourceVersionMatch}": supported values: "Exact", "NotOlderThan"`);
+      } else if (rv > this.deps.store.currentRevision()) {
+        throw tooLargeResourceVersion(rv);
+      }
+    }
+    const limit = p.limit && p.limit > 0 ? p.limit : 0;
+    const items: KubeObject[] = [];
+    let more = false;
+    let remaining = 0;
+    let lastKey: string | undefined;
+    let readRevision = revision;
+    for (;;) {
+      let page;
+      try {
+        page = await this.deps.store.list(prefix, {
+          revision: readRevision || undefined,
+          startAfter,
+          limit: limit ? Math.max(limit - items.length, p.filter ? limit : 0) : undefined,
+        });
+      } catch (e) {
+        if (isStoreError(e, 'Compacted')) {
+          throw p.continueToken ? resourceExpired(CONTINUE_TOO_OLD) : resourceExpired(`too old resource version: ${revision} (${e.compactRevision ?? ''})`);
+        }
+        if (isStoreError(e, 'FutureRevision')) throw tooLargeResourceVersion(revision);
+        throw e;
+      }
+      readRevision = page.revision;
+      for (const kv of page.items) {
+        lastKey = kv.key;
+        const obj = this.decode(kv);
+        if (p.filter && !p.filter(obj)) continue;
+        items.push(obj);
+        if (limit && items.length >= limit) break;
+      }
+      more = page.more || (limit > 0 && items.length >= limit && lastKey !== page.items[page.items.length - 1]?.key);
+      remaining = page.remaining;
+      if (!limit || items.length >= limit || !page.more) break;
+      startAfter = lastKey;
+    }
+    const out: ListOutput = { items, resourceVersion: String(readRevision) };
+    if (limit && more && lastKey !== undefined) {
+      out.continueToken = encodeContinue(readRevision, lastKey.slice(prefix.length));
+      // Unfiltered pages end exactly at the store's page, so its count of what remains is exact.
+      if (!p.filter) out.remainingItemCount = remaining;
+    }
+    return out;
+  }
+
+  /** Creates obj (already in the storage version) in the fixed upstream order. */
+  async create(namespace: string, obj: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const meta = (obj.metadata ??= {} as ObjectMeta);
+    this.checkNamespace(namespace, meta);
+    this.strategy.defaults?.(obj);
+    if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+    // FillObjectMetaSystemFields: the server owns these.
+    meta.uid = randomUUID();
+    meta.creationTimestamp = rfc3339(this.deps.clock.now());
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    if (this.strategy.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    if (this.hasStatus) obj.status = {};
+    this.strategy.prepareForCreate?.(obj, this.ctx);
+    await this.admit('CREATE', namespace, obj, undefined, opts);
+    const errs: FieldError[] = [
+      ...validateObjectMeta(meta, { namespaced: this.info.namespaced, nameValidation: this.strategy.nameValidation ?? 'subdomain' }),
+      ...(this.strategy.validate?.(obj, this.ctx) ?? []),
+    ];
+    if (errs.length) throw invalid(this.qualifiedKind, meta.name ?? meta.generateName ?? '', errs);
+    if (opts.dryRun) return obj;
+    try {
+      const kv = await this.deps.store.create(this.key(namespace, meta.name!), this.encode(obj));
+      meta.resourceVersion = String(kv.modRevision);
+      return obj;
+    } catch (e) {
+      throw this.translate(e, meta.name!);
+    }
+  }
+
+  /**
+   * Updates name through the main resource or a subresource: tryUpdate builds the new object from
+   * the current one (for PUT it returns the body; for PATCH, the patched current). Retries on a
+   * conflict unless the caller pinned a resourceVersion.
+   */
+  async update(
+    namespace: string,
+    name: string,
+    tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    opts: WriteOptions,
+  ): Promise<KubeObject> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      let kv: KeyValue | undefined;
+      try {
+        kv = await this.deps.store.get(key);
+      } catch (e) {
+        throw this.translate(e, name);
+      }
+      if (!kv) throw notFound(this.qualified, name);
+      const old = this.decode(kv);
+      const next = await tryUpdate(structuredClone(old));
+      const meta = (next.metadata ??= {} as ObjectMeta);
+      if (meta.name !== undefined && meta.name !== name) {
+        throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+      }
+      meta.name = name;
+      this.checkNamespace(namespace, meta);
+      const pinned = meta.resourceVersion !== undefined && meta.resourceVersion !== '';
+      if (pinned) {
+        parseResourceVersion(meta.resourceVersion, 'metadata.resourceVersion');
+        if (meta.resourceVersion !== old.metadata.resourceVersion) throw conflict(this.qualified, name);
+      }
+      this.prepareUpdate(next, old, opts.subresource ?? '');
+      await this.admit('UPDATE', namespace, next, old, opts);
+      const errs = this.validateUpdate(next, old, opts.subresource ?? '');
+      if (errs.length) throw invalid(this.qualifiedKind, name, errs);
+      next.metadata.resourceVersion = old.metadata.resourceVersion;
+      if (isDeepStrictEqual(next, old)) return old; // a no-op write keeps its resourceVersion
+      if (opts.dryRun) return next;
+      // Removing the last finalizer of an object being deleted completes its deletion.
+      if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !this.pendingNamespaceFinalizers(next)) {
+        try {
+          await this.deps.store.delete(key, kv.modRevision);
+          return next;
+        } catch (e) {
+          if (isStoreError(e, 'Conflict') && !pinned && attempt < 16) continue;
+          throw this.translate(e, name);
+        }
+      }
+      try {
+        const written = await this.deps.store.update(key, this.encode(next), kv.modRevision);
+        next.metadata.resourceVersion = String(written.modRevision);
+        return next;
+      } catch (e) {
+        if (isStoreError(e, 'Conflict') && !pinned && attempt < 16) continue;
+        throw this.translate(e, name);
+      }
+    }
+  }
+
+  private prepareUpdate(next: KubeObject, old: KubeObject, subresource: string): void {
+    const meta = next.metadata;
+    const oldMeta = old.metadata;
+    if (subresource === 'finalize' || subresource === 'binding') {
+      // /finalize changes a namespace's spec.finalizers only; binding sets spec.nodeName only.
+      const spec = (next.spec ?? {}) as Record<string, unknown>;
+      const rv = meta.resourceVersion;
+      for (const k of Object.keys(next)) delete next[k];
+      Object.assign(next, structuredClone(old));
+      const nextSpec = (next.spec ??= {}) as Record<string, unknown>;
+      if (subresource === 'finalize') nextSpec.finalizers = spec.finalizers;
+      else nextSpec.nodeName = spec.nodeName;
+      next.metadata.resourceVersion = rv;
+      return;
+    }
+    if (subresource === 'status') {
+      // A status write changes status only (ResetObjectMetaForStatus and the status strategies).
+      const status = next.status;
+      const rv = meta.resourceVersion;
+      for (const k of Object.keys(next)) delete next[k];
+      Object.assign(next, structuredClone(old));
+      if (status === undefined) delete next.status;
+      else next.status = status;
+      next.metadata.resourceVersion = rv;
+      this.strategy.status?.prepareForUpdate?.(next, old, this.ctx);
+      return;
+    }
+    this.strategy.defaults?.(next);
+    // rest.BeforeUpdate: fields an update never changes.
+    if (this.strategy.tracksGeneration) meta.generation = oldMeta.generation;
+    else delete meta.generation;
+    if (!meta.uid) meta.uid = oldMeta.uid;
+    if (oldMeta.creationTimestamp) meta.creationTimestamp = oldMeta.creationTimestamp;
+    if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+    else delete meta.deletionTimestamp;
+    if (oldMeta.deletionGracePeriodSeconds !== undefined && meta.deletionGracePeriodSeconds === undefined) {
+      meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    }
+    if (this.hasStatus) {
+      if (old.status === undefined) delete next.status;
+      else next.status = structuredClone(old.status);
+    }
+    this.strategy.prepareForUpdate?.(next, old, this.ctx);
+    if (this.strategy.tracksGeneration && specChanged(next, old)) meta.generation = (oldMeta.generation ?? 0) + 1;
+  }
+
+  private validateUpdate(next: KubeObject, old: KubeObject, subresource: string): FieldError[] {
+    const errs: FieldError[] = [...validateObjectMetaUpdate(next.metadata, old.metadata)];
+    if (subresource === 'finalize' || subresource === 'binding') return errs;
+    if (subresource === 'status') {
+      errs.push(...(this.strategy.status?.validateUpdate?.(next, old, this.ctx) ?? []));
+      return errs;
+    }
+    errs.push(
+      ...validateObjectMeta(next.metadata, { namespaced: this.info.namespaced, nameValidation: this.strategy.nameValidation ?? 'subdomain' }),
+    );
+    errs.push(...(this.strategy.validate?.(next, this.ctx) ?? []));
+    errs.push(...(this.strategy.validateUpdate?.(next, old, this.ctx) ?? []));
+    return errs;
+  }
+
+  /** Deletes name: at once, or by setting deletionTimestamp while finalizers remain. */
+  async delete(namespace: string, name: string, opts: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.deps.store.get(key);
+      if (!kv) throw notFound(this.qualified, name);
+      const obj = this.decode(kv);
+      const pre = opts.preconditions;
+      if (pre?.uid && pre.uid !== obj.metadata.uid) {
+        throw conflict(this.qualified, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+        throw conflict(
+          this.qualified,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
+        );
+      }
+      await this.admit('DELETE', namespace, undefined, obj, opts);
+      const graceful = (obj.metadata.finalizers?.length ?? 0) > 0 || this.pendingNamespaceFinalizers(obj) || opts.propagationPolicy === 'Foreground';
+      if (graceful) {
+        if (obj.metadata.deletionTimestamp) return { object: obj, deleted: false };
+        const next = structuredClone(obj);
+        next.metadata.deletionTimestamp = rfc3339(this.deps.clock.now());
+        next.metadata.deletionGracePeriodSeconds = 0;
+        if (opts.propagationPolicy === 'Foreground') {
+          next.metadata.finalizers = [...new Set([...(next.metadata.finalizers ?? []), 'foregroundDeletion'])];
+        }
+        this.strategy.prepareForDelete?.(next);
+        if (opts.dryRun) return { object: next, deleted: false };
+        try {
+          const written = await this.deps.store.update(key, this.encode(next), kv.modRevision);
+          next.metadata.resourceVersion = String(written.modRevision);
+          return { object: next, deleted: false };
+        } catch (e) {
+          if (isStoreError(e, 'Conflict') && attempt < 16) continue;
+          throw this.translate(e, name);
+        }
+      }
+      if (opts.dryRun) return { object: obj, deleted: true };
+      try {
+        const ev = await this.deps.store.delete(key, kv.modRevision);
+        obj.metadata.resourceVersion = String(ev.revision);
+        return { object: obj, deleted: true };
+      } catch (e) {
+        if (isStoreError(e, 'Conflict') && attempt < 16) continue;
+        if (isStoreError(e, 'NotFound')) throw notFound(this.qualified, name);
+        throw this.translate(e, name);
+      }
+    }
+  }
+
+  /** Namespaces wait for their spec.finalizers (the namespace controller's "kubernetes") too. */
+  private pendingNamespaceFinalizers(obj: KubeObject): boolean {
+    if (this.info.resource !== 'namespaces' || this.info.group !== '') return false;
+    const spec = obj.spec as { finalizers?: string[] } | undefined;
+    return (spec?.finalizers?.length ?? 0) > 0;
+  }
+
+  /**
+   * Streams decoded events under the namespace (all if ""), from fromRevision on. Throws a 410
+   * Expired StatusError when that history is compacted.
+   */
+  watch(namespace: string, fromRevision: number, onEvents: (events: ObjectEvent[]) => void): { close(): void } {
+    try {
+      return this.deps.store.watch(this.prefix(namespace), fromRevision, (events) => onEvents(events.map((e) => this.toObjectEvent(e))));
+    } catch (e) {
+      if (isStoreError(e, 'Compacted')) {
+        throw resourceExpired(`too old resource version: ${fromRevision - 1} (${e.compactRevision ?? this.deps.store.compactRevision()})`);
+      }
+      throw e;
+    }
+  }
+
+  private toObjectEvent(e: WatchEvent): ObjectEvent {
+    if (e.type === 'delete') {
+      const object = this.decode({ ...e.kv, modRevision: e.revision });
+      return { type: 'DELETED', object, previous: object, revision: e.revision };
+    }
+    const object = this.decode(e.kv);
+    return {
+      type: e.type === 'create' ? 'ADDED' : 'MODIFIED',
+      object,
+      previous: e.prevKv ? this.decode(e.prevKv) : undefined,
+      revision: e.revision,
+    };
+  }
+
+  currentRevision(): number {
+    return this.deps.store.currentRevision();
+  }
+
+  private checkNamespace(namespace: string, meta: ObjectMeta): void {
+    if (!this.info.namespaced) {
+      // Upstream clears a namespace given for a cluster-scoped object.
+      delete meta.namespace;
+      return;
+    }
+    if (meta.namespace && meta.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    meta.namespace = namespace;
+  }
+
+  private async admit(op: AdmissionAttributes['operation'], namespace: string, obj: KubeObject | undefined, old: KubeObject | undefined, opts: WriteOptions) {
+    await this.deps.admission.run({
+      operation: op,
+      resource: this.info,
+      namespace,
+      name: obj?.metadata?.name ?? old?.metadata?.name ?? '',
+      subresource: opts.subresource ?? '',
+      object: obj,
+      oldObject: old,
+      user: opts.user,
+      dryRun: opts.dryRun,
+    });
+  }
+
+  private translate(e: unknown, name: string): unknown {
+    if (isStoreError(e, 'KeyExists')) return alreadyExists(this.qualified, name);
+    if (isStoreError(e, 'Conflict')) return conflict(this.qualified, name);
+    if (isStoreError(e, 'NotFound')) return notFound(this.qualified, name);
+    return e;
+  }
+
+  /** The apiVersion objects are stored in. */
+  get storageApiVersion(): string {
+    return apiVersionOf(this.info.group, this.info.version);
+  }
+}
+
+/** True when anything outside metadata and status differs: upstream bumps generation then. */
+export function specChanged(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
+    return rest;
+  };
+  return !isDeepStrictEqual(strip(a), strip(b));
+}
+
+function tooLargeResourceVersion(rv: number) {
+  return Object.assign(
+    badRequest(`Too large resource version: ${rv}, current: unknown`),
+  );
+}
+
+/** Encodes a continue token as upstream does: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"key\u0000"}. */
+export function encodeContinue(rv: number, lastKey: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` })).toString('base64url');
+}
+
+/** Decodes a continue token; a malformed one is 400 BadRequest. */
+export function decodeContinue(token: string): { rv: number; start: string } {
+  const bad = (why: string) => badRequest(`continue key is not valid: ${why}`);
+  let parsed: { v?: string; rv?: number; start?: string };
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw bad('illegal base64 data or invalid JSON');
+  }
+  if (parsed.v !== 'meta.k8s.io/v1') throw bad(`server does not recognize this encoded key (${parsed.v ?? ''})`);
+  if (typeof parsed.rv !== 'number' || parsed.rv <= 0 || typeof parsed.start !== 'string') throw bad('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  const start = parsed.start.endsWith('\u0000') ? parsed.start.slice(0, -1) : parsed.start;
+  if (start.includes('..') || start.startsWith('/')) throw bad('key is not valid');
+  return { rv: parsed.rv, start };
+}
+
+export { field };

@@ -1,0 +1,88 @@
+// Parses a request path into what authorization and routing need, as kube-apiserver's
+// RequestInfoFactory does: /api/v1/namespaces/ns/pods/name/status → verb, group, resource, ...
+
+/** What a request is about. */
+export interface RequestInfo {
+  isResourceRequest: boolean;
+  path: string;
+  /** get, list, watch, create, update, patch, delete, deletecollection (resource requests); the lower-cased HTTP method otherwise. */
+  verb: string;
+  apiPrefix: string;
+  apiGroup: string;
+  apiVersion: string;
+  namespace: string;
+  resource: string;
+  subresource: string;
+  name: string;
+  /** Path segments after the subresource (e.g. proxy paths); rarely used. */
+  parts: string[];
+}
+
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
+
+const METHOD_VERBS: Record<string, string> = {
+  POST: 'create',
+  GET: 'get',
+  HEAD: 'get',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
+
+/** Splits the request into RequestInfo; `query` supplies watch=true for the legacy watch form. */
+export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
+  const info: RequestInfo = {
+    isResourceRequest: false,
+    path,
+    verb: method.toLowerCase(),
+    apiPrefix: '',
+    apiGroup: '',
+    apiVersion: '',
+    namespace: '',
+    resource: '',
+    subresource: '',
+    name: '',
+    parts: [],
+  };
+  const segs = path.replace(/^\/+|\/+$/g, '').split('/').filter((s) => s !== '');
+  if (segs.length === 0) return info;
+  const prefix = segs[0];
+  if (prefix !== 'api' && prefix !== 'apis') return info;
+  info.apiPrefix = prefix;
+  let rest = segs.slice(1);
+  if (prefix === 'apis') {
+    if (rest.length < 1) return info;
+    info.apiGroup = rest[0];
+    rest = rest.slice(1);
+  }
+  if (rest.length < 1) return info;
+  info.apiVersion = rest[0];
+  rest = rest.slice(1);
+  if (rest.length < 1) return info;
+
+  info.isResourceRequest = true;
+  info.verb = METHOD_VERBS[method.toUpperCase()] ?? method.toLowerCase();
+
+  // The deprecated /watch/ prefix form.
+  if (rest[0] === 'watch') {
+    info.verb = 'watch';
+    rest = rest.slice(1);
+  }
+  if (rest[0] === 'namespaces' && rest.length > 1) {
+    info.namespace = decodeURIComponent(rest[1]);
+    // Past /namespaces/{ns} comes a namespaced resource, unless it is the namespace's own subresource.
+    if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2])) rest = rest.slice(2);
+  }
+  info.parts = rest.map((s) => decodeURIComponent(s));
+  if (info.parts.length >= 1) info.resource = info.parts[0];
+  if (info.parts.length >= 2) info.name = info.parts[1];
+  if (info.parts.length >= 3) info.subresource = info.parts[2];
+
+  if (!info.name && info.verb === 'get') {
+    info.verb = query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
+  } else if (info.verb === 'get' && (query.get('watch') === 'true' || query.get('watch') === '1')) {
+    info.verb = 'watch';
+  }
+  if (!info.name && info.verb === 'delete') info.verb = 'deletecollection';
+  return info;
+}

@@ -1,0 +1,606 @@
+// The verbs of one resource request (get, list, watch, create, update, patch, delete,
+// deletecollection, and the status/scale subresources), as kube-apiserver's endpoint handlers.
+import type { ResourceInfo } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import { apiVersionOf } from '../api/types.js';
+import { convert } from '../api/conversion.js';
+import { decodeError, decodeErrorMessage, duplicateFields, pruneUnknownFields, strictDecodingMessage } from '../api/schema.js';
+import { patchSchemaFor } from '../api/patchmeta.js';
+import {
+  badRequest,
+  methodNotAllowed,
+  notFound,
+  pathNotFound,
+  StatusError,
+  unsupportedMediaType,
+} from '../apimachinery/errors.js';
+import { matches, parseSelector } from '../apimachinery/labels.js';
+import { matchesFields, parseFieldSelector, requirements } from '../apimachinery/fields.js';
+import { applyJsonPatch } from '../apimachinery/patch/json-patch.js';
+import { applyMergePatch } from '../apimachinery/patch/merge-patch.js';
+import { applyStrategicMergePatch } from '../apimachinery/patch/strategic.js';
+import type { Clock } from '../sim/clock.js';
+import type { UserInfo } from './auth/authn.js';
+import { decodeBody, mediaType, negotiate, writeObject, type ApiRequest, type ResponseSink } from './http.js';
+import { defaultPrinter, printerFor, toTable } from './printers/index.js';
+import { parseResourceVersion, type GenericRegistry, type ObjectFilter } from './registry/generic.js';
+import { serveWatch } from './watch.js';
+
+/** What a resource request handler needs from the server. */
+export interface ResourceContext {
+  req: ApiRequest;
+  res: ResponseSink;
+  user: UserInfo;
+  /** The served version the client addressed. */
+  info: ResourceInfo;
+  registry: GenericRegistry;
+  namespace: string;
+  name: string;
+  subresource: string;
+  verb: string;
+  clock: Clock;
+  stop: AbortSignal;
+}
+
+const PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+];
+
+const FIELD_VALIDATION = ['Ignore', 'Strict', 'Warn'];
+
+/** Handles one request to a stored resource. */
+export async function handleResource(c: ResourceContext): Promise<void> {
+  const { verb, subresource } = c;
+  if (subresource && subresource !== 'status' && subresource !== 'scale') throw pathNotFound();
+  if (subresource && !c.info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
+  if (subresource === 'scale') return handleScale(c);
+  switch (verb) {
+    case 'get':
+      return handleGet(c);
+    case 'list':
+      return handleList(c);
+    case 'watch':
+      return handleWatch(c);
+    case 'create':
+      if (subresource) throw methodNotAllowed(qualified(c), 'create');
+      return handleCreate(c);
+    case 'update':
+      return handleUpdate(c);
+    case 'patch':
+      return handlePatch(c);
+    case 'delete':
+      if (subresource) throw methodNotAllowed(qualified(c), 'delete');
+      return handleDelete(c);
+    case 'deletecollection':
+      return handleDeleteCollection(c);
+    default:
+      throw methodNotAllowed(qualified(c), verb);
+  }
+}
+
+function qualified(c: ResourceContext) {
+  return { group: c.info.group, resource: c.info.resource };
+}
+
+/** The apiVersion the client addressed. */
+function requestApiVersion(c: ResourceContext): string {
+  return apiVersionOf(c.info.group, c.info.version);
+}
+
+/** Converts a stored object to the version the client addressed, with its TypeMeta. */
+export function toRequestVersion(info: ResourceInfo, obj: KubeObject): KubeObject {
+  const target = apiVersionOf(info.group, info.version);
+  const out = obj.apiVersion === target ? obj : convert(obj, target);
+  out.apiVersion = target;
+  out.kind = info.kind;
+  return out;
+}
+
+function toStorageVersion(reg: GenericRegistry, obj: KubeObject): KubeObject {
+  const target = reg.storageApiVersion;
+  const out = obj.apiVersion === target ? obj : convert(obj, target);
+  out.apiVersion = target;
+  out.kind = reg.info.kind;
+  return out;
+}
+
+function boolParam(q: URLSearchParams, name: string): boolean {
+  const v = q.get(name);
+  return v === 'true' || v === '1';
+}
+
+function dryRun(q: URLSearchParams): boolean {
+  const all = q.getAll('dryRun');
+  for (const v of all) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+  return all.length > 0;
+}
+
+function fieldValidation(q: URLSearchParams): string {
+  const v = q.get('fieldValidation');
+  if (v === null || v === '') return 'Warn';
+  if (!FIELD_VALIDATION.includes(v)) {
+    throw badRequest(`fieldValidation: Unsupported value: ${JSON.stringify(v)}: supported values: "Ignore", "Strict", "Warn"`);
+  }
+  return v;
+}
+
+/** Builds the label/field selector filter of a list, watch or deletecollection. */
+export function selectorFilter(c: ResourceContext): { filter?: ObjectFilter; filtered: boolean } {
+  const q = c.req.query;
+  const ls = q.get('labelSelector');
+  const fs = q.get('fieldSelector');
+  const filters: ObjectFilter[] = [];
+  if (ls) {
+    let sel;
+    try {
+      sel = parseSelector(ls);
+    } catch (e) {
+      if (e instanceof StatusError) throw e;
+      throw badRequest((e as Error).message);
+    }
+    filters.push((o) => matches(sel, o.metadata.labels ?? {}));
+  }
+  if (fs) {
+    let sel;
+    try {
+      sel = parseFieldSelector(fs);
+    } catch (e) {
+      if (e instanceof StatusError) throw e;
+      throw badRequest((e as Error).message);
+    }
+    const selectable = c.registry.strategy.selectableFields;
+    const supported = new Set(['metadata.name', 'metadata.namespace', ...Object.keys(probeSelectable(selectable))]);
+    for (const r of requirements(sel)) {
+      if (!supported.has(r.field)) throw badRequest(`field label not supported: ${r.field}`);
+    }
+    filters.push((o) => {
+      const fields: Record<string, string> = { 'metadata.name': o.metadata.name ?? '', ...(selectable?.(o) ?? {}) };
+      if (c.info.namespaced) fields['metadata.namespace'] = o.metadata.namespace ?? '';
+      return matchesFields(sel, fields);
+    });
+  }
+  if (!filters.length) return { filtered: false };
+  return { filter: (o) => filters.every((f) => f(o)), filtered: true };
+}
+
+// The field-selector labels a strategy supports: its selectableFields on an empty object.
+function probeSelectable(fn: ((o: KubeObject) => Record<string, string>) | undefined): Record<string, string> {
+  if (!fn) return {};
+  try {
+    return fn({ metadata: {}, spec: {}, status: {}, involvedObject: {}, source: {}, regarding: {} } as KubeObject);
+  } catch {
+    return {};
+  }
+}
+
+function printer(c: ResourceContext) {
+  return printerFor(c.info.group, c.info.resource) ?? defaultPrinter;
+}
+
+function includeObject(q: URLSearchParams): 'None' | 'Metadata' | 'Object' {
+  const v = q.get('includeObject');
+  if (v === 'None' || v === 'Object') return v;
+  return 'Metadata';
+}
+
+function partialMetadata(obj: KubeObject): KubeObject {
+  return { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: obj.metadata };
+}
+
+async function handleGet(c: ResourceContext): Promise<void> {
+  const neg = negotiate(c.req.headers.accept, { allowTable: true, list: false });
+  const stored = await c.registry.get(c.namespace, c.name, c.req.query.get('resourceVersion') ?? undefined);
+  const obj = toRequestVersion(c.info, stored);
+  if (neg.rep === 'table') {
+    const table = toTable(printer(c), [obj], c.clock.now(), { includeObject: includeObject(c.req.query) });
+    (table.metadata as Record<string, unknown>).resourceVersion = obj.metadata.resourceVersion;
+    return writeObject(c.res, 200, table, { yaml: neg.yaml });
+  }
+  if (neg.rep === 'partial-metadata') return writeObject(c.res, 200, partialMetadata(obj), { yaml: neg.yaml });
+  writeObject(c.res, 200, obj, { yaml: neg.yaml });
+}
+
+function parseLimit(q: URLSearchParams): number | undefined {
+  const v = q.get('limit');
+  if (v === null || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) throw badRequest(`limit: Invalid value: ${JSON.stringify(v)}: must be an integer`);
+  const n = Number(v);
+  return n > 0 ? n : undefined;
+}
+
+async function handleList(c: ResourceContext): Promise<void> {
+  const q = c.req.query;
+  const neg = negotiate(c.req.headers.accept, { allowTable: true, list: true });
+  const { filter, filtered } = selectorFilter(c);
+  const page = await c.registry.list(c.namespace, {
+    filter,
+    filtered,
+    limit: parseLimit(q),
+    continueToken: q.get('continue') ?? undefined,
+    resourceVersion: q.get('resourceVersion') ?? undefined,
+    resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
+  });
+  const metadata: Record<string, unknown> = { resourceVersion: page.resourceVersion };
+  if (page.continueToken) metadata.continue = page.continueToken;
+  if (page.remainingItemCount !== undefined) metadata.remainingItemCount = page.remainingItemCount;
+  const items = page.items.map((o) => toRequestVersion(c.info, o));
+  if (neg.rep === 'table') {
+    const table = toTable(printer(c), items, c.clock.now(), { includeObject: includeObject(q) });
+    table.metadata = metadata;
+    return writeObject(c.res, 200, table, { yaml: neg.yaml });
+  }
+  if (neg.rep === 'partial-metadata-list') {
+    return writeObject(
+      c.res,
+      200,
+      { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadataList', metadata, items: items.map(partialMetadata) },
+      { yaml: neg.yaml },
+    );
+  }
+  // Typed lists carry TypeMeta on the list only, as upstream serializes them.
+  for (const o of items) {
+    delete o.apiVersion;
+    delete o.kind;
+  }
+  writeObject(c.res, 200, { kind: c.info.listKind, apiVersion: requestApiVersion(c), metadata, items }, { yaml: neg.yaml });
+}
+
+async function handleWatch(c: ResourceContext): Promise<void> {
+  const q = c.req.query;
+  const neg = negotiate(c.req.headers.accept, { allowTable: true, list: true });
+  const { filter } = selectorFilter(c);
+  let fieldNameFilter: ObjectFilter | undefined;
+  if (c.name) fieldNameFilter = (o) => o.metadata.name === c.name;
+  const combined: ObjectFilter | undefined =
+    filter && fieldNameFilter ? (o) => filter(o) && fieldNameFilter!(o) : (filter ?? fieldNameFilter);
+  const timeout = q.get('timeoutSeconds');
+  const sie = q.get('sendInitialEvents');
+  const pr = printer(c);
+  await serveWatch(
+    c.res,
+    c.registry,
+    {
+      namespace: c.namespace,
+      filter: combined,
+      resourceVersion: q.get('resourceVersion') ?? undefined,
+      resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
+      allowWatchBookmarks: boolParam(q, 'allowWatchBookmarks'),
+      sendInitialEvents: sie === null ? undefined : sie === 'true',
+      timeoutSeconds: timeout !== null && /^\d+$/.test(timeout) ? Number(timeout) : undefined,
+      bookmarkType: { apiVersion: requestApiVersion(c), kind: c.info.kind },
+      transform: (stored, first) => {
+        const obj = toRequestVersion(c.info, structuredClone(stored));
+        if (neg.rep === 'table') {
+          const t = toTable(pr, [obj], c.clock.now(), { includeObject: includeObject(q) });
+          if (!first) t.columnDefinitions = [];
+          t.metadata = { resourceVersion: obj.metadata.resourceVersion };
+          return t;
+        }
+        if (neg.rep === 'partial-metadata-list') return partialMetadata(obj);
+        return obj;
+      },
+    },
+    c.clock,
+    c.stop,
+  );
+}
+
+/** Decodes a create/update body: version checks, strict/warn field validation, pruning. */
+async function decodeObject(c: ResourceContext, warnings: string[]): Promise<KubeObject> {
+  const buf = await c.req.body();
+  const ct = c.req.headers['content-type'];
+  const mt = mediaType(ct);
+  if (mt && mt !== 'application/json' && mt !== 'application/yaml' && mt !== '*/*') {
+    throw unsupportedMediaType('application/json, application/yaml, application/vnd.kubernetes.protobuf');
+  }
+  const body = decodeBody(buf, ct);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest(`${c.info.kind} in version "${c.info.version}" cannot be handled as a ${c.info.kind}: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct`);
+  }
+  const obj = body as KubeObject;
+  const expected = requestApiVersion(c);
+  if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {
+    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
+  }
+  if (obj.kind !== undefined && obj.kind !== c.info.kind) {
+    throw badRequest(`${obj.kind} in version "${c.info.version}" cannot be handled as a ${c.info.kind}: the kind in the data (${obj.kind}) does not match the expected kind (${c.info.kind})`);
+  }
+  const dup = mt === 'application/json' || !mt ? duplicateFields(buf.toString('utf8')) : [];
+  checkFields(c, obj, dup, warnings);
+  obj.apiVersion = expected;
+  obj.kind = c.info.kind;
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  return obj;
+}
+
+/** Applies fieldValidation to unknown and duplicate fields, as upstream's strict decoding. */
+function checkFields(c: ResourceContext, obj: KubeObject, duplicates: string[], warnings: string[]): void {
+  const mode = fieldValidation(c.req.query);
+  const typeError = decodeError(obj, c.info.modelType);
+  if (typeError) throw badRequest(decodeErrorMessage(c.info.kind, c.info.version, typeError));
+  const unknown = pruneUnknownFields(obj, c.info.modelType);
+  if (mode === 'Ignore') return;
+  const problems = [...duplicates.map((d) => `duplicate field "${d}"`), ...unknown.map((u) => `unknown field "${u}"`)];
+  if (!problems.length) return;
+  if (mode === 'Strict') throw badRequest(strictDecodingMessage(c.info.kind, c.info.version, problems));
+  warnings.push(...problems);
+}
+
+function writeOpts(c: ResourceContext, subresource = '') {
+  return { user: c.user, dryRun: dryRun(c.req.query), subresource };
+}
+
+async function handleCreate(c: ResourceContext): Promise<void> {
+  const warnings: string[] = [];
+  const opts = writeOpts(c);
+  const obj = await decodeObject(c, warnings);
+  if (c.name) throw methodNotAllowed(qualified(c), 'create');
+  const created = await c.registry.create(c.namespace, toStorageVersion(c.registry, obj), opts);
+  warnings.push(...(c.registry.strategy.warnings?.(created, undefined) ?? []));
+  writeObject(c.res, 201, toRequestVersion(c.info, created), { warnings });
+}
+
+async function handleUpdate(c: ResourceContext): Promise<void> {
+  const warnings: string[] = [];
+  const opts = writeOpts(c, c.subresource);
+  const body = toStorageVersion(c.registry, await decodeObject(c, warnings));
+  const updated = await c.registry.update(c.namespace, c.name, () => structuredClone(body), opts);
+  writeObject(c.res, 200, toRequestVersion(c.info, updated), { warnings });
+}
+
+/** Applies a patch document to the object in the client's version. */
+export function applyPatch(info: ResourceInfo, current: KubeObject, patchType: string, patchText: string): KubeObject {
+  let patch: unknown;
+  try {
+    patch = JSON.parse(patchText);
+  } catch (e) {
+    throw badRequest(`error decoding patch: ${(e as Error).message}`);
+  }
+  switch (patchType) {
+    case 'application/json-patch+json':
+      return applyJsonPatch(current, patch) as KubeObject;
+    case 'application/merge-patch+json':
+      return applyMergePatch(current, patch) as KubeObject;
+    case 'application/strategic-merge-patch+json':
+      return applyStrategicMergePatch(current, patch, patchSchemaFor(info.modelType)) as KubeObject;
+    default:
+      throw unsupportedMediaType(PATCH_TYPES.join(', '));
+  }
+}
+
+async function handlePatch(c: ResourceContext): Promise<void> {
+  const patchType = mediaType(c.req.headers['content-type']);
+  if (!PATCH_TYPES.includes(patchType) || patchType === 'application/apply-patch+yaml') {
+    throw unsupportedMediaType(PATCH_TYPES.filter((t) => t !== 'application/apply-patch+yaml').join(', '));
+  }
+  const patchText = (await c.req.body()).toString('utf8');
+  const warnings: string[] = [];
+  const opts = writeOpts(c, c.subresource);
+  const updated = await c.registry.update(
+    c.namespace,
+    c.name,
+    (current) => {
+      const versioned = toRequestVersion(c.info, current);
+      const pinnedBefore = versioned.metadata.resourceVersion;
+      const patched = applyPatch(c.info, versioned, patchType, patchText);
+      if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw badRequest('patched object is not a JSON object');
+      patched.metadata ??= {};
+      const fieldWarnings: string[] = [];
+      checkFields(c, patched, [], fieldWarnings);
+      warnings.splice(0, warnings.length, ...fieldWarnings);
+      // A patch that does not name a resourceVersion is applied to whatever is current.
+      if (patched.metadata.resourceVersion === pinnedBefore) delete patched.metadata.resourceVersion;
+      if (patched.apiVersion !== requestApiVersion(c) || patched.kind !== c.info.kind) {
+        throw badRequest(`the API version in the data (${String(patched.apiVersion)}) does not match the expected API version (${requestApiVersion(c)})`);
+      }
+      return toStorageVersion(c.registry, patched);
+    },
+    opts,
+  );
+  writeObject(c.res, 200, toRequestVersion(c.info, updated), { warnings });
+}
+
+interface DeleteBody {
+  propagationPolicy?: string;
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: string[];
+  orphanDependents?: boolean;
+}
+
+async function deleteOptions(c: ResourceContext): Promise<DeleteBody> {
+  const buf = await c.req.body();
+  let body: DeleteBody = {};
+  if (buf.length && buf.toString('utf8').trim()) {
+    const parsed = decodeBody(buf, c.req.headers['content-type']);
+    if (typeof parsed !== 'object' || parsed === null) throw badRequest('invalid DeleteOptions');
+    body = parsed as DeleteBody;
+  }
+  const q = c.req.query;
+  if (q.get('propagationPolicy')) body.propagationPolicy = q.get('propagationPolicy')!;
+  if (q.get('gracePeriodSeconds')) body.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
+  if (body.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(body.propagationPolicy)) {
+    throw invalidDeleteOptions(`propagationPolicy: Unsupported value: "${body.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+  }
+  if (body.dryRun?.some((v) => v !== 'All')) throw invalidDeleteOptions(`dryRun: Unsupported value: ${JSON.stringify(body.dryRun)}: supported values: "All"`);
+  return body;
+}
+
+function invalidDeleteOptions(msg: string) {
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: `DeleteOptions.meta.k8s.io "" is invalid: ${msg}`,
+    reason: 'Invalid',
+    details: { group: 'meta.k8s.io', kind: 'DeleteOptions' },
+    code: 422,
+  });
+}
+
+// Resources whose delete answers with the object rather than a Status (ReturnDeletedObject).
+const RETURNS_DELETED_OBJECT = new Set(['pods', 'services', 'namespaces', 'persistentvolumes', 'persistentvolumeclaims', 'nodes']);
+
+async function handleDelete(c: ResourceContext): Promise<void> {
+  const body = await deleteOptions(c);
+  const { object, deleted } = await c.registry.delete(c.namespace, c.name, {
+    user: c.user,
+    dryRun: dryRun(c.req.query) || !!body.dryRun?.length,
+    preconditions: body.preconditions,
+    propagationPolicy: body.propagationPolicy,
+    gracePeriodSeconds: body.gracePeriodSeconds,
+  });
+  if (!deleted || RETURNS_DELETED_OBJECT.has(c.info.resource) && c.info.group === '') {
+    return writeObject(c.res, 200, toRequestVersion(c.info, object));
+  }
+  const details: Record<string, unknown> = { name: c.name };
+  if (c.info.group) details.group = c.info.group;
+  details.kind = c.info.resource;
+  details.uid = object.metadata.uid;
+  writeObject(c.res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+}
+
+async function handleDeleteCollection(c: ResourceContext): Promise<void> {
+  const body = await deleteOptions(c);
+  const { filter } = selectorFilter(c);
+  const page = await c.registry.list(c.namespace, { filter });
+  const deletedItems: KubeObject[] = [];
+  for (const obj of page.items) {
+    try {
+      const r = await c.registry.delete(obj.metadata.namespace ?? '', obj.metadata.name!, {
+        user: c.user,
+        dryRun: dryRun(c.req.query),
+        propagationPolicy: body.propagationPolicy,
+        gracePeriodSeconds: body.gracePeriodSeconds,
+      });
+      deletedItems.push(toRequestVersion(c.info, r.object));
+    } catch (e) {
+      if (e instanceof StatusError && e.code === 404) continue;
+      throw e;
+    }
+  }
+  for (const o of deletedItems) {
+    delete o.apiVersion;
+    delete o.kind;
+  }
+  writeObject(c.res, 200, { kind: c.info.listKind, apiVersion: requestApiVersion(c), metadata: { resourceVersion: String(c.registry.currentRevision()) }, items: deletedItems });
+}
+
+// ---- scale subresource ----
+
+function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const p of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur;
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = obj;
+  for (const p of parts.slice(0, -1)) {
+    if (typeof cur[p] !== 'object' || cur[p] === null) cur[p] = {};
+    cur = cur[p] as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1]] = value;
+}
+
+/** The autoscaling/v1 Scale view of an object, as the scale subresource returns it. */
+export function toScale(info: ResourceInfo, registry: GenericRegistry, obj: KubeObject): KubeObject {
+  const paths = registry.strategy.scale!;
+  let selector = '';
+  if (paths.labelSelectorPath) {
+    const sel = getPath(obj, paths.labelSelectorPath);
+    if (typeof sel === 'string') selector = sel;
+    else if (sel && typeof sel === 'object') selector = labelSelectorToString(sel as LabelSelectorLike);
+  }
+  const status: Record<string, unknown> = { replicas: Number(getPath(obj, paths.statusReplicasPath) ?? 0) };
+  if (selector) status.selector = selector;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: obj.metadata.uid,
+      resourceVersion: obj.metadata.resourceVersion,
+      creationTimestamp: obj.metadata.creationTimestamp,
+    },
+    spec: { replicas: Number(getPath(obj, paths.specReplicasPath) ?? 0) },
+    status,
+  };
+  void info;
+}
+
+interface LabelSelectorLike {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+// The selector string the Scale status carries (metav1.LabelSelectorAsSelector(...).String()).
+function labelSelectorToString(ls: LabelSelectorLike): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(ls.matchLabels ?? {})) parts.push(`${k}=${v}`);
+  for (const e of ls.matchExpressions ?? []) {
+    const vals = [...(e.values ?? [])].sort().join(',');
+    if (e.operator === 'In') parts.push(`${e.key} in (${vals})`);
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${vals})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return parts.sort().join(',');
+}
+
+async function handleScale(c: ResourceContext): Promise<void> {
+  if (!c.registry.strategy.scale) throw pathNotFound();
+  const paths = c.registry.strategy.scale;
+  if (c.verb === 'get') {
+    const obj = await c.registry.get(c.namespace, c.name);
+    return writeObject(c.res, 200, toScale(c.info, c.registry, obj));
+  }
+  if (c.verb !== 'update' && c.verb !== 'patch') throw methodNotAllowed(qualified(c), c.verb);
+  const patchType = mediaType(c.req.headers['content-type']);
+  const text = (await c.req.body()).toString('utf8');
+  const updated = await c.registry.update(
+    c.namespace,
+    c.name,
+    (current) => {
+      const scale = toScale(c.info, c.registry, current);
+      let next: KubeObject;
+      if (c.verb === 'patch') next = applyPatch({ ...c.info, modelType: 'V1Scale' }, scale, patchType, text);
+      else next = decodeBody(Buffer.from(text), c.req.headers['content-type']) as KubeObject;
+      const replicas = (next.spec as { replicas?: unknown } | undefined)?.replicas;
+      if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
+        throw badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
+      }
+      if (replicas < 0) {
+        throw new StatusError({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `Scale.autoscaling "${c.name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`,
+          reason: 'Invalid',
+          details: { name: c.name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0`, field: 'spec.replicas' }] },
+          code: 422,
+        });
+      }
+      const rv = next.metadata?.resourceVersion;
+      const out = structuredClone(current);
+      setPath(out as Record<string, unknown>, paths.specReplicasPath, replicas);
+      out.metadata.resourceVersion = rv && rv !== current.metadata.resourceVersion ? rv : undefined;
+      if (c.verb === 'patch' && rv === current.metadata.resourceVersion) delete out.metadata.resourceVersion;
+      return out;
+    },
+    { user: c.user, dryRun: dryRun(c.req.query), subresource: '' },
+  );
+  writeObject(c.res, 200, toScale(c.info, c.registry, updated));
+}
+
+export { notFound, parseResourceVersion };

@@ -1,0 +1,130 @@
+// Serves a watch: newline-delimited JSON events with upstream's resourceVersion semantics, selector
+// transitions, BOOKMARK events, sendInitialEvents, timeoutSeconds and 410 Expired as an ERROR event.
+import type { KubeObject } from '../api/types.js';
+import { badRequest } from '../apimachinery/errors.js';
+import type { Clock, TimerHandle } from '../sim/clock.js';
+import { toStatus, type ResponseSink } from './http.js';
+import { parseResourceVersion, type GenericRegistry, type ObjectEvent, type ObjectFilter } from './registry/generic.js';
+
+export interface WatchParams {
+  namespace: string;
+  filter?: ObjectFilter;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+  allowWatchBookmarks: boolean;
+  sendInitialEvents?: boolean;
+  timeoutSeconds?: number;
+  /** Turns a stored object into what the client sees (version conversion, Table, metadata). */
+  transform: (obj: KubeObject, first: boolean) => unknown;
+  /** The apiVersion and kind for BOOKMARK objects. */
+  bookmarkType: { apiVersion: string; kind: string };
+}
+
+/** How often idle watchers get a BOOKMARK, as the watch cache's bookmark timer (about a minute). */
+export const BOOKMARK_INTERVAL_MS = 60_000;
+
+type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/** Checks a watch request's parameters as upstream's ValidateListOptions does. */
+export function validateWatchParams(p: { sendInitialEvents?: boolean; resourceVersionMatch?: string; allowWatchBookmarks: boolean; resourceVersion?: string }) {
+  if (p.sendInitialEvents) {
+    if (p.resourceVersionMatch !== 'NotOlderThan') {
+      throw badRequest(
+        `sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the resourceVersionMatch is "NotOlderThan"`,
+      );
+    }
+    if (!p.allowWatchBookmarks) throw badRequest('allowWatchBookmarks: Required value: allowWatchBookmarks must be set to true when sendInitialEvents is set');
+  } else if (p.resourceVersionMatch) {
+    throw badRequest(`resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided`);
+  }
+}
+
+/** Streams a watch to res until the client leaves, the timeout passes, or the server stops. */
+export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p: WatchParams, clock: Clock, stop: AbortSignal): Promise<void> {
+  validateWatchParams(p);
+  const rv = parseResourceVersion(p.resourceVersion);
+  let first = true;
+  let lastRevision = 0;
+  let closed = false;
+  let timer: TimerHandle | undefined;
+  let bookmarkTimer: TimerHandle | undefined;
+  let watcher: { close(): void } | undefined;
+
+  const send = (type: EventType, object: unknown) => {
+    if (closed) return;
+    res.write(JSON.stringify({ type, object }) + '\n');
+  };
+  const sendObject = (type: EventType, obj: KubeObject) => {
+    const out = p.transform(obj, first);
+    first = false;
+    send(type, out);
+  };
+  const bookmark = (annotations?: Record<string, string>) => {
+    const metadata: Record<string, unknown> = { resourceVersion: String(lastRevision) };
+    if (annotations) metadata.annotations = annotations;
+    send('BOOKMARK', { ...p.bookmarkType, metadata });
+  };
+
+  const done = new Promise<void>((resolve) => {
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      clock.clearTimeout(timer);
+      clock.clearInterval(bookmarkTimer);
+      watcher?.close();
+      stop.removeEventListener('abort', finish);
+      res.end();
+      resolve();
+    };
+    res.once('close', finish);
+    stop.addEventListener('abort', finish, { once: true });
+    // Upstream picks a timeout between minRequestTimeout and twice that when the client names none.
+    const timeoutMs = p.timeoutSeconds !== undefined ? p.timeoutSeconds * 1000 : 1800_000 * (1 + Math.random());
+    timer = clock.setTimeout(finish, timeoutMs);
+    (res as { finishWatch?: () => void }).finishWatch = finish;
+  });
+
+  const matches = (o: KubeObject | undefined) => !!o && (!p.filter || p.filter(o));
+  const onEvents = (events: ObjectEvent[]) => {
+    for (const e of events) {
+      lastRevision = e.revision;
+      const now = matches(e.object);
+      const before = e.type === 'MODIFIED' ? matches(e.previous) : e.type === 'DELETED';
+      if (e.type === 'ADDED') {
+        if (now) sendObject('ADDED', e.object);
+      } else if (e.type === 'DELETED') {
+        if (matches(e.previous)) sendObject('DELETED', e.object);
+      } else if (now && before) sendObject('MODIFIED', e.object);
+      else if (now && !before) sendObject('ADDED', e.object);
+      else if (!now && before) sendObject('DELETED', e.object);
+    }
+  };
+
+  // The initial list runs before the response starts, so its errors are ordinary Status answers.
+  const initial = p.sendInitialEvents || rv === 0;
+  const list = initial ? await registry.list(p.namespace, { filter: p.filter }) : undefined;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders?.();
+
+  let from: number;
+  if (list) {
+    // "Get state and start at most recent": synthetic ADDED events for what exists now.
+    lastRevision = Number(list.resourceVersion);
+    for (const obj of list.items) sendObject('ADDED', obj);
+    if (p.sendInitialEvents) bookmark({ 'k8s.io/initial-events-end': 'true' });
+    from = lastRevision + 1;
+  } else {
+    lastRevision = rv;
+    from = rv + 1;
+  }
+  try {
+    watcher = registry.watch(p.namespace, from, onEvents);
+  } catch (e) {
+    // A compacted resourceVersion is reported inside the stream, as the watch cache does.
+    send('ERROR', toStatus(e));
+    (res as { finishWatch?: () => void }).finishWatch?.();
+    return done;
+  }
+  if (p.allowWatchBookmarks) bookmarkTimer = clock.setInterval(() => bookmark(), BOOKMARK_INTERVAL_MS);
+  return done;
+}

@@ -1,0 +1,177 @@
+// The `skiff` command: up (run every cluster in the foreground), status, down.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { request } from 'node:https';
+import { parseArgs } from 'node:util';
+import { readProcessState, SkiffServer } from '../host/server.js';
+import { realClock } from '../sim/clock.js';
+
+const USAGE = `skiff: Amazon EKS emulated on one machine.
+
+Usage:
+  skiff up     [--data-dir DIR] [--port N] [--host ADDR]   run skiff in the foreground
+  skiff status [--data-dir DIR]                            show whether skiff runs, and where
+  skiff down   [--data-dir DIR]                            stop the skiff serving DIR
+  skiff help
+
+Defaults: --data-dir ~/.skiff, --port 6443 (0 picks a free port), --host 127.0.0.1.
+`;
+
+/** Thrown for bad command lines: printed as "error: ..." with exit code 1. */
+class UsageError extends Error {}
+
+function defaultDataDir(): string {
+  return process.env.SKIFF_DATA_DIR || join(homedir(), '.skiff');
+}
+
+function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>): Record<string, string | boolean | undefined> {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^Unknown option '([^']+)'.*$/s, 'unknown flag: $1').replace(/\. To specify a positional argument.*$/s, ''));
+  }
+}
+
+function parsePort(v: string | undefined): number {
+  if (v === undefined) return 6443;
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`invalid argument "${v}" for "--port" flag: must be a port number from 0 to 65535`);
+  return Number(v);
+}
+
+async function up(args: string[]): Promise<number> {
+  const v = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } });
+  if (v.help) return help();
+  const dataDir = resolve((v['data-dir'] as string | undefined) ?? defaultDataDir());
+  const running = readProcessState(dataDir);
+  if (running && isAlive(running.pid)) {
+    console.error(`error: skiff is already running for ${dataDir} (pid ${running.pid}, port ${running.port})`);
+    return 1;
+  }
+  const server = new SkiffServer({ dataDir, port: parsePort(v.port as string | undefined), host: (v.host as string | undefined) ?? '127.0.0.1', clock: realClock });
+  try {
+    await server.start();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') console.error(`error: port ${v.port ?? 6443} is already in use; choose another with --port (0 picks a free one)`);
+    else console.error(`error: ${err.message}`);
+    await server.stop().catch(() => undefined);
+    return 1;
+  }
+  console.log(`skiff is serving ${server.clusters.size} cluster(s) on https://${server.host}:${server.port}`);
+  for (const name of server.clusters.keys()) console.log(`  cluster ${name}: ${server.endpoint(name)}`);
+  console.log(`Point kubectl at it with:\n\nexport KUBECONFIG=${server.kubeconfigPath}\n`);
+  await new Promise<void>((resolveStop) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`skiff: ${signal} received, stopping`);
+      server.stop().then(resolveStop, (e) => {
+        console.error(`error while stopping: ${(e as Error).message}`);
+        resolveStop();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function probeReady(host: string, port: number): Promise<boolean> {
+  return new Promise((resolveProbe) => {
+    const req = request({ host, port, path: '/readyz', rejectUnauthorized: false, timeout: 2000 }, (res) => {
+      res.resume();
+      resolveProbe(res.statusCode === 200);
+    });
+    req.on('error', () => resolveProbe(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+async function status(args: string[]): Promise<number> {
+  const v = parse(args, { 'data-dir': { type: 'string' } });
+  if (v.help) return help();
+  const dataDir = resolve((v['data-dir'] as string | undefined) ?? defaultDataDir());
+  const state = readProcessState(dataDir);
+  if (!state || !isAlive(state.pid)) {
+    console.log(`skiff is not running (data dir ${dataDir})`);
+    return 1;
+  }
+  const ready = await probeReady(state.host, state.port);
+  console.log(`skiff is running (pid ${state.pid}) on https://${state.host}:${state.port}${ready ? '' : ' (not ready)'}`);
+  console.log(`data dir:   ${dataDir}`);
+  console.log(`kubeconfig: ${join(dataDir, 'kubeconfig')}`);
+  console.log('CLUSTERS');
+  for (const c of state.clusters) console.log(`  ${c}`);
+  return ready ? 0 : 1;
+}
+
+async function down(args: string[]): Promise<number> {
+  const v = parse(args, { 'data-dir': { type: 'string' } });
+  if (v.help) return help();
+  const dataDir = resolve((v['data-dir'] as string | undefined) ?? defaultDataDir());
+  const state = readProcessState(dataDir);
+  if (!state || !isAlive(state.pid)) {
+    console.log(`skiff is not running (data dir ${dataDir})`);
+    return 0;
+  }
+  process.kill(state.pid, 'SIGTERM');
+  // Wait for a clean stop: the process removes its state file as it exits.
+  for (let i = 0; i < 300 && isAlive(state.pid); i++) await new Promise((r) => setImmediate(r)).then(() => sleepMs(50));
+  if (isAlive(state.pid)) {
+    console.error(`error: skiff (pid ${state.pid}) did not stop within 15s`);
+    return 1;
+  }
+  console.log(`skiff stopped (pid ${state.pid})`);
+  return 0;
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return realClock.sleep(ms);
+}
+
+function help(): number {
+  process.stdout.write(USAGE);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'up':
+      return up(rest);
+    case 'status':
+      return status(rest);
+    case 'down':
+      return down(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+    case undefined:
+      return help();
+    default:
+      throw new UsageError(`unknown command "${cmd}" for "skiff"\nRun 'skiff help' for usage.`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}`);
+      process.exit(1);
+    }
+    console.error(e);
+    process.exit(1);
+  },
+);

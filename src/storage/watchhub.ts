@@ -1,0 +1,124 @@
+// In-process watch fan-out shared by the storage backends. A watcher is registered before its
+// history is replayed and every live event at or below the last queued revision is dropped, so a
+// watcher sees each revision exactly once and in order (kine's subscribe → replay → de-duplicate).
+// Delivery is deferred to setImmediate so a writer's commit never runs watch handlers inline.
+
+import { StoreError, type WatchEvent, type WatchHandler, type Watcher } from './store.js';
+import { compactedMessage } from './keyspace.js';
+
+/** Replayed history is handed to a handler in slices of at most this many events. */
+const replayChunk = 1000;
+
+/** Reads the events under prefix with from <= revision <= to from a backend's history, in order. */
+export type HistoryReader = (prefix: string, from: number, to: number) => WatchEvent[];
+
+class HubWatcher implements Watcher {
+  /** The highest revision handed to the delivery queue; live events at or below it are duplicates. */
+  lastQueued: number;
+  closed = false;
+  private readonly queue: WatchEvent[][] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly hub: WatchHub,
+    readonly prefix: string,
+    fromRevision: number,
+    private readonly handler: WatchHandler,
+  ) {
+    this.lastQueued = fromRevision - 1;
+  }
+
+  /** Queues the events of one commit (already filtered to this watcher's prefix). */
+  enqueue(events: WatchEvent[]): void {
+    const fresh = events[0].revision > this.lastQueued ? events : events.filter((e) => e.revision > this.lastQueued);
+    if (fresh.length === 0 || this.closed) return;
+    this.lastQueued = fresh[fresh.length - 1].revision;
+    this.queue.push(fresh);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    while (this.queue.length > 0 && !this.closed) {
+      const batch = this.queue.shift()!;
+      try {
+        this.handler(batch);
+      } catch (err) {
+        // A failing handler must not starve the other watchers or the writers; it loses its watch.
+        console.error('storage: watch handler failed, closing its watch:', err);
+        this.close();
+      }
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    this.hub.remove(this);
+  }
+}
+
+/** The set of live watchers of one store. */
+export class WatchHub {
+  private readonly watchers = new Set<HubWatcher>();
+
+  /** The number of open watchers (for tests and metrics). */
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  /**
+   * Registers a watcher for revisions >= fromRevision, then replays what history holds up to
+   * currentRevision. fromRevision <= 0 means "from now". Refuses history that compaction removed.
+   */
+  subscribe(
+    prefix: string,
+    fromRevision: number,
+    handler: WatchHandler,
+    state: { currentRevision: number; compactRevision: number },
+    readHistory: HistoryReader,
+  ): Watcher {
+    const from = fromRevision <= 0 ? state.currentRevision + 1 : fromRevision;
+    if (from <= state.compactRevision) {
+      throw new StoreError('Compacted', compactedMessage, undefined, state.compactRevision);
+    }
+    const watcher = new HubWatcher(this, prefix, from, handler);
+    this.watchers.add(watcher);
+    if (from <= state.currentRevision) {
+      const history = readHistory(prefix, from, state.currentRevision);
+      for (let i = 0; i < history.length; i += replayChunk) watcher.enqueue(history.slice(i, i + replayChunk));
+      // Nothing under the prefix changed in the replayed range; later revisions are still wanted.
+      watcher.lastQueued = Math.max(watcher.lastQueued, state.currentRevision);
+    }
+    return watcher;
+  }
+
+  /** Fans out the events of one commit, in revision order, to every watcher whose prefix matches. */
+  publish(events: WatchEvent[]): void {
+    if (events.length === 0 || this.watchers.size === 0) return;
+    for (const w of this.watchers) {
+      if (w.prefix === '') {
+        w.enqueue(events);
+        continue;
+      }
+      let matching: WatchEvent[] | undefined;
+      for (const e of events) {
+        if (e.kv.key.startsWith(w.prefix)) (matching ??= []).push(e);
+      }
+      if (matching) w.enqueue(matching);
+    }
+  }
+
+  remove(w: HubWatcher): void {
+    this.watchers.delete(w);
+  }
+
+  /** Stops every watcher (the store is closing). */
+  closeAll(): void {
+    for (const w of [...this.watchers]) w.close();
+  }
+}
