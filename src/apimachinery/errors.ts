@@ -118,6 +118,7 @@ export function unauthorized(message = 'Unauthorized'): StatusError {
 
 /** errors.NewForbidden: `pods "x" is forbidden: <reason>` or `pods is forbidden: <reason>`. */
 export function forbidden(qr: QualifiedResource, name: string, reason: string): StatusError {
+  if (!qr.group && !qr.resource) return failure(403, 'Forbidden', `forbidden: ${reason}`, name ? { name } : {});
   const subject = name ? `${groupResourceString(qr)} "${name}"` : groupResourceString(qr);
   return failure(403, 'Forbidden', `${subject} is forbidden: ${reason}`, resourceDetails(qr, name));
 }
@@ -244,7 +245,11 @@ export function formatFieldValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  if (Array.isArray(v)) return `[]${v.length ? '{' + v.map(formatFieldValue).join(', ') + '}' : '{}'}`;
+  if (Array.isArray(v)) {
+    // Go prints a []string as []string{"a", "b"}; other slices only approximately.
+    const elem = v.every((x) => typeof x === 'string') ? 'string' : v.every((x) => typeof x === 'number') ? 'int' : 'interface {}';
+    return `[]${elem}{${v.map(formatFieldValue).join(', ')}}`;
+  }
   return JSON.stringify(v);
 }
 
@@ -269,7 +274,7 @@ export function fieldErrorBody(e: FieldError): string {
 
 /** field.Error.Error(): "<field>: <body>". */
 export function fieldErrorString(e: FieldError): string {
-  return e.field ? `${e.field}: ${fieldErrorBody(e)}` : fieldErrorBody(e);
+  return `${e.field}: ${fieldErrorBody(e)}`;
 }
 
 /** Constructors named as in k8s.io/apimachinery/pkg/util/validation/field. */

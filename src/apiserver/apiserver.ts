@@ -217,6 +217,7 @@ export class APIServer {
         if (wantsAggregated(req)) return writeAggregated(res, aggregatedDiscovery());
         return writeObject(res, 200, apiGroupList());
       case '/openapi/v2':
+        if (!acceptsJson(req.headers.accept)) return writeOpenAPIV2Protobuf(res);
         return writeObject(res, 200, openapiV2());
       case '/openapi/v3':
         return writeObject(res, 200, openapiV3Root());
@@ -346,6 +347,23 @@ function resourceForObject(obj: KubeObject): ResourceInfo {
   const info = RESOURCES.find((r) => r.group === group && r.version === version && r.kind === obj.kind);
   if (!info) throw new Error(`no resource for ${obj.apiVersion} ${obj.kind}`);
   return info;
+}
+
+/**
+ * The gnostic OpenAPIv2 protobuf kubectl asks for when it validates client-side (only for kinds the
+ * v3 documents do not cover). skiff sends a valid Document holding `swagger: "2.0"` and no
+ * definitions, so kubectl skips schema checks for unknown kinds, as against a server without them.
+ */
+function writeOpenAPIV2Protobuf(res: ResponseSink): void {
+  const swagger = Buffer.from('2.0');
+  const body = Buffer.concat([Buffer.from([0x0a, swagger.length]), swagger]); // field 1 (swagger), length-delimited
+  res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': String(body.length) });
+  res.end(body);
+}
+
+function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept.split(',').some((a) => /^\s*(application\/json|\*\/\*|application\/\*)\s*(;|$)/.test(a));
 }
 
 function wantsAggregated(req: ApiRequest): boolean {

@@ -226,7 +226,7 @@ export class GenericRegistry {
     delete meta.selfLink;
     if (this.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
-    if (this.hasStatus) obj.status = {};
+    if (this.hasStatus && !this.strategy.preserveStatusOnCreate) obj.status = {};
     this.strategy.prepareForCreate?.(obj, this.ctx);
     await this.admit('CREATE', namespace, obj, undefined, opts);
     const errs: FieldError[] = [
@@ -278,6 +278,8 @@ export class GenericRegistry {
         if (meta.resourceVersion !== old.metadata.resourceVersion) throw conflict(this.qualified, name);
       }
       this.prepareUpdate(next, old, opts.subresource ?? '');
+      // An unconditional update is validated as if it named the version it replaces.
+      if (!pinned) next.metadata.resourceVersion = old.metadata.resourceVersion;
       await this.admit('UPDATE', namespace, next, old, opts);
       const errs = this.validateUpdate(next, old, opts.subresource ?? '');
       if (errs.length) throw invalid(this.qualifiedKind, name, errs);

@@ -17,5 +17,6 @@ export function strategyFor(info: ResourceInfo): Strategy {
       },
     };
   }
+  if (info.group === '' && info.resource === 'nodes') return { ...strategy, preserveStatusOnCreate: true };
   return strategy;
 }

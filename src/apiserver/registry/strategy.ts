@@ -54,5 +54,7 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   /** Present when the resource serves /scale. */
   scale?: ScalePaths;
   /** Names for this kind are validated as DNS-1123 labels rather than subdomains (e.g. namespaces, services). */
-  nameValidation?: 'subdomain' | 'label' | 'path-segment';
+  nameValidation?: 'subdomain' | 'label' | 'path-segment' | 'dns1035-label';
+  /** A new object keeps the status it was created with (Nodes: the kubelet registers with its status). */
+  preserveStatusOnCreate?: boolean;
 }

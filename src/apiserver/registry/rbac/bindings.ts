@@ -16,7 +16,8 @@ export function defaultBinding(obj: KubeObject): void {
   if (!Array.isArray(obj.subjects)) return;
   for (const s of obj.subjects as unknown[]) {
     if (!isObj(s) || s.apiGroup) continue;
-    if (s.kind === 'ServiceAccount') s.apiGroup = '';
+    // A ServiceAccount's apiGroup defaults to "", which Go's omitempty never serializes.
+    if (s.kind === 'ServiceAccount') delete s.apiGroup;
     else if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = RBAC_GROUP;
   }
 }
