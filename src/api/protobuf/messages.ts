@@ -44,6 +44,12 @@ export const SLICE_MESSAGES: Readonly<Record<string, string>> = {
   'meta.v1.Verbs': 'string',
 };
 
+/** The envelope every protobuf body is wrapped in (k8s.io/apimachinery pkg/runtime types.go), after the magic k8s\0. */
+export const ENVELOPE_MESSAGES: Readonly<Record<string, string>> = {
+  'runtime.Unknown': 'typeMeta(TypeMeta)=1:runtime.TypeMeta raw=2:bytes contentEncoding=3:string contentType=4:string',
+  'runtime.TypeMeta': 'apiVersion(APIVersion)=1?:string kind=2?:string',
+};
+
 /** Every other message: its fields, in Go struct order (see the grammar above). */
 export const MESSAGE_FIELDS: Readonly<Record<string, string>> = {
   'apps.v1.ControllerRevision': 'metadata(ObjectMeta)=1?:meta.v1.ObjectMeta data=2?:runtime.RawExtension revision=3:int64',

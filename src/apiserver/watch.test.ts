@@ -1,0 +1,141 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from './testing.js';
+
+const CM = '/api/v1/namespaces/default/configmaps';
+
+function cm(name: string, labels: Record<string, string> = {}) {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels }, data: { k: name } };
+}
+
+describe('watch', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.stop());
+
+  async function create(name: string, labels: Record<string, string> = {}) {
+    const r = await t.request('POST', CM, { body: cm(name, labels) });
+    assert.equal(r.status, 201, r.body);
+    return r.json();
+  }
+
+  test('from a resourceVersion replays later events in order, then follows live ones', async () => {
+    const a = await create('w-a');
+    await create('w-b');
+    const { res } = t.stream(`${CM}?watch=true&resourceVersion=${a.metadata.resourceVersion}`);
+    await res.waitForEvents(1);
+    await create('w-c');
+    const upd = await t.request('PATCH', `${CM}/w-c`, {
+      body: { data: { k: 'changed' } },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    assert.equal(upd.status, 200);
+    assert.equal((await t.request('DELETE', `${CM}/w-b`)).status, 200);
+    await res.waitForEvents(4);
+    res.close();
+    assert.deepEqual(
+      res.events().map((e) => `${e.type} ${e.object.metadata.name}`),
+      ['ADDED w-b', 'ADDED w-c', 'MODIFIED w-c', 'DELETED w-b'],
+    );
+    const rvs = res.events().map((e) => Number(e.object.metadata.resourceVersion));
+    assert.deepEqual(rvs, [...rvs].sort((x, y) => x - y), 'resourceVersions only grow');
+  });
+
+  test('with resourceVersion 0 starts with the current state as ADDED events', async () => {
+    const { res } = t.stream(`${CM}?watch=true&resourceVersion=0&labelSelector=set%3Dinitial`);
+    await create('w-init-1', { set: 'initial' });
+    await res.waitForEvents(1);
+    res.close();
+    const before = await t.request('GET', `${CM}?labelSelector=set%3Dinitial`);
+    assert.equal(before.json().items.length, 1);
+    const { res: res2 } = t.stream(`${CM}?watch=1&labelSelector=set%3Dinitial`);
+    await res2.waitForEvents(1);
+    res2.close();
+    assert.deepEqual(res2.events().map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED w-init-1']);
+  });
+
+  test('sends BOOKMARK events about every minute when asked, and none otherwise', async () => {
+    const { res } = t.stream(`${CM}?watch=true&allowWatchBookmarks=true&resourceVersion=${t.store.currentRevision()}`);
+    const { res: plain } = t.stream(`${CM}?watch=true&resourceVersion=${t.store.currentRevision()}`);
+    await t.clock.advance(61_000);
+    await res.waitForEvents(1);
+    res.close();
+    plain.close();
+    const [ev] = res.events();
+    assert.equal(ev.type, 'BOOKMARK');
+    assert.equal(ev.object.kind, 'ConfigMap');
+    assert.equal(ev.object.apiVersion, 'v1');
+    assert.match(ev.object.metadata.resourceVersion, /^\d+$/);
+    assert.deepEqual(plain.events(), []);
+  });
+
+  test('ends the stream after timeoutSeconds', async () => {
+    const { res, done } = t.stream(`${CM}?watch=true&timeoutSeconds=5&resourceVersion=${t.store.currentRevision()}`);
+    await t.clock.advance(4_000);
+    assert.equal(res.ended, false);
+    await t.clock.advance(2_000);
+    await done;
+    assert.equal(res.ended, true);
+    assert.equal(res.status, 200);
+  });
+
+  test('answers 410 Expired as an ERROR event once the history is compacted', async () => {
+    const old = await create('w-old');
+    await create('w-newer');
+    await t.store.compact(t.store.currentRevision());
+    const { res, done } = t.stream(`${CM}?watch=true&resourceVersion=${old.metadata.resourceVersion}`);
+    await done;
+    const [ev] = res.events();
+    assert.equal(res.status, 200);
+    assert.equal(ev.type, 'ERROR');
+    assert.equal(ev.object.code, 410);
+    assert.equal(ev.object.reason, 'Expired');
+    assert.match(ev.object.message, new RegExp(`^too old resource version: ${old.metadata.resourceVersion} \\(\\d+\\)$`));
+  });
+
+  test('sendInitialEvents sends the state, then a BOOKMARK marking its end', async () => {
+    await create('w-sie', { set: 'sie' });
+    const { res } = t.stream(
+      `${CM}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&labelSelector=set%3Dsie`,
+    );
+    await res.waitForEvents(2);
+    res.close();
+    const [added, mark] = res.events();
+    assert.equal(added.type, 'ADDED');
+    assert.equal(added.object.metadata.name, 'w-sie');
+    assert.equal(mark.type, 'BOOKMARK');
+    assert.deepEqual(mark.object.metadata.annotations, { 'k8s.io/initial-events-end': 'true' });
+  });
+
+  test('sendInitialEvents without resourceVersionMatch=NotOlderThan is refused', async () => {
+    const r = await t.request('GET', `${CM}?watch=true&sendInitialEvents=true&allowWatchBookmarks=true`);
+    assert.equal(r.status, 400);
+    assert.equal(r.json().reason, 'BadRequest');
+  });
+
+  test('an object leaving the label selector is DELETED for the watcher; one entering is ADDED', async () => {
+    await create('w-sel', { tier: 'web' });
+    const { res } = t.stream(`${CM}?watch=true&labelSelector=tier%3Dweb&resourceVersion=${t.store.currentRevision()}`);
+    const relabel = (tier: string) =>
+      t.request('PATCH', `${CM}/w-sel`, { body: { metadata: { labels: { tier } } }, headers: { 'content-type': 'application/merge-patch+json' } });
+    await relabel('db');
+    await relabel('web');
+    await res.waitForEvents(2);
+    res.close();
+    assert.deepEqual(res.events().map((e) => `${e.type} ${e.object.metadata.labels.tier}`), ['DELETED db', 'ADDED web']);
+  });
+
+  test('a Table watch carries the column definitions on its first event', async () => {
+    const { res } = t.stream(`${CM}?watch=true&resourceVersion=0&fieldSelector=metadata.name%3Dw-a`, {
+      headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+    });
+    await res.waitForEvents(1);
+    res.close();
+    const [ev] = res.events();
+    assert.equal(ev.object.kind, 'Table');
+    assert.deepEqual(ev.object.columnDefinitions.map((c: { name: string }) => c.name), ['Name', 'Data', 'Age']);
+    assert.equal(ev.object.rows[0].cells[0], 'w-a');
+  });
+});
