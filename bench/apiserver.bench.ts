@@ -28,6 +28,8 @@ const USAGE = `Usage: npm run bench [-- options]   (or: npx tsx bench/apiserver.
   --rate N             open-loop requests per second (default 1000)
   --seconds N          open-loop duration (default 10)
   --baseline-ms N      how long the raw insert baseline runs (default 3000)
+  --phases LIST        comma-separated subset of gets,lists,watch,latency (creates always run: they
+                       seed the objects); default all
   --cpu-prof           profile the server (node --cpu-prof); the .cpuprofile is kept and its path printed
   --json FILE          also write the results as JSON
 `;
@@ -85,6 +87,7 @@ async function main(): Promise<number> {
       seconds: { type: 'string' },
       'baseline-ms': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
+      phases: { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -104,6 +107,7 @@ async function main(): Promise<number> {
     rate: num(v.rate, 1000),
     seconds: num(v.seconds, 10),
     baselineMs: num(v['baseline-ms'], 3000),
+    phases: new Set((v.phases ?? 'gets,lists,watch,latency').split(',').map((p) => p.trim())),
   };
 
   const work = mkdtempSync(join(os.tmpdir(), 'skiff-bench-'));
@@ -141,8 +145,8 @@ async function main(): Promise<number> {
       pass: createShare >= 0.3,
       how: createShare >= 0.3 ? `${(createShare / 0.3).toFixed(1)}× the target` : `short by ${((0.3 - createShare) * 100).toFixed(0)} points (${fmt(0.3 * base.insertsPerSecond - results.createsPerSecond)} creates/s)`,
     });
-    const p99 = results.openLoop.fromSchedule.p99;
-    targets.push({
+    const p99 = results.openLoop?.fromSchedule.p99 ?? NaN;
+    if (results.openLoop) targets.push({
       target: `p99 < 10 ms at ${fmt(cfg.rate)} req/s`,
       measured: fmtMs(p99),
       pass: p99 < 10,
@@ -168,6 +172,7 @@ interface Config {
   watchWrites: number;
   rate: number;
   seconds: number;
+  phases: Set<string>;
 }
 
 async function runScenarios(
@@ -202,49 +207,34 @@ async function runScenarios(
     ratio: rateRatio(create.perSecond),
   });
 
-  // 4. Gets by name.
+  // 4-7. Gets by name, lists, watch fan-out, latency at a fixed rate.
+  const get = cfg.phases.has('gets') ? await measureGets(client, cfg, cmPath(NS.objects), rows, rateRatio) : undefined;
+  const lists = cfg.phases.has('lists') ? await measureLists(client, cmPath(NS.objects), cfg.objects, rows, rateRatio) : undefined;
+  const fanout = cfg.phases.has('watch') ? await measureWatchFanout(client, cfg, cmPath(NS.watch), rows, rateRatio, timeRatio) : undefined;
+  let openLoop: Awaited<ReturnType<typeof runOpenLoop>> | undefined;
+  if (cfg.phases.has('latency')) {
+    log(`open loop: ${cfg.rate} req/s for ${cfg.seconds} s, 80% GET / 20% create`);
+    openLoop = await runOpenLoop(client, cfg, cmPath(NS.objects), cmPath(NS.load));
+    reportOpenLoop(cfg, openLoop, rows, timeRatio);
+  }
+  return { createsPerSecond: create.perSecond, create, get, lists, fanout, openLoop };
+}
+
+async function measureGets(client: ApiClient, cfg: Config, path: string, rows: Row[], rateRatio: (perSecond: number) => string) {
   log(`gets: ${cfg.gets} by name, ${cfg.concurrency} in flight`);
   const get = await measureClosedLoop(cfg.gets, cfg.concurrency, (i) =>
-    client.request('GET', `${cmPath(NS.objects)}/${objectName((i * 7919) % cfg.objects)}`).then((r) => r.status === 200),
+    client.request('GET', `${path}/${objectName((i * 7919) % cfg.objects)}`).then((r) => r.status === 200),
   );
   rows.push({
     figure: `gets/s (GET one configmap, ${cfg.concurrency} in flight)`,
     value: `${fmt(get.perSecond)} /s  (p50 ${fmtMs(get.latency.p50)}, p99 ${fmtMs(get.latency.p99)}${errs(get.errors)})`,
     ratio: rateRatio(get.perSecond),
   });
+  return get;
+}
 
-  // 5. Lists of every object: JSON, Table, and 500-item pages followed end to end.
-  const lists = await measureLists(client, cmPath(NS.objects), cfg.objects);
-  for (const l of lists) {
-    rows.push({
-      figure: `list ${fmt(cfg.objects)} configmaps, ${l.name}`,
-      value: `${fmtMs(l.ms)}  (${fmt(cfg.objects / (l.ms / 1000))} objects/s, ${(l.bytes / 2 ** 20).toFixed(1)} MiB)`,
-      ratio: rateRatio(cfg.objects / (l.ms / 1000)),
-    });
-  }
 
-  // 6. Watch fan-out.
-  log(`watch: ${cfg.watchers} watchers, ${cfg.watchWrites} writes`);
-  const fanout = await measureWatchFanout(client, cfg, cmPath(NS.watch));
-  rows.push({
-    figure: `watch events delivered/s (${cfg.watchers} watchers, ${fmt(cfg.watchWrites)} writes)`,
-    value: `${fmt(fanout.eventsPerSecond)} events/s  (${fmt(fanout.delivered)}/${fmt(fanout.expected)} delivered, writes at ${fmt(fanout.writesPerSecond)} /s)`,
-    ratio: rateRatio(fanout.eventsPerSecond),
-  });
-  rows.push({
-    figure: 'watch delay, write ack → last watcher, p50',
-    value: fmtMs(fanout.delay.p50),
-    ratio: timeRatio(fanout.delay.p50),
-  });
-  rows.push({
-    figure: 'watch delay, write ack → last watcher, p99',
-    value: `${fmtMs(fanout.delay.p99)}  (max ${fmtMs(fanout.delay.max)})`,
-    ratio: timeRatio(fanout.delay.p99),
-  });
-
-  // 7. Latency at a fixed rate.
-  log(`open loop: ${cfg.rate} req/s for ${cfg.seconds} s, 80% GET / 20% create`);
-  const openLoop = await measureOpenLoop(client, cfg, cmPath(NS.objects), cmPath(NS.load));
+function reportOpenLoop(cfg: Config, openLoop: Awaited<ReturnType<typeof runOpenLoop>>, rows: Row[], timeRatio: (ms: number) => string): void {
   const ol = openLoop.fromSchedule;
   rows.push({
     figure: `latency at ${fmt(cfg.rate)} req/s open loop (80/20 GET/create), p50`,
@@ -258,15 +248,6 @@ async function runScenarios(
     value: `${fmtMs(openLoop.gets.p99)} / ${fmtMs(openLoop.creates.p99)}`,
     ratio: '',
   });
-
-  return {
-    createsPerSecond: create.perSecond,
-    create,
-    get,
-    lists,
-    fanout,
-    openLoop,
-  };
 }
 
 function errs(n: number): string {
@@ -301,7 +282,8 @@ interface ListTiming {
   bytes: number;
 }
 
-async function measureLists(client: ApiClient, path: string, expected: number): Promise<ListTiming[]> {
+/** Lists of every object: JSON, Table, and 500-item pages followed end to end. */
+async function measureLists(client: ApiClient, path: string, expected: number, rows: Row[], rateRatio: (perSecond: number) => string): Promise<ListTiming[]> {
   const variants: { name: string; run: () => Promise<{ count: number; bytes: number }> }[] = [
     {
       name: 'JSON',
@@ -349,7 +331,13 @@ async function measureLists(client: ApiClient, path: string, expected: number): 
       bytes = r.bytes;
       if (r.count !== expected) throw new Error(`list ${variant.name}: expected ${expected} items, got ${r.count}`);
     }
-    out.push({ name: variant.name, ms: median(runs), runs, bytes });
+    const ms = median(runs);
+    out.push({ name: variant.name, ms, runs, bytes });
+    rows.push({
+      figure: `list ${fmt(expected)} configmaps, ${variant.name}`,
+      value: `${fmtMs(ms)}  (${fmt(expected / (ms / 1000))} objects/s, ${(bytes / 2 ** 20).toFixed(1)} MiB)`,
+      ratio: rateRatio(expected / (ms / 1000)),
+    });
   }
   return out;
 }
@@ -367,7 +355,37 @@ interface Delivery {
   lastSeenAt: number;
 }
 
-async function measureWatchFanout(client: ApiClient, cfg: Config, path: string) {
+/** Watch fan-out: watchers on one namespace, writes into it, delivery rate and delay. */
+async function measureWatchFanout(
+  client: ApiClient,
+  cfg: Config,
+  path: string,
+  rows: Row[],
+  rateRatio: (perSecond: number) => string,
+  timeRatio: (ms: number) => string,
+) {
+  log(`watch: ${cfg.watchers} watchers, ${cfg.watchWrites} writes`);
+  const fanout = await runWatchFanout(client, cfg, path);
+  rows.push({
+    figure: `watch events delivered/s (${cfg.watchers} watchers, ${fmt(cfg.watchWrites)} writes)`,
+    value: `${fmt(fanout.eventsPerSecond)} events/s  (${fmt(fanout.delivered)}/${fmt(fanout.expected)} delivered, writes at ${fmt(fanout.writesPerSecond)} /s)`,
+    ratio: rateRatio(fanout.eventsPerSecond),
+  });
+  rows.push({
+    figure: 'watch delay, write ack → last watcher, p50',
+    value: fmtMs(fanout.delay.p50),
+    ratio: timeRatio(fanout.delay.p50),
+  });
+  rows.push({
+    figure: 'watch delay, write ack → last watcher, p99',
+    value: `${fmtMs(fanout.delay.p99)}  (max ${fmtMs(fanout.delay.max)})`,
+    ratio: timeRatio(fanout.delay.p99),
+  });
+  return fanout;
+}
+
+/** Opens the watches, writes, and times every delivery. */
+async function runWatchFanout(client: ApiClient, cfg: Config, path: string) {
   const list = await client.json<{ metadata: { resourceVersion: string } }>('GET', `${path}?limit=1`);
   const rv = list.metadata.resourceVersion;
   const watchClient = new ApiClient(client.target, cfg.watchers);
@@ -436,7 +454,7 @@ async function measureWatchFanout(client: ApiClient, cfg: Config, path: string) 
  * Open loop: request i is due at start + i/rate whatever happened to earlier ones, and its latency
  * counts from when it was due (so a stalled server cannot hide its backlog: no coordinated omission).
  */
-async function measureOpenLoop(client: ApiClient, cfg: Config, getPath: string, createPath: string) {
+async function runOpenLoop(client: ApiClient, cfg: Config, getPath: string, createPath: string) {
   const total = Math.round(cfg.rate * cfg.seconds);
   const interval = 1000 / cfg.rate;
   const fromSchedule: number[] = [];
