@@ -8,9 +8,10 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { realClock } from '../src/sim/clock.js';
 import { ApiClient, closedLoop } from './client.js';
-import { describeMachine, type Machine } from './machine.js';
+import { cpuTimes, describeCpuInterference, describeMachine, type Machine } from './machine.js';
 import { startSkiff, type SkiffEntry } from './skiff-process.js';
 import { runBaseline, type BaselineResult } from './sqlite-baseline.js';
 import { fmt, fmtMs, median, summarize, type Summary } from './stats.js';
@@ -122,6 +123,11 @@ async function main(): Promise<number> {
     const rateRatio = (perSecond: number) => `${(perSecond / base.insertsPerSecond).toFixed(2)}× raw inserts/s`;
     const timeRatio = (ms: number) => `${(ms / baseMsPerInsert).toFixed(1)}× one raw insert`;
     rows.push({ figure: 'baseline: raw SQLite INSERT, 1 txn each', value: `${fmt(base.insertsPerSecond)} inserts/s (${fmtMs(baseMsPerInsert)} each)`, ratio: '1.00×' });
+    rows.push({
+      figure: '  … one insert (commit + fsync) p50 / p99 / max',
+      value: `${fmtMs(base.latency.p50)} / ${fmtMs(base.latency.p99)} / ${fmtMs(base.latency.max)}`,
+      ratio: '',
+    });
 
     // 2. A fresh skiff in its own process.
     const profDir = join(work, 'cpu-prof');
@@ -246,6 +252,16 @@ function reportOpenLoop(cfg: Config, openLoop: Awaited<ReturnType<typeof runOpen
   rows.push({
     figure: '  … p99 of GETs / of creates',
     value: `${fmtMs(openLoop.gets.p99)} / ${fmtMs(openLoop.creates.p99)}`,
+    ratio: '',
+  });
+  rows.push({
+    figure: '  … requests over 10 ms',
+    value: `${fmt(openLoop.slowRequests)} of ${fmt(openLoop.requests)}, due within ${fmt(openLoop.slowWindows100ms)} of ${fmt(cfg.seconds * 10)} 100-ms windows`,
+    ratio: '',
+  });
+  rows.push({
+    figure: '  … client event-loop delay p99 / max',
+    value: `${fmtMs(openLoop.clientLoopDelayMs.p99)} / ${fmtMs(openLoop.clientLoopDelayMs.max)}${openLoop.machineCpu ? `  (machine: ${openLoop.machineCpu})` : ''}`,
     ratio: '',
   });
 }
@@ -465,6 +481,13 @@ async function runOpenLoop(client: ApiClient, cfg: Config, getPath: string, crea
   let issued = 0;
   let lastDone = 0;
   const inflight: Promise<void>[] = [];
+  // Slow requests that bunch up in time point at a stalled server event loop, not at queueing.
+  const slowWindows = new Set<number>();
+  let slow = 0;
+  // If the client's own loop stalls, its latencies would be inflated: measure that too.
+  const clientDelay = monitorEventLoopDelay({ resolution: 5 });
+  clientDelay.enable();
+  const cpuBefore = cpuTimes();
   const start = now();
   const fire = (i: number) => {
     const due = start + i * interval;
@@ -480,6 +503,10 @@ async function runOpenLoop(client: ApiClient, cfg: Config, getPath: string, crea
         lastDone = t;
         fromSchedule.push(t - due);
         fromSend.push(t - sent);
+        if (t - due > 10) {
+          slow++;
+          slowWindows.add(Math.floor((due - start) / 100));
+        }
         (isCreate ? creates : gets).push(t - due);
         if (r.status !== (isCreate ? 201 : 200)) errors++;
       },
@@ -500,7 +527,12 @@ async function runOpenLoop(client: ApiClient, cfg: Config, getPath: string, crea
     }, 1);
   });
   await Promise.all(inflight);
+  clientDelay.disable();
   return {
+    machineCpu: describeCpuInterference(cpuBefore, cpuTimes()),
+    slowRequests: slow,
+    slowWindows100ms: slowWindows.size,
+    clientLoopDelayMs: { p99: clientDelay.percentile(99) / 1e6, max: clientDelay.max / 1e6 },
     requests: total,
     errors,
     achievedRate: total / ((lastDone - start) / 1000),
@@ -524,9 +556,10 @@ function printReport(machine: Machine, serverCommand: string, base: BaselineResu
   out.push('');
   const w0 = Math.max(6, ...rows.map((r) => r.figure.length));
   const w1 = Math.max(5, ...rows.map((r) => r.value.length));
-  const line = (a: string, b: string, c: string) => `| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c} |`;
+  const w2 = Math.max(11, ...rows.map((r) => r.ratio.length));
+  const line = (a: string, b: string, c: string) => `| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c.padEnd(w2)} |`;
   out.push(line('figure', 'value', 'vs baseline'));
-  out.push(`|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|${'-'.repeat(24)}|`);
+  out.push(`|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|${'-'.repeat(w2 + 2)}|`);
   for (const r of rows) out.push(line(r.figure, r.value, r.ratio));
   out.push('');
   out.push('targets:');

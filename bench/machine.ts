@@ -46,7 +46,7 @@ function diskOf(dir: string): string {
     const dev = /^\/dev\/([a-z]+)/.exec(device)?.[1];
     if (dev) {
       try {
-        kind = readFileSync(`/sys/block/${dev}/queue/rotational`, 'utf8').trim() === '1' ? ', rotational' : ', non-rotational';
+        kind = readFileSync(`/sys/block/${dev}/queue/rotational`, 'utf8').trim() === '1' ? ', reports rotational' : ', non-rotational';
       } catch {
         kind = '';
       }
@@ -55,4 +55,31 @@ function diskOf(dir: string): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** Cumulative CPU time counters of the whole machine (Linux /proc/stat, in clock ticks). */
+export interface CpuTimes {
+  total: number;
+  steal: number;
+  iowait: number;
+}
+
+/** Reads the machine-wide CPU counters, or undefined where /proc/stat does not exist. */
+export function cpuTimes(): CpuTimes | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user)
+    return { total: f.slice(0, 8).reduce((a, b) => a + b, 0), steal: f[7] ?? 0, iowait: f[4] ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Steal and iowait as shares of all CPU time between two readings ("" when unknown). */
+export function describeCpuInterference(before: CpuTimes | undefined, after: CpuTimes | undefined): string {
+  if (!before || !after || after.total <= before.total) return '';
+  const total = after.total - before.total;
+  const pct = (n: number) => `${((n / total) * 100).toFixed(1)}%`;
+  return `steal ${pct(after.steal - before.steal)}, iowait ${pct(after.iowait - before.iowait)}`;
 }

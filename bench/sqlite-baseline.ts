@@ -3,6 +3,7 @@
 // (WAL, synchronous=FULL) and its kv table shape. It is what "one acknowledged write" costs this
 // disk when nothing else is in the way.
 import Database from 'better-sqlite3';
+import { summarize, type Summary } from './stats.js';
 
 /** What the baseline measured. */
 export interface BaselineResult {
@@ -11,6 +12,8 @@ export interface BaselineResult {
   insertsPerSecond: number;
   /** The size of each inserted value, in bytes. */
   valueBytes: number;
+  /** Per-insert time (ms): its tail is the disk's fsync tail, which every durable write waits on. */
+  latency: Summary;
 }
 
 /** The same table and indexes SqliteStore creates, so the baseline pays the same index upkeep. */
@@ -64,12 +67,22 @@ export function runBaseline(path: string, durationMs: number, minInserts: number
     let n = 0;
     const start = now();
     let elapsed = 0;
+    const latencies: number[] = [];
     while (elapsed < durationMs || n < minInserts) {
+      const t0 = now();
       one(51 + n);
       n++;
-      elapsed = now() - start;
+      const t1 = now();
+      latencies.push(t1 - t0);
+      elapsed = t1 - start;
     }
-    return { inserts: n, seconds: elapsed / 1000, insertsPerSecond: n / (elapsed / 1000), valueBytes: storedConfigMapValue(1).length };
+    return {
+      inserts: n,
+      seconds: elapsed / 1000,
+      insertsPerSecond: n / (elapsed / 1000),
+      valueBytes: storedConfigMapValue(1).length,
+      latency: summarize(latencies),
+    };
   } finally {
     db.close();
   }

@@ -65,8 +65,10 @@ export function hasReason(e: unknown, reason: string): boolean {
 }
 
 function failure(code: number, reason: string, message: string, details?: Status['details']): StatusError {
-  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+  // Field order as Go serializes metav1.Status: ..., reason, details, code.
+  const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason } as Status;
   if (details) status.details = details;
+  status.code = code;
   return new StatusError(status);
 }
 

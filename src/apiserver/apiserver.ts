@@ -11,6 +11,7 @@ import type { Clock } from '../sim/clock.js';
 import type { Store } from '../storage/store.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { intToIp, parseCidr, ServiceAllocation } from './admission/service-allocation.js';
 import { ANONYMOUS, type Authenticator, type UserInfo } from './auth/authn.js';
 import { bootstrapPolicy } from './auth/bootstrap.js';
 import { forbiddenError, RBACAuthorizer, type Attributes } from './auth/rbac.js';
@@ -44,10 +45,13 @@ export interface APIServerConfig {
   authenticator: Authenticator;
   /** The Kubernetes version the server reports, e.g. "1.32". */
   kubernetesVersion?: string;
-  /** The first address of the service CIDR hosts the `kubernetes` Service. */
-  serviceClusterIP?: string;
+  /** Where Service cluster IPs come from (EKS's default for a 10.x VPC: 10.100.0.0/16). */
+  serviceCIDR?: string;
   extraAdmission?: AdmissionPlugin[];
 }
+
+/** EKS's service CIDR for clusters whose VPC is in 10.0.0.0/8. */
+export const DEFAULT_SERVICE_CIDR = '10.100.0.0/16';
 
 /** Paths anyone may read without credentials (system:public-info-viewer). */
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
@@ -90,6 +94,10 @@ export class APIServer {
     this.kubernetesVersion = config.kubernetesVersion ?? '1.32';
     const admission = new AdmissionChain([
       new NamespaceLifecycle(async (name) => this.tryGet('', 'namespaces', '', name)),
+      new ServiceAllocation(config.serviceCIDR ?? DEFAULT_SERVICE_CIDR, async () => {
+        const info = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
+        return (await this.registryFor(info).list('', {})).items;
+      }),
       ...(config.extraAdmission ?? []),
     ]);
     for (const info of RESOURCES) {
@@ -112,7 +120,7 @@ export class APIServer {
     if (this.started) return;
     this.started = true;
     const system: UserInfo = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
-    for (const obj of [...bootstrapObjects(this.config.serviceClusterIP ?? '10.100.0.1'), ...bootstrapPolicy()]) {
+    for (const obj of [...bootstrapObjects(intToIp(parseCidr(this.config.serviceCIDR ?? DEFAULT_SERVICE_CIDR).base + 1)), ...bootstrapPolicy()]) {
       const info = resourceForObject(obj);
       const reg = this.registryFor(info);
       try {
@@ -161,7 +169,7 @@ export class APIServer {
   async handle(req: ApiRequest, res: ResponseSink, peerCertificate?: PeerCertificate): Promise<void> {
     try {
       const ri = parseRequestInfo(req.method, req.path, req.query);
-      const user = await this.authenticate(req, ri, peerCertificate);
+      const user = this.impersonate(req, await this.authenticate(req, ri, peerCertificate));
       this.authorize(user, ri);
       await this.route(req, res, ri, user);
     } catch (e) {
@@ -174,6 +182,47 @@ export class APIServer {
     if (user) return user;
     if (!ri.isResourceRequest && PUBLIC_PATHS.has(ri.path)) return ANONYMOUS;
     throw unauthorized();
+  }
+
+  /**
+   * Impersonate-User / -Group / -Uid / -Extra-* headers, as kube-apiserver's impersonation filter:
+   * each requested identity needs the `impersonate` verb on users, groups, serviceaccounts, uids or
+   * userextras; the request then runs as the impersonated user.
+   */
+  private impersonate(req: ApiRequest, user: UserInfo): UserInfo {
+    const header = (name: string): string[] => {
+      const v = req.headers[name];
+      return v === undefined ? [] : (Array.isArray(v) ? v : String(v).split(',')).map((x) => x.trim()).filter(Boolean);
+    };
+    const users = header('impersonate-user');
+    const groups = header('impersonate-group');
+    const uids = header('impersonate-uid');
+    const extras = Object.keys(req.headers).filter((h) => h.startsWith('impersonate-extra-'));
+    if (!users.length && !groups.length && !uids.length && !extras.length) return user;
+    if (!users.length) {
+      throw badRequest('requested [' + [...groups.map((g) => `{Group  ${g}  authentication.k8s.io/v1  }`)].join(' ') + '] without impersonating a user');
+    }
+    const check = (resource: string, name: string, apiGroup = '', namespace = '', subresource = '') => {
+      const attrs: Attributes = { user, verb: 'impersonate', namespace, apiGroup, apiVersion: '', resource, subresource, name, resourceRequest: true, path: '' };
+      const d = this.authorizer.authorize(attrs);
+      if (d.decision !== 'allow') throw forbiddenError(attrs, d.reason);
+    };
+    const username = users[0];
+    const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(username);
+    if (sa) check('serviceaccounts', sa[2], '', sa[1]);
+    else check('users', username);
+    for (const g of groups) check('groups', g);
+    for (const u of uids) check('uids', u, 'authentication.k8s.io');
+    const extra: Record<string, string[]> = {};
+    for (const h of extras) {
+      const key = decodeURIComponent(h.slice('impersonate-extra-'.length));
+      for (const v of header(h)) check('userextras', v, 'authentication.k8s.io', '', key);
+      extra[key] = header(h);
+    }
+    const finalGroups = [...groups];
+    if (sa && !groups.length) finalGroups.push('system:serviceaccounts', `system:serviceaccounts:${sa[1]}`);
+    if (username !== 'system:anonymous' && !finalGroups.includes('system:authenticated')) finalGroups.push('system:authenticated');
+    return { username, uid: uids[0], groups: finalGroups, extra };
   }
 
   private authorize(user: UserInfo, ri: RequestInfo): void {
@@ -258,7 +307,7 @@ export class APIServer {
     const review = REVIEW_RESOURCES.get(`${info.group}/${info.resource}`);
     if (review) {
       if (ri.verb !== 'create') throw methodNotAllowed({ group: info.group, resource: info.resource }, ri.verb);
-      const body = decodeBody(await req.body(), req.headers['content-type']);
+      const body = decodeBody(await req.body(), req.headers['content-type'], { apiVersion: info.version && info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind });
       return writeObject(res, 201, handleReview(review, this, user, ri.namespace, body as KubeObject));
     }
     const registry = this.registryFor(info);
@@ -302,7 +351,7 @@ export class APIServer {
       return;
     }
     if (ri.verb !== 'create') throw methodNotAllowed({ group: '', resource: 'pods/binding' }, ri.verb);
-    const binding = decodeBody(await req.body(), req.headers['content-type']) as { target?: { name?: string } };
+    const binding = decodeBody(await req.body(), req.headers['content-type'], { apiVersion: 'v1', kind: 'Binding' }) as { target?: { name?: string } };
     const node = binding?.target?.name;
     if (!node) throw badRequest('Binding target.name is required');
     await registry.update(

@@ -3,6 +3,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import YAML from 'yaml';
 import { badRequest, isStatusError, internalError, notAcceptable, StatusError, type Status } from '../apimachinery/errors.js';
+import { decodeKubernetesProtobuf, isProtobuf, ProtobufDecodeError } from '../api/protobuf/codec.js';
 
 /** kube-apiserver's MaxRequestBodyBytes: 3 MiB. */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -67,9 +68,19 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-/** Decodes a JSON or YAML request body into an object, with upstream's decode error wording. */
-export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
+/** What the endpoint expects a body to be, for protobuf envelopes and their error messages. */
+export interface ExpectedType {
+  apiVersion: string;
+  kind: string;
+}
+
+/**
+ * Decodes a JSON, YAML or Kubernetes protobuf request body into an object, with upstream's decode
+ * error wording.
+ */
+export function decodeBody(buf: Buffer, contentType: string | undefined, expect?: ExpectedType): unknown {
   const mt = mediaType(contentType);
+  if (isProtobuf(mt)) return decodeProtobufBody(buf, expect);
   const text = buf.toString('utf8');
   if (mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml') {
     try {
@@ -86,6 +97,21 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): unknow
     return JSON.parse(text);
   } catch (e) {
     throw badRequest(`couldn't get version/kind; json parse error: ${goJsonError(e as Error, text)}`);
+  }
+}
+
+// The typed object in a protobuf envelope, as JSON; errors worded as upstream's transformDecodeError.
+function decodeProtobufBody(buf: Buffer, expect?: ExpectedType): unknown {
+  try {
+    const { apiVersion, kind, object } = decodeKubernetesProtobuf(buf, expect);
+    return { ...object, apiVersion, kind };
+  } catch (e) {
+    if (e instanceof ProtobufDecodeError && expect) {
+      const version = expect.apiVersion.includes('/') ? expect.apiVersion.split('/')[1] : expect.apiVersion;
+      if (e.kind) throw badRequest(`${e.kind} in version "${version}" cannot be handled as a ${expect.kind}: ${e.detail}`);
+      throw badRequest(`the object provided is unrecognized (must be of type ${expect.kind}): ${e.detail}`);
+    }
+    throw e;
   }
 }
 

@@ -4,6 +4,7 @@ import type { ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { apiVersionOf } from '../api/types.js';
 import { convert } from '../api/conversion.js';
+import { isProtobuf } from '../api/protobuf/codec.js';
 import { decodeError, decodeErrorMessage, duplicateFields, pruneUnknownFields, strictDecodingMessage } from '../api/schema.js';
 import { patchSchemaFor } from '../api/patchmeta.js';
 import {
@@ -293,10 +294,10 @@ async function decodeObject(c: ResourceContext, warnings: string[]): Promise<Kub
   const buf = await c.req.body();
   const ct = c.req.headers['content-type'];
   const mt = mediaType(ct);
-  if (mt && mt !== 'application/json' && mt !== 'application/yaml' && mt !== '*/*') {
+  if (mt && mt !== 'application/json' && mt !== 'application/yaml' && mt !== '*/*' && !isProtobuf(mt)) {
     throw unsupportedMediaType('application/json, application/yaml, application/vnd.kubernetes.protobuf');
   }
-  const body = decodeBody(buf, ct);
+  const body = decodeBody(buf, ct, { apiVersion: requestApiVersion(c), kind: c.info.kind });
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest(`${c.info.kind} in version "${c.info.version}" cannot be handled as a ${c.info.kind}: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct`);
   }

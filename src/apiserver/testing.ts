@@ -91,7 +91,7 @@ export async function startTestServer(): Promise<TestServer> {
     const url = new URL(path, 'https://skiff.test');
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? TEST_TOKEN}`;
-    let body = Buffer.alloc(0);
+    let body: Buffer = Buffer.alloc(0);
     if (opts.body !== undefined) {
       body = Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
       headers['content-type'] ??= 'application/json';

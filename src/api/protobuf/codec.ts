@@ -75,7 +75,7 @@ export function decodeKubernetesProtobuf(body: Uint8Array, defaults?: { apiVersi
   let kind: string | undefined;
   try {
     if (body.length === 0) fail('empty data');
-    if (body.length < PROTOBUF_MAGIC.length || !PROTOBUF_MAGIC.equals(body.subarray(0, PROTOBUF_MAGIC.length))) {
+    if (!hasMagic(body)) {
       fail('provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]');
     }
     if (body.length === PROTOBUF_MAGIC.length) fail('empty body');
@@ -85,9 +85,9 @@ export function decodeKubernetesProtobuf(body: Uint8Array, defaults?: { apiVersi
     const envelopeKind = (typeMeta?.[1] as string | undefined) ?? '';
     kind = envelopeKind || defaults?.kind || '';
     apiVersion = envelopeApiVersion || defaults?.apiVersion || '';
-    const typeMetaText = `runtime.TypeMeta{APIVersion:${JSON.stringify(envelopeApiVersion)}, Kind:${JSON.stringify(envelopeKind)}}`;
-    if (!kind) fail(`Object 'Kind' is missing in '${typeMetaText}'`);
-    if (!apiVersion) fail(`Object 'apiVersion' is missing in '${typeMetaText}'`);
+    const typeMetaText = () => `runtime.TypeMeta{APIVersion:${JSON.stringify(envelopeApiVersion)}, Kind:${JSON.stringify(envelopeKind)}}`;
+    if (!kind) fail(`Object 'Kind' is missing in '${typeMetaText()}'`);
+    if (!apiVersion) fail(`Object 'apiVersion' is missing in '${typeMetaText()}'`);
     const d = messageForKind(apiVersion, kind);
     if (!d) fail(`no kind ${JSON.stringify(kind)} is registered for version ${JSON.stringify(apiVersion)} in scheme ${JSON.stringify(SCHEME_NAME)}`);
     const raw = (envelope[1] as Uint8Array | undefined) ?? new Uint8Array(0);
@@ -98,6 +98,10 @@ export function decodeKubernetesProtobuf(body: Uint8Array, defaults?: { apiVersi
   } catch (e) {
     throw new ProtobufDecodeError(failureText(e), apiVersion, kind);
   }
+}
+
+function hasMagic(b: Uint8Array): boolean {
+  return b.length >= 4 && b[0] === 0x6b && b[1] === 0x38 && b[2] === 0x73 && b[3] === 0x00;
 }
 
 /** Upstream's text for a failure inside the decoder; anything unexpected is a bug and is rethrown. */
@@ -182,25 +186,35 @@ function lengthDelimitedEnd(r: Reader): number {
   return end;
 }
 
+/** Skips one unknown field whose tag was just read, groups included, as gogo's skipGenerated does. */
 function skipField(r: Reader, wire: number): void {
-  switch (wire) {
-    case 0:
-      r.skipType(0);
-      return;
-    case 1:
-      r.skip(8);
-      return;
-    case 2:
-      r.pos = lengthDelimitedEnd(r);
-      return;
-    case 3:
-      r.skipType(3);
-      return;
-    case 5:
-      r.skip(4);
-      return;
-    default:
-      fail(`proto: illegal wireType ${wire}`);
+  let depth = 0;
+  for (;;) {
+    switch (wire) {
+      case 0:
+        r.skip();
+        break;
+      case 1:
+        r.skip(8);
+        break;
+      case 2:
+        r.pos = lengthDelimitedEnd(r);
+        break;
+      case 3:
+        depth++;
+        break;
+      case 4:
+        if (depth === 0) fail('proto: unexpected end of group');
+        depth--;
+        break;
+      case 5:
+        r.skip(4);
+        break;
+      default:
+        fail(`proto: illegal wireType ${wire}`);
+    }
+    if (depth === 0) return;
+    wire = r.uint32() & 7;
   }
 }
 
@@ -297,7 +311,7 @@ function wellKnownJSON(d: MessageDescriptor, f: unknown[], byteLength: number): 
       return formatGoDuration((f[0] as bigint | undefined) ?? 0n);
     case 'Quantity':
       // Quantity.Unmarshal parses the string, so the JSON is its canonical String().
-      return f[0] === undefined ? '0' : canonicalizeQuantity(f[0] as string);
+      return f[0] === undefined ? '0' : canonicalQuantity(f[0] as string);
     case 'IntOrString': {
       const type = (f[0] as number | undefined) ?? 0;
       if (type === 1) return (f[2] as string | undefined) ?? '';
@@ -310,6 +324,19 @@ function wellKnownJSON(d: MessageDescriptor, f: unknown[], byteLength: number): 
     default:
       throw new Error(`unhandled well-known message ${d.name}`);
   }
+}
+
+/** Quantity strings repeat ("100m", "1Gi"), and parsing one costs more than the rest of a field. */
+const canonicalQuantities = new Map<string | number, string>();
+
+function canonicalQuantity(q: string | number): string {
+  let c = canonicalQuantities.get(q);
+  if (c === undefined) {
+    c = canonicalizeQuantity(q);
+    if (canonicalQuantities.size >= 4096) canonicalQuantities.clear();
+    canonicalQuantities.set(q, c);
+  }
+  return c;
 }
 
 /** The JSON of a well-known message that never appeared on the wire (the Go zero value's MarshalJSON). */
@@ -328,7 +355,7 @@ function wellKnownZero(d: MessageDescriptor): unknown {
 
 /** RawExtension/FieldsV1 bytes: embedded JSON, or an embedded protobuf object (watch events, lists). */
 function embeddedJSON(raw: Uint8Array, typeName: string): unknown {
-  if (raw.length >= PROTOBUF_MAGIC.length && PROTOBUF_MAGIC.equals(raw.subarray(0, PROTOBUF_MAGIC.length))) {
+  if (hasMagic(raw)) {
     return decodeKubernetesProtobuf(raw).object;
   }
   const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
@@ -568,7 +595,7 @@ function writeMessageBody(w: Writer, d: MessageDescriptor, v: unknown): void {
       w.uint32(0x08).int64(bigIntToLong(parseGoDuration(typeof v === 'string' ? v : '0')));
       return;
     case 'Quantity':
-      w.uint32(0x0a).string(v == null ? '0' : canonicalizeQuantity(v as string | number));
+      w.uint32(0x0a).string(v == null ? '0' : canonicalQuantity(v as string | number));
       return;
     case 'IntOrString': {
       const isString = typeof v === 'string';

@@ -141,7 +141,10 @@ function parseField(entry: string, index: number, messageName: string): FieldDes
 function define(name: string, spec: string): void {
   const d = shellFor(name);
   d.fields = (spec === '' ? [] : spec.split(' ')).map((entry, i) => parseField(entry, i, name));
-  for (const f of d.fields) d.byNumber[f.number] = f;
+  for (const f of d.fields) {
+    if (d.byNumber[f.number]) throw new Error(`protobuf table: ${name} uses field number ${f.number} twice`);
+    d.byNumber[f.number] = f;
+  }
   d.wireOrder = [...d.fields].sort((a, b) => a.number - b.number);
   const wk = WELL_KNOWN_KINDS[name];
   if (wk) d.wellKnown = wk;

@@ -126,10 +126,11 @@ export function parseGoDuration(s: string): bigint {
   if (rest === '0') return 0n;
   if (rest === '') throw invalid();
   let total = 0n;
-  const component = /^(\d*)(?:\.(\d*))?([^\d.]+)/;
+  const component = /^(\d*)(?:\.(\d*))?([^\d.]*)/;
   while (rest !== '') {
     const m = component.exec(rest);
     if (!m || (m[1] === '' && (m[2] ?? '') === '')) throw invalid();
+    if (m[3] === '') throw new GoTimeError(`time: missing unit in duration ${JSON.stringify(s)}`);
     const unit = UNIT_NANOS.get(m[3]!);
     if (unit === undefined) throw new GoTimeError(`time: unknown unit ${JSON.stringify(m[3])} in duration ${JSON.stringify(s)}`);
     const whole = BigInt(m[1] || '0');

@@ -134,17 +134,17 @@ describe('applyStrategicMergePatch', () => {
   });
 
   const errors: Array<[string, Obj, number, string]> = [
-    ['an unknown $patch value in a map', { metadata: { labels: { $patch: 'foo' } } }, 500, 'unknown patch type: foo in map: map[$patch:foo]'],
-    ['$patch: merge in a map', { metadata: { labels: { $patch: 'merge' } } }, 500, 'unknown patch type: merge in map: map[$patch:merge]'],
-    ['$patch: merge in a list element', { spec: { containers: [{ $patch: 'merge', name: 'x' }] } }, 500, 'merging lists cannot yet be specified in the patch'],
+    ['an unknown $patch value in a map', { metadata: { labels: { $patch: 'foo' } } }, 400, 'unknown patch type: foo in map: map[$patch:foo]'],
+    ['$patch: merge in a map', { metadata: { labels: { $patch: 'merge' } } }, 400, 'unknown patch type: merge in map: map[$patch:merge]'],
+    ['$patch: merge in a list element', { spec: { containers: [{ $patch: 'merge', name: 'x' }] } }, 400, 'merging lists cannot yet be specified in the patch'],
     [
       'an unknown $patch value in a list element',
       { spec: { containers: [{ $patch: 'frob', name: 'x' }] } },
-      500,
+      400,
       'unknown patch type: frob in map: map[$patch:frob name:x]',
     ],
-    ['a list element without its merge key', { spec: { containers: [{ image: 'x' }] } }, 500, 'map: map[image:x] does not contain declared merge key: name'],
-    ['a delete directive without its merge key', { spec: { containers: [{ $patch: 'delete' }] } }, 500, 'map: map[$patch:delete] does not contain declared merge key: name'],
+    ['a list element without its merge key', { spec: { containers: [{ image: 'x' }] } }, 400, 'map: map[image:x] does not contain declared merge key: name'],
+    ['a delete directive without its merge key', { spec: { containers: [{ $patch: 'delete' }] } }, 400, 'map: map[$patch:delete] does not contain declared merge key: name'],
     ['a malformed $deleteFromPrimitiveList key', { metadata: { $deleteFromPrimitiveList: ['a'] } }, 400, 'invalid patch format of primitive list'],
     ['a malformed $setElementOrder key', { spec: { $setElementOrder: [] } }, 400, 'invalid patch format of setElementOrder list'],
     ['a $retainKeys that is not a list', { spec: { volumes: [{ name: 'data', $retainKeys: 'name' }] } }, 400, 'invalid patch format of retainKeys'],
@@ -157,11 +157,11 @@ describe('applyStrategicMergePatch', () => {
     [
       'a patch list out of $setElementOrder order',
       { spec: { '$setElementOrder/containers': [{ name: 'app' }, { name: 'side' }], containers: [{ name: 'side', image: 'b' }, { name: 'app', image: 'a' }] } },
-      500,
+      400,
       "The order in patch list:\n[map[image:b name:side] map[image:a name:app]]\n doesn't match $setElementOrder list:\n[map[name:app] map[name:side]]\n",
     ],
-    ['a list of lists', { spec: { containers: [[1]] } }, 500, 'list element types are not identical: '],
-    ['lists of lists under a merge strategy', { metadata: { finalizers: [['x']] } }, 500, 'list element types are not identical: '],
+    ['a list of lists', { spec: { containers: [[1]] } }, 400, 'list element types are not identical: '],
+    ['lists of lists under a merge strategy', { metadata: { finalizers: [['x']] } }, 400, 'list element types are not identical: '],
   ];
   for (const [name, patch, code, message] of errors) {
     test(`answers ${name} with ${code} and upstream's words`, () => {

@@ -54,7 +54,10 @@ function errBadPatchType(t: unknown, m: JSONMap): StrategicMergePatchError {
 
 /**
  * interpretStrategicMergePatchError: bad patch formats are 400, lists of lists 422 (with the
- * generic "rejected" text), and anything else the 500 kube-apiserver returns for a plain error.
+ * generic "rejected" text). The rest (unknown $patch, missing merge key, wrong element type) are
+ * plain errors that kube-apiserver answers with a reason-less 500; skiff keeps their words but
+ * answers 400 BadRequest, since the fault is in the client's patch (kubernetes/kubernetes#79210
+ * calls the 500 a bug) and a 5xx would invite clients to retry a request that can never succeed.
  */
 export function toStatusError(e: StrategicMergePatchError): StatusError {
   if (e.errorClass === 'BadRequest') return badRequest(e.message);
@@ -70,7 +73,7 @@ export function toStatusError(e: StrategicMergePatchError): StatusError {
       code: 422,
     });
   }
-  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: e.message, code: 500 });
+  return badRequest(e.message);
 }
 
 // ---- Go-flavoured formatting, so messages and sort orders match upstream ----
