@@ -11,13 +11,29 @@ import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { realClock } from '../src/sim/clock.js';
 import { ApiClient, closedLoop } from './client.js';
-import { cpuTimes, describeCpuInterference, describeMachine, type Machine } from './machine.js';
+import { cpuTimes, describeCpuInterference, describeMachine, jsonRoundTripsPerSecond, type Machine } from './machine.js';
 import { startSkiff, type SkiffEntry } from './skiff-process.js';
 import { runBaseline, type BaselineResult } from './sqlite-baseline.js';
 import { fmt, fmtMs, median, summarize, type Summary } from './stats.js';
 
 /** Monotonic milliseconds for measuring (timers still go through the Clock). */
 const now = () => performance.now();
+
+/**
+ * When each phase ran, in microseconds of the monotonic clock V8's --cpu-prof timestamps use, so a
+ * server profile can be cut to one phase (`cpuprofile-top --from-us A --to-us B`).
+ */
+const phaseWindows: { phase: string; fromUs: number; toUs: number }[] = [];
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const fromUs = monotonicUs();
+  try {
+    return await fn();
+  } finally {
+    phaseWindows.push({ phase: name, fromUs, toUs: monotonicUs() });
+  }
+}
 
 const USAGE = `Usage: npm run bench [-- options]   (or: npx tsx bench/apiserver.bench.ts [options])
 
@@ -115,6 +131,7 @@ async function main(): Promise<number> {
   const machine = describeMachine(work);
   const rows: Row[] = [];
   const runStart = now();
+  const cpuRefStart = jsonRoundTripsPerSecond(now, 300);
   try {
     // 1. Baseline, with nothing else running.
     log(`baseline: raw better-sqlite3 inserts for ${cfg.baselineMs} ms`);
@@ -159,10 +176,11 @@ async function main(): Promise<number> {
       how: p99 < 10 ? `${fmtMs(10 - p99)} to spare` : `${(p99 / 10).toFixed(1)}× over (${fmtMs(p99 - 10)} too slow)`,
     });
 
-    printReport(machine, skiff.command, base, rows, targets, (now() - runStart) / 1000);
+    const cpuRef = { start: cpuRefStart, end: jsonRoundTripsPerSecond(now, 300) };
+    printReport(machine, skiff.command, base, rows, targets, cpuRef, (now() - runStart) / 1000);
     if (v['cpu-prof']) log(`server CPU profile written under ${profDir} (kept)`);
     if (v.json) {
-      writeFileSync(v.json, JSON.stringify({ machine, config: cfg, baseline: base, rows, targets, details: results }, null, 2) + '\n');
+      writeFileSync(v.json, JSON.stringify({ machine, config: { ...cfg, phases: [...cfg.phases] }, cpuReference: cpuRef, baseline: base, rows, targets, phaseWindows, details: results }, null, 2) + '\n');
     }
   } finally {
     if (!v['cpu-prof']) rmSync(work, { recursive: true, force: true });
@@ -204,9 +222,9 @@ async function runScenarios(
 
   // 3. Creates.
   log(`creates: ${cfg.objects} ConfigMaps, ${cfg.concurrency} in flight`);
-  const create = await measureClosedLoop(cfg.objects, cfg.concurrency, (i) =>
+  const create = await phase('creates', () => measureClosedLoop(cfg.objects, cfg.concurrency, (i) =>
     client.request('POST', cmPath(NS.objects), { body: configMap(objectName(i), i) }).then((r) => r.status === 201),
-  );
+  ));
   rows.push({
     figure: `creates/s (POST configmaps, ${cfg.concurrency} in flight)`,
     value: `${fmt(create.perSecond)} /s  (p50 ${fmtMs(create.latency.p50)}, p99 ${fmtMs(create.latency.p99)}${errs(create.errors)})`,
@@ -214,13 +232,13 @@ async function runScenarios(
   });
 
   // 4-7. Gets by name, lists, watch fan-out, latency at a fixed rate.
-  const get = cfg.phases.has('gets') ? await measureGets(client, cfg, cmPath(NS.objects), rows, rateRatio) : undefined;
-  const lists = cfg.phases.has('lists') ? await measureLists(client, cmPath(NS.objects), cfg.objects, rows, rateRatio) : undefined;
-  const fanout = cfg.phases.has('watch') ? await measureWatchFanout(client, cfg, cmPath(NS.watch), rows, rateRatio, timeRatio) : undefined;
+  const get = cfg.phases.has('gets') ? await phase('gets', () => measureGets(client, cfg, cmPath(NS.objects), rows, rateRatio)) : undefined;
+  const lists = cfg.phases.has('lists') ? await phase('lists', () => measureLists(client, cmPath(NS.objects), cfg.objects, rows, rateRatio)) : undefined;
+  const fanout = cfg.phases.has('watch') ? await phase('watch', () => measureWatchFanout(client, cfg, cmPath(NS.watch), rows, rateRatio, timeRatio)) : undefined;
   let openLoop: Awaited<ReturnType<typeof runOpenLoop>> | undefined;
   if (cfg.phases.has('latency')) {
     log(`open loop: ${cfg.rate} req/s for ${cfg.seconds} s, 80% GET / 20% create`);
-    openLoop = await runOpenLoop(client, cfg, cmPath(NS.objects), cmPath(NS.load));
+    openLoop = await phase('latency', () => runOpenLoop(client, cfg, cmPath(NS.objects), cmPath(NS.load)));
     reportOpenLoop(cfg, openLoop, rows, timeRatio);
   }
   return { createsPerSecond: create.perSecond, create, get, lists, fanout, openLoop };
@@ -543,13 +561,26 @@ async function runOpenLoop(client: ApiClient, cfg: Config, getPath: string, crea
   };
 }
 
-function printReport(machine: Machine, serverCommand: string, base: BaselineResult, rows: Row[], targets: TargetCheck[], seconds: number): void {
+function printReport(
+  machine: Machine,
+  serverCommand: string,
+  base: BaselineResult,
+  rows: Row[],
+  targets: TargetCheck[],
+  cpuRef: { start: number; end: number },
+  seconds: number,
+): void {
   const out: string[] = [];
   out.push('');
   out.push('skiff API server benchmark');
   out.push('');
   out.push(`machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memory} RAM, ${machine.node}, ${machine.kernel}`);
   out.push(`disk:    ${machine.disk}`);
+  const drift = cpuRef.end / cpuRef.start - 1;
+  out.push(
+    `cpu ref: ${fmt(cpuRef.start)} → ${fmt(cpuRef.end)} JSON round-trips/s at start → end of run` +
+      (Math.abs(drift) > 0.2 ? `  (${(drift * 100).toFixed(0)}%: the machine was not quiet, treat this run with care)` : ''),
+  );
   out.push(`server:  separate process (${serverCommand.replace(/--data-dir \S+/, '--data-dir <tmp>')});`);
   out.push('         client: this process, node:https keep-alive agent, bearer token, 127.0.0.1 only');
   out.push(`baseline: ${fmt(base.inserts)} single-row INSERTs in ${base.seconds.toFixed(1)} s, ${base.valueBytes}-byte values, WAL + synchronous=FULL`);

@@ -1,8 +1,10 @@
 // Names the hot spots in a V8 .cpuprofile (from `node --cpu-prof`, e.g. `npm run bench -- --cpu-prof`):
 // the functions with the most self time, and the functions whose subtree (self + callees) takes the
 // most, so "where does the server's time go" has an answer without opening DevTools.
-// Run: `npx tsx bench/cpuprofile-top.ts FILE.cpuprofile [N]`.
+// Run: `npx tsx bench/cpuprofile-top.ts FILE.cpuprofile [N] [--from-us A --to-us B]`; the window (in
+// the monotonic microseconds the bench's --json phaseWindows give) keeps only one phase's samples.
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
 interface ProfileNode {
   id: number;
@@ -31,6 +33,20 @@ function label(n: ProfileNode): string {
   const f = n.callFrame;
   const file = f.url.replace(/^file:\/\//, '').replace(/^.*?\/(src|bench|node_modules)\//, '$1/');
   return `${f.functionName || '(anonymous)'} ${file ? `${file}:${f.lineNumber + 1}` : ''}`.trim();
+}
+
+/** The profile with only the samples taken between fromUs and toUs (monotonic microseconds). */
+export function sliceProfile(profile: CpuProfile, fromUs: number, toUs: number): CpuProfile {
+  const samples: number[] = [];
+  const timeDeltas: number[] = [];
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i] ?? 0;
+    if (t < fromUs || t > toUs) continue;
+    samples.push(profile.samples[i]);
+    timeDeltas.push(samples.length === 1 ? 0 : (profile.timeDeltas[i] ?? 0));
+  }
+  return { ...profile, samples, timeDeltas, startTime: Math.max(fromUs, profile.startTime), endTime: Math.min(toUs, profile.endTime) };
 }
 
 /** Self and inclusive time per function, largest first by self time. */
@@ -110,13 +126,17 @@ export function longestStalls(profile: CpuProfile, count: number): Stall[] {
 }
 
 function main(): void {
-  const [file, nArg] = process.argv.slice(2);
+  const { values, positionals } = parseArgs({ options: { 'from-us': { type: 'string' }, 'to-us': { type: 'string' } }, allowPositionals: true });
+  const [file, nArg] = positionals;
   if (!file) {
-    process.stderr.write('usage: cpuprofile-top FILE.cpuprofile [N]\n');
+    process.stderr.write('usage: cpuprofile-top FILE.cpuprofile [N] [--from-us A --to-us B]\n');
     process.exit(2);
   }
   const n = Number(nArg ?? 30);
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  let profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  if (values['from-us'] || values['to-us']) {
+    profile = sliceProfile(profile, Number(values['from-us'] ?? 0), Number(values['to-us'] ?? Number.MAX_SAFE_INTEGER));
+  }
   const spots = hotSpots(profile);
   const wallMs = (profile.endTime - profile.startTime) / 1000;
   const idle = spots.find((s) => s.name.startsWith('(idle)'))?.selfMs ?? 0;

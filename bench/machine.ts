@@ -83,3 +83,26 @@ export function describeCpuInterference(before: CpuTimes | undefined, after: Cpu
   const pct = (n: number) => `${((n / total) * 100).toFixed(1)}%`;
   return `steal ${pct(after.steal - before.steal)}, iowait ${pct(after.iowait - before.iowait)}`;
 }
+
+/**
+ * A CPU yardstick: JSON round-trips per second of a ConfigMap-sized object for about ms. Taken at
+ * the start and the end of a run, a large difference says the machine was busy with something else.
+ */
+export function jsonRoundTripsPerSecond(now: () => number, ms: number): number {
+  const obj = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'cm-000001', namespace: 'bench', labels: { app: 'bench' }, uid: '3f1c2a8e-0000-4000-8000-000000000001', creationTimestamp: '2026-01-01T00:00:00Z' },
+    data: { key: 'value-1' },
+  };
+  let n = 0;
+  let sink = 0;
+  const start = now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let i = 0; i < 100; i++) sink += (JSON.parse(JSON.stringify(obj)) as { data: { key: string } }).data.key.length;
+    n += 100;
+    elapsed = now() - start;
+  }
+  return sink > 0 ? n / (elapsed / 1000) : 0;
+}
