@@ -11,10 +11,10 @@ import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { realClock } from '../src/sim/clock.js';
 import { ApiClient, closedLoop } from './client.js';
-import { cpuTimes, describeCpuInterference, describeMachine, jsonRoundTripsPerSecond, type Machine } from './machine.js';
+import { cpuShare, cpuTimes, describeCpuInterference, describeMachine, othersShare, type Machine } from './machine.js';
 import { startSkiff, type SkiffEntry } from './skiff-process.js';
 import { runBaseline, type BaselineResult } from './sqlite-baseline.js';
-import { fmt, fmtMs, median, summarize, type Summary } from './stats.js';
+import { fmt, fmtMs, median, summarize } from './stats.js';
 
 /** Monotonic milliseconds for measuring (timers still go through the Clock). */
 const now = () => performance.now();
@@ -114,7 +114,12 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const num = (s: string | undefined, d: number) => (s === undefined ? d : Number(s));
+  const num = (s: string | undefined, d: number) => {
+    if (s === undefined) return d;
+    const n = Number(s);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got ${JSON.stringify(s)}`);
+    return n;
+  };
   const cfg = {
     objects: num(v.objects, 10_000),
     concurrency: num(v.concurrency, 64),
@@ -131,7 +136,6 @@ async function main(): Promise<number> {
   const machine = describeMachine(work);
   const rows: Row[] = [];
   const runStart = now();
-  const cpuRefStart = jsonRoundTripsPerSecond(now, 300);
   try {
     // 1. Baseline, with nothing else running.
     log(`baseline: raw better-sqlite3 inserts for ${cfg.baselineMs} ms`);
@@ -153,8 +157,11 @@ async function main(): Promise<number> {
     log(`skiff pid ${skiff.pid} on https://${skiff.target.host}:${skiff.target.port}`);
     const client = new ApiClient(skiff.target, cfg.concurrency);
     let results: Awaited<ReturnType<typeof runScenarios>>;
+    let others: number | undefined;
     try {
+      const shareBefore = cpuShare([skiff.pid]);
       results = await runScenarios(client, cfg, rows, rateRatio, timeRatio);
+      others = othersShare(shareBefore, cpuShare([skiff.pid]));
     } finally {
       client.close();
       await skiff.stop();
@@ -176,11 +183,10 @@ async function main(): Promise<number> {
       how: p99 < 10 ? `${fmtMs(10 - p99)} to spare` : `${(p99 / 10).toFixed(1)}× over (${fmtMs(p99 - 10)} too slow)`,
     });
 
-    const cpuRef = { start: cpuRefStart, end: jsonRoundTripsPerSecond(now, 300) };
-    printReport(machine, skiff.command, base, rows, targets, cpuRef, (now() - runStart) / 1000);
+    printReport(machine, skiff.command, base, rows, targets, others, (now() - runStart) / 1000);
     if (v['cpu-prof']) log(`server CPU profile written under ${profDir} (kept)`);
     if (v.json) {
-      writeFileSync(v.json, JSON.stringify({ machine, config: { ...cfg, phases: [...cfg.phases] }, cpuReference: cpuRef, baseline: base, rows, targets, phaseWindows, details: results }, null, 2) + '\n');
+      writeFileSync(v.json, JSON.stringify({ machine, config: { ...cfg, phases: [...cfg.phases] }, otherLoad: others, baseline: base, rows, targets, phaseWindows, details: results }, null, 2) + '\n');
     }
   } finally {
     if (!v['cpu-prof']) rmSync(work, { recursive: true, force: true });
@@ -567,7 +573,7 @@ function printReport(
   base: BaselineResult,
   rows: Row[],
   targets: TargetCheck[],
-  cpuRef: { start: number; end: number },
+  others: number | undefined,
   seconds: number,
 ): void {
   const out: string[] = [];
@@ -576,11 +582,14 @@ function printReport(
   out.push('');
   out.push(`machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memory} RAM, ${machine.node}, ${machine.kernel}`);
   out.push(`disk:    ${machine.disk}`);
-  const drift = cpuRef.end / cpuRef.start - 1;
-  out.push(
-    `cpu ref: ${fmt(cpuRef.start)} → ${fmt(cpuRef.end)} JSON round-trips/s at start → end of run` +
-      (Math.abs(drift) > 0.2 ? `  (${(drift * 100).toFixed(0)}%: the machine was not quiet, treat this run with care)` : ''),
-  );
+  if (others !== undefined) {
+    const busy = others > 0.05;
+    out.push(
+      `other load: processes other than the bench and its server used ${(others * 100).toFixed(0)}% of the machine's CPU while the API was measured` +
+        (busy ? ' — NOT a quiet machine, figures are pessimistic' : ' (quiet)'),
+    );
+  }
+  out.push(`load avg: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (at the end of the run)`);
   out.push(`server:  separate process (${serverCommand.replace(/--data-dir \S+/, '--data-dir <tmp>')});`);
   out.push('         client: this process, node:https keep-alive agent, bearer token, 127.0.0.1 only');
   out.push(`baseline: ${fmt(base.inserts)} single-row INSERTs in ${base.seconds.toFixed(1)} s, ${base.valueBytes}-byte values, WAL + synchronous=FULL`);
@@ -599,9 +608,6 @@ function printReport(
   out.push(`(whole run ${seconds.toFixed(0)} s)`);
   process.stdout.write(out.join('\n') + '\n');
 }
-
-/** Summary type re-exported for callers that read the --json output's shape. */
-export type { Summary };
 
 main().then(
   (code) => process.exit(code),

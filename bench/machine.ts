@@ -84,25 +84,39 @@ export function describeCpuInterference(before: CpuTimes | undefined, after: Cpu
   return `steal ${pct(after.steal - before.steal)}, iowait ${pct(after.iowait - before.iowait)}`;
 }
 
-/**
- * A CPU yardstick: JSON round-trips per second of a ConfigMap-sized object for about ms. Taken at
- * the start and the end of a run, a large difference says the machine was busy with something else.
- */
-export function jsonRoundTripsPerSecond(now: () => number, ms: number): number {
-  const obj = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'cm-000001', namespace: 'bench', labels: { app: 'bench' }, uid: '3f1c2a8e-0000-4000-8000-000000000001', creationTimestamp: '2026-01-01T00:00:00Z' },
-    data: { key: 'value-1' },
-  };
-  let n = 0;
-  let sink = 0;
-  const start = now();
-  let elapsed = 0;
-  while (elapsed < ms) {
-    for (let i = 0; i < 100; i++) sink += (JSON.parse(JSON.stringify(obj)) as { data: { key: string } }).data.key.length;
-    n += 100;
-    elapsed = now() - start;
+/** Machine-wide busy CPU and the CPU of named processes, to tell how much other work shared the run. */
+export interface CpuShare {
+  machineBusy: number;
+  ours: number;
+  total: number;
+}
+
+function procTicks(pid: number | 'self'): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm)": state is field 3, utime 14 and stime 15 (1-based, comm may hold spaces).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
   }
-  return sink > 0 ? n / (elapsed / 1000) : 0;
+}
+
+/** Reads machine busy ticks and the ticks used so far by this process and pids. */
+export function cpuShare(pids: number[]): CpuShare | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = f.reduce((a, b) => a + b, 0);
+    const idle = f[3] + f[4];
+    return { machineBusy: total - idle, ours: procTicks('self') + pids.reduce((a, p) => a + procTicks(p), 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The share of the machine's CPU that processes other than ours used between two readings. */
+export function othersShare(before: CpuShare | undefined, after: CpuShare | undefined): number | undefined {
+  if (!before || !after || after.total <= before.total) return undefined;
+  const others = after.machineBusy - before.machineBusy - (after.ours - before.ours);
+  return Math.max(0, others) / (after.total - before.total);
 }

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import YAML from 'yaml';
 import { badRequest, isStatusError, internalError, notAcceptable, StatusError, type Status } from '../apimachinery/errors.js';
 import { decodeKubernetesProtobuf, isProtobuf, ProtobufDecodeError } from '../api/protobuf/codec.js';
+import { nestingDepthError } from '../apimachinery/json-depth.js';
 
 /** kube-apiserver's MaxRequestBodyBytes: 3 MiB. */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -82,22 +83,51 @@ export function decodeBody(buf: Buffer, contentType: string | undefined, expect?
   const mt = mediaType(contentType);
   if (isProtobuf(mt)) return decodeProtobufBody(buf, expect);
   const text = buf.toString('utf8');
+  // transformDecodeError: what the decoder could not read, with the type it wanted and the data.
+  const unrecognized = (detail: string) =>
+    badRequest(expect ? `the object provided is unrecognized (must be of type ${expect.kind}): ${detail} (${summarizeData(buf)})` : detail);
+  const tooDeep = nestingDepthError(text);
+  if (tooDeep) throw unrecognized(`couldn't get version/kind; json parse error: ${tooDeep}`);
+  let value: unknown;
   if (mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml') {
     try {
       const docs = YAML.parseAllDocuments(text);
       if (docs.length !== 1) throw new Error('expected a single YAML document');
       if (docs[0].errors.length) throw docs[0].errors[0];
-      return docs[0].toJSON();
+      value = docs[0].toJSON();
     } catch (e) {
-      throw badRequest(`error converting YAML to JSON: yaml: ${(e as Error).message}`);
+      throw unrecognized(`error converting YAML to JSON: yaml: ${(e as Error).message.split('\n')[0]}`);
+    }
+  } else {
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw unrecognized(`couldn't get version/kind; json parse error: ${goJsonError(e as Error, text)}`);
     }
   }
-  if (text.trim() === '') throw badRequest('the body of the request was empty');
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${goJsonError(e as Error, text)}`);
+  if (expect && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw unrecognized(`couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonType(value)} into Go value of type ${FIND_KIND_STRUCT}`);
   }
+  return value;
+}
+
+// The struct the decoder reads apiVersion and kind into (runtime.SimpleMetaFactory).
+const FIND_KIND_STRUCT = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
+
+/** Go's encoding/json name for a JSON value's type. */
+export function goJsonType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'object';
+  return typeof v === 'boolean' ? 'bool' : typeof v;
+}
+
+/** runtime's summarizeData: the first 30 bytes, as text for JSON objects and hex otherwise. */
+export function summarizeData(buf: Buffer): string {
+  if (buf.length === 0) return '<empty>';
+  const head = buf.subarray(0, 30);
+  const text = buf[0] === 0x7b ? head.toString('utf8') : head.toString('hex');
+  return buf.length > 30 ? `${text} ...` : text;
 }
 
 // The typed object in a protobuf envelope, as JSON; errors worded as upstream's transformDecodeError.
@@ -116,8 +146,10 @@ function decodeProtobufBody(buf: Buffer, expect?: ExpectedType): unknown {
 }
 
 // Renders a JSON.parse failure roughly as Go's encoding/json does ("invalid character 'x' ...").
-function goJsonError(e: Error, text: string): string {
+export function goJsonError(e: Error, text: string): string {
+  if (/Unexpected end|end of (data|JSON)/i.test(e.message) || text.trim() === '') return 'unexpected end of JSON input';
   const m = /position (\d+)/.exec(e.message);
+  if (m && Number(m[1]) >= text.trimEnd().length) return 'unexpected end of JSON input';
   if (m) {
     const ch = text[Number(m[1])];
     if (ch !== undefined) return `invalid character '${ch}' looking for beginning of value`;

@@ -1,5 +1,6 @@
 // Parses a request path into what authorization and routing need, as kube-apiserver's
 // RequestInfoFactory does: /api/v1/namespaces/ns/pods/name/status → verb, group, resource, ...
+import { badRequest } from '../apimachinery/errors.js';
 
 /** What a request is about. */
 export interface RequestInfo {
@@ -28,6 +29,16 @@ const METHOD_VERBS: Record<string, string> = {
   PATCH: 'patch',
   DELETE: 'delete',
 };
+
+/** decodeURIComponent, failing as a 400 (as Go's URL parser rejects a bad escape) instead of throwing URIError. */
+export function decodePathSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    const bad = /%(?![0-9a-fA-F]{2}).{0,2}/.exec(s)?.[0] ?? s;
+    throw badRequest(`invalid URL escape ${JSON.stringify(bad)}`);
+  }
+}
 
 /** Splits the request into RequestInfo; `query` supplies watch=true for the legacy watch form. */
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
@@ -69,11 +80,11 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     rest = rest.slice(1);
   }
   if (rest[0] === 'namespaces' && rest.length > 1) {
-    info.namespace = decodeURIComponent(rest[1]);
+    info.namespace = decodePathSegment(rest[1]);
     // Past /namespaces/{ns} comes a namespaced resource, unless it is the namespace's own subresource.
     if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2])) rest = rest.slice(2);
   }
-  info.parts = rest.map((s) => decodeURIComponent(s));
+  info.parts = rest.map(decodePathSegment);
   if (info.parts.length >= 1) info.resource = info.parts[0];
   if (info.parts.length >= 2) info.name = info.parts[1];
   if (info.parts.length >= 3) info.subresource = info.parts[2];

@@ -1,6 +1,6 @@
 // The verbs of one resource request (get, list, watch, create, update, patch, delete,
 // deletecollection, and the status/scale subresources), as kube-apiserver's endpoint handlers.
-import type { ResourceInfo } from '../api/resources.js';
+import { findByKind, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { apiVersionOf } from '../api/types.js';
 import { convert } from '../api/conversion.js';
@@ -9,6 +9,8 @@ import { decodeError, decodeErrorMessage, duplicateFields, pruneUnknownFields, s
 import { patchSchemaFor } from '../api/patchmeta.js';
 import {
   badRequest,
+  field,
+  invalid,
   methodNotAllowed,
   notFound,
   pathNotFound,
@@ -16,13 +18,14 @@ import {
   unsupportedMediaType,
 } from '../apimachinery/errors.js';
 import { matches, parseSelector } from '../apimachinery/labels.js';
-import { matchesFields, parseFieldSelector, requirements } from '../apimachinery/fields.js';
+import { defaultFieldLabelConversion, fieldLabelNotSupportedMessage, matchesFields, parseFieldSelector, requirements } from '../apimachinery/fields.js';
+import { nestingDepthError } from '../apimachinery/json-depth.js';
 import { applyJsonPatch } from '../apimachinery/patch/json-patch.js';
 import { applyMergePatch } from '../apimachinery/patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../apimachinery/patch/strategic.js';
 import type { Clock } from '../sim/clock.js';
 import type { UserInfo } from './auth/authn.js';
-import { decodeBody, mediaType, negotiate, writeObject, type ApiRequest, type ResponseSink } from './http.js';
+import { decodeBody, goJsonError, goJsonType, mediaType, negotiate, writeObject, type ApiRequest, type ResponseSink } from './http.js';
 import { defaultPrinter, printerFor, toTable } from './printers/index.js';
 import { parseResourceVersion, type GenericRegistry, type ObjectFilter } from './registry/generic.js';
 import { serveWatch } from './watch.js';
@@ -113,17 +116,24 @@ function boolParam(q: URLSearchParams, name: string): boolean {
   return v === 'true' || v === '1';
 }
 
-function dryRun(q: URLSearchParams): boolean {
+/** The options kind a verb's query parameters decode into (CreateOptions, UpdateOptions, ...). */
+function optionsKind(verb: string): string {
+  return verb === 'create' ? 'CreateOptions' : verb === 'patch' ? 'PatchOptions' : verb === 'update' ? 'UpdateOptions' : 'DeleteOptions';
+}
+
+function dryRun(q: URLSearchParams, verb = 'create'): boolean {
   const all = q.getAll('dryRun');
-  for (const v of all) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+  if (all.some((v) => v !== 'All')) {
+    throw invalid({ group: 'meta.k8s.io', kind: optionsKind(verb) }, '', [field.notSupported('dryRun', all, ['All'])]);
+  }
   return all.length > 0;
 }
 
-function fieldValidation(q: URLSearchParams): string {
+function fieldValidation(q: URLSearchParams, verb = 'create'): string {
   const v = q.get('fieldValidation');
   if (v === null || v === '') return 'Warn';
   if (!FIELD_VALIDATION.includes(v)) {
-    throw badRequest(`fieldValidation: Unsupported value: ${JSON.stringify(v)}: supported values: "Ignore", "Strict", "Warn"`);
+    throw invalid({ group: 'meta.k8s.io', kind: optionsKind(verb) }, '', [field.notSupported('fieldValidation', v, ['', ...FIELD_VALIDATION])]);
   }
   return v;
 }
@@ -155,7 +165,10 @@ export function selectorFilter(c: ResourceContext): { filter?: ObjectFilter; fil
     const selectable = c.registry.strategy.selectableFields;
     const supported = new Set(['metadata.name', 'metadata.namespace', ...Object.keys(probeSelectable(selectable))]);
     for (const r of requirements(sel)) {
-      if (!supported.has(r.field)) throw badRequest(`field label not supported: ${r.field}`);
+      if (supported.has(r.field)) continue;
+      // Kinds without their own field labels answer as runtime.DefaultMetaV1FieldSelectorConversion.
+      if (!selectable) defaultFieldLabelConversion(r.field, r.value);
+      throw badRequest(fieldLabelNotSupportedMessage(r.field));
     }
     filters.push((o) => {
       const fields: Record<string, string> = { 'metadata.name': o.metadata.name ?? '', ...(selectable?.(o) ?? {}) };
@@ -207,7 +220,7 @@ async function handleGet(c: ResourceContext): Promise<void> {
 function parseLimit(q: URLSearchParams): number | undefined {
   const v = q.get('limit');
   if (v === null || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw badRequest(`limit: Invalid value: ${JSON.stringify(v)}: must be an integer`);
+  if (!/^-?\d+$/.test(v)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
   const n = Number(v);
   return n > 0 ? n : undefined;
 }
@@ -297,17 +310,17 @@ async function decodeObject(c: ResourceContext, warnings: string[]): Promise<Kub
   if (mt && mt !== 'application/json' && mt !== 'application/yaml' && mt !== '*/*' && !isProtobuf(mt)) {
     throw unsupportedMediaType('application/json, application/yaml, application/vnd.kubernetes.protobuf');
   }
-  const body = decodeBody(buf, ct, { apiVersion: requestApiVersion(c), kind: c.info.kind });
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badRequest(`${c.info.kind} in version "${c.info.version}" cannot be handled as a ${c.info.kind}: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct`);
-  }
-  const obj = body as KubeObject;
+  const obj = decodeBody(buf, ct, { apiVersion: requestApiVersion(c), kind: c.info.kind }) as KubeObject;
   const expected = requestApiVersion(c);
   if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {
     throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
   }
   if (obj.kind !== undefined && obj.kind !== c.info.kind) {
-    throw badRequest(`${obj.kind} in version "${c.info.version}" cannot be handled as a ${c.info.kind}: the kind in the data (${obj.kind}) does not match the expected kind (${c.info.kind})`);
+    const known = findByKind(c.info.group, c.info.version, String(obj.kind));
+    const why = known
+      ? `converting (${c.info.version}.${obj.kind}) to (${internalPackage(c.info.group)}.${c.info.kind}): unknown conversion`
+      : `no kind ${JSON.stringify(obj.kind)} is registered for version ${JSON.stringify(expected)} in scheme "pkg/api/legacyscheme/scheme.go:30"`;
+    throw badRequest(`${obj.kind} in version "${c.info.version}" cannot be handled as a ${c.info.kind}: ${why}`);
   }
   const dup = mt === 'application/json' || !mt ? duplicateFields(buf.toString('utf8')) : [];
   checkFields(c, obj, dup, warnings);
@@ -317,9 +330,14 @@ async function decodeObject(c: ResourceContext, warnings: string[]): Promise<Kub
   return obj;
 }
 
+// The Go package of a group's internal types, as scheme conversion errors name it ("core", "apps").
+function internalPackage(group: string): string {
+  return group === '' ? 'core' : group.split('.')[0];
+}
+
 /** Applies fieldValidation to unknown and duplicate fields, as upstream's strict decoding. */
 function checkFields(c: ResourceContext, obj: KubeObject, duplicates: string[], warnings: string[]): void {
-  const mode = fieldValidation(c.req.query);
+  const mode = fieldValidation(c.req.query, c.verb);
   const typeError = decodeError(obj, c.info.modelType);
   if (typeError) throw badRequest(decodeErrorMessage(c.info.kind, c.info.version, typeError));
   const unknown = pruneUnknownFields(obj, c.info.modelType);
@@ -331,7 +349,7 @@ function checkFields(c: ResourceContext, obj: KubeObject, duplicates: string[], 
 }
 
 function writeOpts(c: ResourceContext, subresource = '') {
-  return { user: c.user, dryRun: dryRun(c.req.query), subresource };
+  return { user: c.user, dryRun: dryRun(c.req.query, c.verb), subresource };
 }
 
 async function handleCreate(c: ResourceContext): Promise<void> {
@@ -353,12 +371,28 @@ async function handleUpdate(c: ResourceContext): Promise<void> {
 }
 
 /** Applies a patch document to the object in the client's version. */
-export function applyPatch(info: ResourceInfo, current: KubeObject, patchType: string, patchText: string): KubeObject {
+export function applyPatch(info: ResourceInfo, current: KubeObject, patchType: string, patchText: string, mode = 'Ignore'): KubeObject {
+  const tooDeep = nestingDepthError(patchText);
+  if (tooDeep) throw badRequest(`error decoding patch: ${tooDeep}`);
   let patch: unknown;
   try {
     patch = JSON.parse(patchText);
   } catch (e) {
-    throw badRequest(`error decoding patch: ${(e as Error).message}`);
+    throw badRequest(`error decoding patch: ${goJsonError(e as Error, patchText)}`);
+  }
+  // Under Warn and Strict upstream first decodes the patch strictly into its Go shape; strategic
+  // patches are always decoded into a map first.
+  const isMap = typeof patch === 'object' && patch !== null && !Array.isArray(patch);
+  if (patchType === 'application/strategic-merge-patch+json' && !isMap) {
+    throw badRequest(`json: cannot unmarshal ${goJsonType(patch)} into Go value of type map[string]interface {}`);
+  }
+  if (mode !== 'Ignore') {
+    if (patchType === 'application/json-patch+json' && !Array.isArray(patch)) {
+      throw badRequest(`error decoding patch: json: cannot unmarshal ${goJsonType(patch)} into Go value of type []handlers.jsonPatchOp`);
+    }
+    if (patchType === 'application/merge-patch+json' && !isMap) {
+      throw badRequest(`error decoding patch: json: cannot unmarshal ${goJsonType(patch)} into Go value of type map[string]interface {}`);
+    }
   }
   switch (patchType) {
     case 'application/json-patch+json':
@@ -386,11 +420,21 @@ async function handlePatch(c: ResourceContext): Promise<void> {
     (current) => {
       const versioned = toRequestVersion(c.info, current);
       const pinnedBefore = versioned.metadata.resourceVersion;
-      const patched = applyPatch(c.info, versioned, patchType, patchText);
+      const mode = fieldValidation(c.req.query, 'patch');
+      const patched = applyPatch(c.info, versioned, patchType, patchText, mode);
       if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw badRequest('patched object is not a JSON object');
       patched.metadata ??= {};
       const fieldWarnings: string[] = [];
-      checkFields(c, patched, [], fieldWarnings);
+      try {
+        checkFields(c, patched, [], fieldWarnings);
+      } catch (e) {
+        // A JSON or merge patch that leaves unknown fields is reported against the patch itself.
+        if (mode === 'Strict' && e instanceof StatusError && /strict decoding error/.test(e.message) && patchType !== 'application/strategic-merge-patch+json') {
+          const detail = e.message.slice(e.message.indexOf('strict decoding error'));
+          throw invalid({ group: '', kind: '' }, '', [field.invalid('patch', JSON.stringify(patched), detail)]);
+        }
+        throw e;
+      }
       warnings.splice(0, warnings.length, ...fieldWarnings);
       // A patch that does not name a resourceVersion is applied to whatever is current.
       if (patched.metadata.resourceVersion === pinnedBefore) delete patched.metadata.resourceVersion;

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLimited, writeError, type ApiRequest } from '../apiserver/http.js';
+import { decodePathSegment } from '../apiserver/request-info.js';
 import { verifiedPeerCertificate } from '../apiserver/auth/authn.js';
 import { pathNotFound } from '../apimachinery/errors.js';
 import type { Clock } from '../sim/clock.js';
@@ -62,6 +63,8 @@ export class SkiffServer {
         ca: def.ca.certPem,
         requestCert: true,
         rejectUnauthorized: false,
+        // kube-apiserver accepts request headers up to 1 MiB (MaxHeaderBytes); Node's default is 16 KiB.
+        maxHeaderSize: 1 << 20,
         SNICallback: (servername, cb) => cb(null, this.contexts.get(servername) ?? this.contexts.get(clusterServerName(DEFAULT_CLUSTER))),
       },
       (req, res) => void this.onRequest(req, res),
@@ -136,7 +139,12 @@ export class SkiffServer {
     let cluster = this.clusters.get(DEFAULT_CLUSTER)!;
     const m = /^\/clusters\/([^/]+)(\/.*)?$/.exec(path);
     if (m) {
-      const named = this.clusters.get(decodeURIComponent(m[1]));
+      let named: Cluster | undefined;
+      try {
+        named = this.clusters.get(decodePathSegment(m[1]));
+      } catch (e) {
+        return writeError(res, e);
+      }
       if (!named) return writeError(res, pathNotFound());
       cluster = named;
       path = m[2] ?? '/';

@@ -90,7 +90,6 @@ const CASES: BadInputCase[] = [
     status: 400,
     reason: 'BadRequest',
     message: `the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: unexpected end of JSON input (${summarize(MALFORMED_JSON)})`,
-    todo: 'src/apiserver/http.ts decodeBody: Go encoding/json wording and transformDecodeError summary',
   },
   {
     name: 'rejects malformed YAML with the YAML-to-JSON error',
@@ -112,7 +111,6 @@ const CASES: BadInputCase[] = [
     status: 400,
     reason: 'BadRequest',
     message: `the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: json: cannot unmarshal array into Go value of type ${FIND_KIND_STRUCT} (${summarize('[1,2]')})`,
-    todo: 'src/apiserver/resource-handler.ts decodeObject: non-object bodies fail in SimpleMetaFactory.Interpret',
   },
   {
     name: 'rejects a JSON number as the body',
@@ -123,7 +121,6 @@ const CASES: BadInputCase[] = [
     status: 400,
     reason: 'BadRequest',
     message: `the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: json: cannot unmarshal number into Go value of type ${FIND_KIND_STRUCT} (${summarize('42')})`,
-    todo: 'src/apiserver/resource-handler.ts decodeObject: non-object bodies fail in SimpleMetaFactory.Interpret',
   },
   {
     name: 'rejects a JSON string as the body',
@@ -134,7 +131,6 @@ const CASES: BadInputCase[] = [
     status: 400,
     reason: 'BadRequest',
     message: `the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: json: cannot unmarshal string into Go value of type ${FIND_KIND_STRUCT} (${summarize('"configmap"')})`,
-    todo: 'src/apiserver/resource-handler.ts decodeObject: non-object bodies fail in SimpleMetaFactory.Interpret',
   },
   {
     name: 'rejects a body whose apiVersion is another version of the kind than the URL names',
@@ -160,7 +156,6 @@ const CASES: BadInputCase[] = [
     status: 400,
     reason: 'BadRequest',
     message: 'Secret in version "v1" cannot be handled as a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion',
-    todo: 'src/apiserver/resource-handler.ts decodeObject: the wrong-kind message is the scheme conversion error',
   },
   {
     name: 'rejects a field of the wrong JSON type with the decoder error',
@@ -213,7 +208,6 @@ const CASES: BadInputCase[] = [
     reason: 'Invalid',
     message: 'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loose": supported values: "", "Ignore", "Strict", "Warn"',
     details: { group: 'meta.k8s.io', kind: 'CreateOptions' },
-    todo: 'src/apiserver/resource-handler.ts fieldValidation(): ValidateCreateOptions answers 422 Invalid on CreateOptions',
   },
   // ---- names ----
   {
@@ -301,7 +295,6 @@ const CASES: BadInputCase[] = [
     message: 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Partial"}: supported values: "All"',
     causes: [{ reason: 'FieldValueNotSupported', field: 'dryRun', message: 'Unsupported value: []string{"Partial"}: supported values: "All"' }],
     details: { group: 'meta.k8s.io', kind: 'CreateOptions' },
-    todo: 'src/apiserver/resource-handler.ts dryRun(): ValidateCreateOptions answers 422 Invalid on CreateOptions',
   },
   {
     name: 'rejects a namespace in the body that differs from the URL',
@@ -407,7 +400,6 @@ const CASES: BadInputCase[] = [
     status: 400,
     reason: 'BadRequest',
     message: 'error decoding patch: unexpected end of JSON input',
-    todo: 'src/apiserver/resource-handler.ts applyPatch: Go encoding/json wording of syntax errors',
   },
   {
     name: 'rejects a JSON patch that is not a list of operations (fieldValidation=Ignore)',
@@ -428,7 +420,6 @@ const CASES: BadInputCase[] = [
     status: 400,
     reason: 'BadRequest',
     message: 'error decoding patch: json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp',
-    todo: 'src/apiserver/resource-handler.ts handlePatch: under Warn/Strict the patch is first strictly decoded (kjson.UnmarshalStrict)',
   },
   {
     name: 'answers a JSON patch whose test operation fails with the generic 422',
@@ -470,7 +461,6 @@ const CASES: BadInputCase[] = [
     status: 400,
     reason: 'BadRequest',
     message: 'error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}',
-    todo: 'src/apiserver/resource-handler.ts handlePatch: under Warn/Strict the patch is first strictly decoded into a map',
   },
   {
     name: 'rejects a strategic merge patch that is not an object',
@@ -481,7 +471,6 @@ const CASES: BadInputCase[] = [
     status: 400,
     reason: 'BadRequest',
     message: 'json: cannot unmarshal array into Go value of type map[string]interface {}',
-    todo: 'src/apiserver/resource-handler.ts handlePatch: strategicPatchObject decodes the patch into a map first',
   },
   {
     // Upstream answers this plain error with a reason-less 500 (kubernetes/kubernetes#79210); skiff keeps the words at 400.
@@ -514,7 +503,6 @@ const CASES: BadInputCase[] = [
     reason: 'Invalid',
     message: /^ "" is invalid: patch: Invalid value: "\{.*\}": strict decoding error: unknown field "spec\.foo"$/,
     causes: [{ reason: 'FieldValueInvalid', field: 'patch' }],
-    todo: 'src/apiserver/resource-handler.ts handlePatch: strict errors after a JSON/merge patch are 422 on field "patch" with the patched JSON',
   },
   {
     name: 'rejects an unsupported patch Content-Type with 415',
@@ -526,7 +514,7 @@ const CASES: BadInputCase[] = [
     reason: 'UnsupportedMediaType',
     message:
       'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml',
-    todo: 'src/apiserver/resource-handler.ts handlePatch: upstream lists application/apply-patch+yaml (server-side apply)',
+    todo: 'server-side apply (issue 3): upstream lists application/apply-patch+yaml among the patch types',
   },
   {
     name: 'rejects a patch of an object that does not exist with 404',
@@ -603,7 +591,6 @@ const CASES: BadInputCase[] = [
     status: 400,
     reason: 'BadRequest',
     message: '"data.k" is not a known field selector: only "metadata.name", "metadata.namespace"',
-    todo: 'src/apiserver/resource-handler.ts selectorFilter: kinds without a field-label conversion use DefaultMetaV1FieldSelectorConversion',
   },
   {
     name: 'rejects a list with an unsupported resourceVersionMatch',
@@ -612,7 +599,6 @@ const CASES: BadInputCase[] = [
     status: 422,
     reason: 'Invalid',
     message: 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""',
-    todo: 'src/apiserver/registry/generic.ts list: ValidateListOptions answers 422 Invalid on ListOptions',
   },
   {
     name: 'rejects a list with a limit that is not an integer',
@@ -621,7 +607,6 @@ const CASES: BadInputCase[] = [
     status: 400,
     reason: 'BadRequest',
     message: 'strconv.ParseInt: parsing "ten": invalid syntax',
-    todo: 'src/apiserver/resource-handler.ts parseLimit: the parameter codec reports the bare strconv error',
   },
   // ---- delete ----
   {

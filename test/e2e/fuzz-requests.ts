@@ -264,7 +264,7 @@ export function mutate(obj: unknown, mutations: Mutation[]): unknown {
   for (const m of mutations) {
     const paths = pathsOf(root);
     if (paths.length === 0) {
-      root = m.value;
+      root = structuredClone(m.value);
       continue;
     }
     const p = paths[m.at % paths.length];
@@ -281,14 +281,14 @@ export function mutate(obj: unknown, mutations: Mutation[]): unknown {
         parent[last] = null;
         break;
       case 'replace':
-        parent[last] = m.value;
+        parent[last] = structuredClone(m.value);
         break;
       case 'retype':
         parent[last] = retype(current);
         break;
       case 'unknown-field':
-        if (current && typeof current === 'object' && !Array.isArray(current)) current[m.key] = m.value;
-        else parent[m.key] = m.value;
+        if (current && typeof current === 'object' && !Array.isArray(current)) current[m.key] = structuredClone(m.value);
+        else parent[m.key] = structuredClone(m.value);
         break;
       case 'huge':
         parent[last] = 'h'.repeat(50_000 + (m.at % 100_000));
@@ -331,8 +331,8 @@ const QUERY_VALUES: Record<string, string[]> = {
   force: ['true', 'x'],
 };
 
-const queryArb = fc
-  .array(fc.tuple(fc.constantFrom(...Object.keys(QUERY_VALUES), 'bogus', '%zz'), fc.nat(), fc.option(weirdString, { freq: 5 })), { maxLength: 4 })
+const randomQuery = fc
+  .array(fc.tuple(fc.constantFrom(...Object.keys(QUERY_VALUES), 'bogus', '%zz'), fc.nat(), fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: weirdString })), { maxLength: 4 })
   .map((entries) => {
     const q = new URLSearchParams();
     for (const [k, i, raw] of entries) {
@@ -341,6 +341,9 @@ const queryArb = fc
     }
     return q;
   });
+
+/** Half the requests carry no query at all, so valid requests reach the handlers' success paths. */
+const queryArb = fc.oneof(fc.constant(null).map(() => new URLSearchParams()), randomQuery);
 
 const CONTENT_TYPES = [
   'application/json',
@@ -370,7 +373,7 @@ const ACCEPTS = [
   ';q=',
 ];
 
-const headersArb = fc.record(
+const randomHeaders = fc.record(
   {
     'content-type': fc.constantFrom(...CONTENT_TYPES),
     accept: fc.constantFrom(...ACCEPTS),
@@ -378,6 +381,8 @@ const headersArb = fc.record(
   },
   { requiredKeys: [] },
 );
+
+const headersArb = fc.oneof(fc.constant(null).map((): Record<string, string> => ({})), randomHeaders);
 
 // ---- paths ----
 
@@ -474,7 +479,7 @@ function withDirectives(patch: unknown, directives: { key: string; value: unknow
     }
   };
   walk(patch);
-  for (const d of directives) if (objects.length) objects[d.at % objects.length][d.key] = d.value;
+  for (const d of directives) if (objects.length) objects[d.at % objects.length][d.key] = structuredClone(d.value);
   return patch;
 }
 
@@ -484,9 +489,11 @@ function encodeName(name: unknown): string {
 
 /** Requests built from one seed object. */
 function seededRequest(seed: SeedObject): fc.Arbitrary<FuzzRequest> {
-  const mutated = fc.array(mutationArb, { minLength: 0, maxLength: 4 }).map((ms) => mutate(seed.obj, ms) as Record<string, any>);
+  // Unmutated objects keep the success paths (and re-creation after deletes) well exercised.
+  const mutations = fc.oneof({ weight: 2, arbitrary: fc.constant<Mutation[]>([]) }, { weight: 5, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 4 }) });
+  const mutated = mutations.map((ms) => mutate(seed.obj, ms) as Record<string, any>);
   const objectUrl = `${seed.collection}/${encodeName(seed.name)}`;
-  const namespaceSwap = fc.option(fc.constantFrom(...BAD_NAMESPACES), { freq: 8 });
+  const namespaceSwap = fc.oneof({ weight: 7, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...BAD_NAMESPACES) });
   const where = (ns: string | null, url: string) => (ns && seed.info.namespaced ? url.replace(`/namespaces/${FUZZ_NS}/`, `/namespaces/${ns}/`) : url);
   const bodyText = (v: unknown, yaml: boolean) => (yaml ? toYamlish(v) : JSON.stringify(v) ?? 'null');
   const contentType = fc.oneof({ weight: 8, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) });
@@ -506,7 +513,7 @@ function seededRequest(seed: SeedObject): fc.Arbitrary<FuzzRequest> {
   });
 
   const update = fc
-    .record({ body: mutated, q: queryArb, h: headersArb, ns: namespaceSwap, rv: fc.option(fc.constantFrom('1', 'abc', '', '99999999'), { freq: 3 }), ct: contentType })
+    .record({ body: mutated, q: queryArb, h: headersArb, ns: namespaceSwap, rv: fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('1', 'abc', '', '99999999') }), ct: contentType })
     .map(({ body, q, h, ns, rv, ct }) => {
       if (rv !== null && body && typeof body === 'object' && body.metadata && typeof body.metadata === 'object') body.metadata.resourceVersion = rv;
       const url = where(ns, objectUrl);

@@ -96,7 +96,7 @@ describe('kubectl against skiff', { skip }, () => {
   test('an unsupported field selector is a BadRequest', () => {
     const r = k('get', 'cm', '-n', 'demo', '--field-selector', 'spec.foo=bar');
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /Error from server \(BadRequest\): .*field label not supported: spec\.foo/);
+    assert.equal(r.stderr.trim(), 'Error from server (BadRequest): Unable to find "/v1, Resource=configmaps" that match label selector "", field selector "spec.foo=bar": "spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"');
   });
 
   test('label, annotate and scale', () => {

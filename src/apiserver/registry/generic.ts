@@ -163,7 +163,9 @@ export class GenericRegistry {
         if (!rv) throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
         revision = rv;
       } else if (p.resourceVersionMatch && p.resourceVersionMatch !== 'NotOlderThan') {
-        throw badRequest(`resourceVersionMatch: Unsupported value: "${p.resourceVersionMatch}": supported values: "Exact", "NotOlderThan"`);
+        throw invalid({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [
+          field.notSupported('resourceVersionMatch', p.resourceVersionMatch, ['Exact', 'NotOlderThan', '']),
+        ]);
       } else if (rv > this.deps.store.currentRevision()) {
         throw tooLargeResourceVersion(rv);
       }
