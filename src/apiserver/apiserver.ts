@@ -1,5 +1,6 @@
 // One cluster's Kubernetes API server: authentication → authorization → routing to discovery,
 // OpenAPI, health, and the resource handlers over one GenericRegistry per stored resource.
+import { setMaxListeners } from 'node:events';
 import type { PeerCertificate } from 'node:tls';
 import type { ResourceInfo } from '../api/resources.js';
 import { RESOURCES, findResource } from '../api/resources.js';
@@ -110,6 +111,8 @@ export class APIServer {
       if (!storageInfo) continue;
       this.registries.set(key, new GenericRegistry(storageInfo, strategyFor(storageInfo), { store: config.store, clock: config.clock, admission }));
     }
+    // Every open watch listens for the stop signal; thousands of watches are normal.
+    setMaxListeners(0, this.stopController.signal);
     this.rbac = new RBACCache(this);
     this.authorizer = new RBACAuthorizer(this.rbac);
     this.finalizer = new NamespaceFinalizer(this);

@@ -286,7 +286,8 @@ async function handleWatch(c: ResourceContext): Promise<void> {
       timeoutSeconds: timeout !== null && /^\d+$/.test(timeout) ? Number(timeout) : undefined,
       bookmarkType: { apiVersion: requestApiVersion(c), kind: c.info.kind },
       transform: (stored, first) => {
-        const obj = toRequestVersion(c.info, structuredClone(stored));
+        // Each watcher decoded its own copy, so only a version conversion needs a new object.
+        const obj = toRequestVersion(c.info, stored);
         if (neg.rep === 'table') {
           const t = toTable(pr, [obj], c.clock.now(), { includeObject: includeObject(q) });
           if (!first) t.columnDefinitions = [];

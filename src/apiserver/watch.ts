@@ -50,9 +50,13 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
   let bookmarkTimer: TimerHandle | undefined;
   let watcher: { close(): void } | undefined;
 
+  // Events of one store batch go out in one write (one TLS record), not one per event.
+  let pending: string[] | undefined;
   const send = (type: EventType, object: unknown) => {
     if (closed) return;
-    res.write(JSON.stringify({ type, object }) + '\n');
+    const line = JSON.stringify({ type, object }) + '\n';
+    if (pending) pending.push(line);
+    else res.write(line);
   };
   const sendObject = (type: EventType, obj: KubeObject) => {
     const out = p.transform(obj, first);
@@ -86,6 +90,7 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
 
   const matches = (o: KubeObject | undefined) => !!o && (!p.filter || p.filter(o));
   const onEvents = (events: ObjectEvent[]) => {
+    pending = [];
     for (const e of events) {
       lastRevision = e.revision;
       const now = matches(e.object);
@@ -98,6 +103,9 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
       else if (now && !before) sendObject('ADDED', e.object);
       else if (!now && before) sendObject('DELETED', e.object);
     }
+    const out = pending.join('');
+    pending = undefined;
+    if (out && !closed) res.write(out);
   };
 
   // The initial list runs before the response starts, so its errors are ordinary Status answers.
