@@ -213,6 +213,11 @@ export interface FieldError {
   value?: unknown;
   /** True when value was given (so that an explicit null or "" prints). */
   hasValue?: boolean;
+  /**
+   * The value already rendered, printed as is instead of formatFieldValue(value): Go prints a
+   * Stringer bare (a Quantity as 1500m) and a struct or map with %#v (map[string]string{...}).
+   */
+  rawValue?: string;
   detail?: string;
 }
 
@@ -266,8 +271,8 @@ export function fieldErrorBody(e: FieldError): string {
       s = FIELD_TYPE_TEXT[e.type];
       break;
     default: {
-      const hasValue = e.hasValue ?? e.value !== undefined;
-      s = hasValue ? `${FIELD_TYPE_TEXT[e.type]}: ${formatFieldValue(e.value)}` : FIELD_TYPE_TEXT[e.type];
+      const hasValue = e.rawValue !== undefined || (e.hasValue ?? e.value !== undefined);
+      s = hasValue ? `${FIELD_TYPE_TEXT[e.type]}: ${e.rawValue ?? formatFieldValue(e.value)}` : FIELD_TYPE_TEXT[e.type];
     }
   }
   if (e.detail) s += `: ${e.detail}`;
@@ -283,6 +288,8 @@ export function fieldErrorString(e: FieldError): string {
 export const field = {
   required: (path: string, detail = ''): FieldError => ({ type: 'Required', field: path, detail }),
   invalid: (path: string, value: unknown, detail = ''): FieldError => ({ type: 'Invalid', field: path, value, hasValue: true, detail }),
+  /** As invalid, with the value already rendered the way Go prints it (see FieldError.rawValue). */
+  invalidRaw: (path: string, rendered: string, detail = ''): FieldError => ({ type: 'Invalid', field: path, rawValue: rendered, detail }),
   notSupported: (path: string, value: unknown, supported: string[]): FieldError => ({
     type: 'NotSupported',
     field: path,
@@ -291,6 +298,8 @@ export const field = {
     detail: supported.length ? `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}` : '',
   }),
   duplicate: (path: string, value: unknown): FieldError => ({ type: 'Duplicate', field: path, value, hasValue: true }),
+  /** As duplicate, with the value already rendered the way Go prints it (see FieldError.rawValue). */
+  duplicateRaw: (path: string, rendered: string): FieldError => ({ type: 'Duplicate', field: path, rawValue: rendered }),
   forbidden: (path: string, detail: string): FieldError => ({ type: 'Forbidden', field: path, detail }),
   notFound: (path: string, value: unknown): FieldError => ({ type: 'NotFound', field: path, value, hasValue: true }),
   tooLong: (path: string, maxLength: number): FieldError => ({

@@ -3,6 +3,7 @@
 // Error texts are upstream's, because kubectl shows them verbatim ("unable to parse requirement: ...").
 
 import { badRequest, field, type FieldError } from './errors.js';
+import { goStringSlice } from './go-syntax.js';
 import { isQualifiedName, isValidLabelValue, validateLabelName, validateLabels } from './validation.js';
 
 /** selection.Operator, spelled as upstream spells it. */
@@ -48,11 +49,6 @@ export class SelectorError extends Error {
     super(message);
     this.name = 'SelectorError';
   }
-}
-
-// Go's %#v for a []string, used where upstream puts a values slice into a field error.
-function goStringSlice(vals: readonly string[]): string {
-  return `[]string{${vals.map((v) => JSON.stringify(v)).join(', ')}}`;
 }
 
 // field.ErrorList.ToAggregate().Error(): one message alone, several as "[a, b]" without duplicates.

@@ -3,6 +3,7 @@
 // the strategies of every non-core group. Objects are plain JSON, so every helper tolerates gaps.
 import { isDeepStrictEqual } from 'node:util';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
+import { goIntOrString, goLabelSelector } from '../../../apimachinery/go-syntax.js';
 import { isDNS1123Subdomain, isValidPercent, regexError } from '../../../apimachinery/validation.js';
 
 /** A loosely typed JSON object, as bodies arrive from clients. */
@@ -75,65 +76,20 @@ export function intOrPercentValue(v: unknown): number {
 
 /** ValidatePositiveIntOrPercent: a non-negative integer or a valid percent string. */
 export function validatePositiveIntOrPercent(v: unknown, path: string): FieldError[] {
-  if (typeof v === 'string') return isValidPercent(v).map((m) => invalidGo(path, goIntOrString(v), m));
+  if (typeof v === 'string') return isValidPercent(v).map((m) => field.invalidRaw(path, goIntOrString(v), m));
   if (typeof v === 'number') return validateNonnegative(v, path);
-  return [invalidGo(path, goIntOrString(v), "must be an integer or percentage (e.g '5%%')")];
+  return [field.invalidRaw(path, goIntOrString(v), "must be an integer or percentage (e.g '5%%')")];
 }
 
 /** IsNotMoreThan100Percent. */
 export function validateNotMoreThan100Percent(v: unknown, path: string): FieldError[] {
   if (typeof v !== 'string' || !PERCENT_RE.test(v)) return [];
-  return intOrPercentValue(v) > 100 ? [invalidGo(path, goIntOrString(v), 'must not be greater than 100%')] : [];
-}
-
-
-// ---- Go renderings of values ----
-// field.Error prints values that are not strings, numbers or Stringers with %#v; these reproduce the
-// renderings users see most (label maps, selectors, int-or-string) so messages match word for word.
-
-/** An Invalid error whose value is printed verbatim (a Go %#v rendering). */
-export function invalidGo(path: string, rendered: string, detail: string): FieldError {
-  return { type: 'Invalid', field: path, hasValue: false, detail: detail ? `${rendered}: ${detail}` : rendered };
-}
-
-/** A forbidden-value error of another type (e.g. NotSupported) with a verbatim value. */
-export function notSupportedGo(path: string, rendered: string, supported: string[]): FieldError {
-  const list = supported.map((s) => JSON.stringify(s)).join(', ');
-  return { type: 'NotSupported', field: path, hasValue: false, detail: `${rendered}: supported values: ${list}` };
-}
-
-/** %#v of a map[string]string: keys sorted, nil when absent. */
-export function goStringMap(m: unknown): string {
-  if (!isObj(m)) return 'map[string]string(nil)';
-  const keys = Object.keys(m).sort();
-  return `map[string]string{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(String(m[k]))}`).join(', ')}}`;
-}
-
-function goStringSlice(v: unknown): string {
-  if (!Array.isArray(v)) return '[]string(nil)';
-  return `[]string{${v.map((s) => JSON.stringify(String(s))).join(', ')}}`;
-}
-
-/** %#v of a (dereferenced) metav1.LabelSelector, as ValidateImmutableField prints spec.selector. */
-export function goLabelSelector(ls: unknown): string {
-  if (!isObj(ls)) return 'null';
-  const exprs = Array.isArray(ls.matchExpressions)
-    ? `[]v1.LabelSelectorRequirement{${ls.matchExpressions
-        .map((r: Obj) => `v1.LabelSelectorRequirement{Key:${JSON.stringify(String(r?.key ?? ''))}, Operator:${JSON.stringify(String(r?.operator ?? ''))}, Values:${goStringSlice(r?.values)}}`)
-        .join(', ')}}`
-    : '[]v1.LabelSelectorRequirement(nil)';
-  return `v1.LabelSelector{MatchLabels:${goStringMap(ls.matchLabels)}, MatchExpressions:${exprs}}`;
-}
-
-/** %#v of an intstr.IntOrString. */
-export function goIntOrString(v: unknown): string {
-  if (typeof v === 'number') return `intstr.IntOrString{Type:0, IntVal:${v}, StrVal:""}`;
-  return `intstr.IntOrString{Type:1, IntVal:0, StrVal:${JSON.stringify(String(v ?? ''))}}`;
+  return intOrPercentValue(v) > 100 ? [field.invalidRaw(path, goIntOrString(v), 'must not be greater than 100%')] : [];
 }
 
 /** ValidateImmutableField for a label selector, printed as upstream prints it. */
 export function validateImmutableSelector(next: unknown, old: unknown, path: string): FieldError[] {
-  return semanticEqual(next, old) ? [] : [invalidGo(path, goLabelSelector(next), FIELD_IMMUTABLE)];
+  return semanticEqual(next, old) ? [] : [field.invalidRaw(path, goLabelSelector(next), FIELD_IMMUTABLE)];
 }
 
 const HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";

@@ -2,10 +2,11 @@
 // checks, reused by batch): the selector is required and non-empty, the template's labels must match
 // it, and the template's restartPolicy suits the controller.
 import { field, type FieldError } from '../../../apimachinery/errors.js';
+import { goLabelSelector, goStringMap } from '../../../apimachinery/go-syntax.js';
 import { matches, selectorFromLabelSelector, validateLabelSelector } from '../../../apimachinery/labels.js';
 import { validateAnnotations, validateLabels } from '../../../apimachinery/validation.js';
 import { validatePodTemplateSpec } from '../core/pods.js';
-import { goLabelSelector, goStringMap, invalidGo, isObj, unset, type Obj } from './fields.js';
+import { isObj, unset, type Obj } from './fields.js';
 
 /** upstream's message when the template's labels are not selected by the controller's selector. */
 export const SELECTOR_MISMATCH = '`selector` does not match template `labels`';
@@ -59,14 +60,14 @@ export function validateSelectorAndTemplate(spec: Obj, path: string, rules: Temp
     const selErrs = validateLabelSelector(selector, selPath);
     errs.push(...selErrs);
     selectorValid = selErrs.length === 0;
-    if (isEmptySelector(selector)) errs.push(invalidGo(selPath, goLabelSelector(selector), `empty selector is invalid for ${rules.emptySelectorKind}`));
+    if (isEmptySelector(selector)) errs.push(field.invalidRaw(selPath, goLabelSelector(selector), `empty selector is invalid for ${rules.emptySelectorKind}`));
   }
   const template: Obj = isObj(spec.template) ? spec.template : {};
   const labels = isObj(template.metadata) ? template.metadata.labels : undefined;
   if (!selectorValid) {
-    if (rules.kind !== 'DaemonSet') errs.push(invalidGo(selPath, goLabelSelector(selector), rules.kind === 'StatefulSet' ? '' : 'invalid label selector'));
+    if (rules.kind !== 'DaemonSet') errs.push(field.invalidRaw(selPath, goLabelSelector(selector), rules.kind === 'StatefulSet' ? '' : 'invalid label selector'));
   } else if (!isEmptySelector(selector) && !labelSelectorMatches(selector, labels)) {
-    errs.push(invalidGo(`${tmplPath}.metadata.labels`, goStringMap(labels), SELECTOR_MISMATCH));
+    errs.push(field.invalidRaw(`${tmplPath}.metadata.labels`, goStringMap(labels), SELECTOR_MISMATCH));
   }
   // ReplicaSets and Deployments skip the whole template when the selector cannot be parsed.
   const checkTemplate = selectorValid || rules.kind === 'DaemonSet' || rules.kind === 'StatefulSet';

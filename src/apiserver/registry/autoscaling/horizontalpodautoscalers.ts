@@ -6,7 +6,7 @@ import { field, type FieldError } from '../../../apimachinery/errors.js';
 import { parseQuantity, compareQuantities, quantityFromInt } from '../../../apimachinery/quantity.js';
 import { isDNS1123Label, isValidPathSegmentName } from '../../../apimachinery/validation.js';
 import type { Strategy } from '../strategy.js';
-import { child, invalidGo, isObj, unset, validateNonnegative, type Obj } from '../apps/fields.js';
+import { child, isObj, unset, validateNonnegative, type Obj } from '../apps/fields.js';
 
 /** autoscaling.DefaultCPUUtilization: the target when an HPA names no metric. */
 export const DEFAULT_CPU_UTILIZATION = 80;
@@ -86,9 +86,9 @@ function validateMetricTarget(mt: Obj, path: string): FieldError[] {
     errs.push(field.invalid(`${path}.type`, type, 'must be either Utilization, Value, or AverageValue'));
   }
   // Quantities print bare, as Go prints a resource.Quantity.
-  if (!unset(mt.value) && !isPositiveQuantity(mt.value)) errs.push(invalidGo(`${path}.value`, String(mt.value), 'must be positive'));
+  if (!unset(mt.value) && !isPositiveQuantity(mt.value)) errs.push(field.invalidRaw(`${path}.value`, String(mt.value), 'must be positive'));
   if (!unset(mt.averageValue) && !isPositiveQuantity(mt.averageValue)) {
-    errs.push(invalidGo(`${path}.averageValue`, String(mt.averageValue), 'must be positive'));
+    errs.push(field.invalidRaw(`${path}.averageValue`, String(mt.averageValue), 'must be positive'));
   }
   if (typeof mt.averageUtilization === 'number' && mt.averageUtilization < 1) {
     errs.push(field.invalid(`${path}.averageUtilization`, mt.averageUtilization, 'must be greater than 0'));

@@ -2,9 +2,10 @@
 // without TZ=, a known timeZone, a jobTemplate whose selector the controller will generate.
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
+import { goLabelSelector } from '../../../apimachinery/go-syntax.js';
 import { defaultPodTemplateSpec } from '../core/pod-defaults.js';
 import type { Strategy } from '../strategy.js';
-import { child, goLabelSelector, invalidGo, isObj, unset, validateNonnegative, type Obj } from '../apps/fields.js';
+import { child, isObj, unset, validateNonnegative, type Obj } from '../apps/fields.js';
 import { isKnownTimeZone, parseStandardError } from './cron.js';
 import { validateJobSpecCommon } from './jobs.js';
 
@@ -58,7 +59,7 @@ export function validateTimeZone(tz: unknown, path: string): FieldError[] {
 export function validateJobTemplateSpec(tmpl: Obj, path: string): FieldError[] {
   const spec: Obj = isObj(tmpl.spec) ? tmpl.spec : {};
   const errs = validateJobSpecCommon(spec, `${path}.spec`);
-  if (!unset(spec.selector)) errs.push(invalidGo(`${path}.spec.selector`, goLabelSelector(spec.selector), '`selector` will be auto-generated'));
+  if (!unset(spec.selector)) errs.push(field.invalidRaw(`${path}.spec.selector`, goLabelSelector(spec.selector), '`selector` will be auto-generated'));
   if (spec.manualSelector === true) errs.push(field.notSupported(`${path}.spec.manualSelector`, true, ['nil', 'false']));
   return errs;
 }

@@ -2,6 +2,7 @@
 // PrepareForCreate, ValidateJob / ValidateJobUpdate / the status rules (pkg/apis/batch/validation).
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
+import { goLabelSelector, goStringMap } from '../../../apimachinery/go-syntax.js';
 import { isDNS1123Label, isQualifiedName } from '../../../apimachinery/validation.js';
 import { validateLabelSelector } from '../../../apimachinery/labels.js';
 import { validatePodTemplateSpec } from '../core/pods.js';
@@ -9,9 +10,6 @@ import { defaultPodTemplateSpec } from '../core/pod-defaults.js';
 import type { Strategy } from '../strategy.js';
 import {
   child,
-  goLabelSelector,
-  goStringMap,
-  invalidGo,
   isObj,
   semanticEqual,
   unset,
@@ -86,7 +84,7 @@ function validateHasLabel(meta: Obj, path: string, key: string, expected: string
   const labels: Obj = isObj(meta.labels) ? meta.labels : {};
   const p = `${path}.labels[${key}]`;
   if (!(key in labels)) return [field.required(p, expected)];
-  if (labels[key] !== expected) return [invalidGo(p, goStringMap(labels), `must be '${expected}'`)];
+  if (labels[key] !== expected) return [field.invalidRaw(p, goStringMap(labels), `must be '${expected}'`)];
   return [];
 }
 
@@ -111,7 +109,7 @@ export function validateGeneratedSelector(obj: KubeObject): FieldError[] {
     [LEGACY_JOB_NAME_LABEL]: name,
   };
   if (validateLabelSelector(spec.selector, 'spec.selector').length === 0 && !labelSelectorMatches(spec.selector, expected)) {
-    errs.push(invalidGo('spec.selector', goLabelSelector(spec.selector), '`selector` not auto-generated'));
+    errs.push(field.invalidRaw('spec.selector', goLabelSelector(spec.selector), '`selector` not auto-generated'));
   }
   return errs;
 }
@@ -249,7 +247,7 @@ export function validateJobSpecCommon(spec: Obj, path: string): FieldError[] {
   }
   if (isObj(spec.podFailurePolicy)) errs.push(...validatePodFailurePolicy(spec, `${path}.podFailurePolicy`));
   if (isObj(spec.successPolicy)) {
-    if (mode !== 'Indexed') errs.push({ type: 'Invalid', field: `${path}.successPolicy`, value: spec.successPolicy, hasValue: true, detail: 'requires indexed completion mode' });
+    if (mode !== 'Indexed') errs.push(field.invalid(`${path}.successPolicy`, spec.successPolicy, 'requires indexed completion mode'));
     else errs.push(...validateSuccessPolicy(spec, `${path}.successPolicy`));
   }
   if (!unset(spec.podReplacementPolicy)) {
@@ -279,9 +277,9 @@ export function validateJobSpec(spec: Obj, path: string): FieldError[] {
   else errs.push(...validateLabelSelector(spec.selector, `${path}.selector`));
   const labels = isObj(spec.template) && isObj(spec.template.metadata) ? spec.template.metadata.labels : undefined;
   if (!unset(spec.selector) && validateLabelSelector(spec.selector, `${path}.selector`).length === 0 && !labelSelectorMatches(spec.selector, labels)) {
-    errs.push(invalidGo(`${path}.template.metadata.labels`, goStringMap(labels), SELECTOR_MISMATCH));
+    errs.push(field.invalidRaw(`${path}.template.metadata.labels`, goStringMap(labels), SELECTOR_MISMATCH));
   } else if (unset(spec.selector)) {
-    errs.push(invalidGo(`${path}.template.metadata.labels`, goStringMap(labels), SELECTOR_MISMATCH));
+    errs.push(field.invalidRaw(`${path}.template.metadata.labels`, goStringMap(labels), SELECTOR_MISMATCH));
   }
   return errs;
 }

@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
-import { invalidEach, invalidRaw, isQualifiedName, isRecord } from './names.js';
+import { invalidEach, isQualifiedName, isRecord } from './names.js';
 import { compareQuantities, quantityMilliValue, quantityString, type Quantity } from './quantity.js';
 import { isOvercommitAllowed, quantityAt, validateContainerResourceName, validateResourceName } from './resources.js';
 
@@ -83,26 +83,26 @@ export function validateLimitRange(lr: LimitRange): FieldError[] {
       const dr = defaultRequests.get(k);
       const ratio = ratios.get(k);
       const s = (q: Quantity) => quantityString(q);
-      if (mn && mx && compareQuantities(mn, mx) > 0) errs.push(invalidRaw(`${p}.min[${k}]`, s(mn), `min value ${s(mn)} is greater than max value ${s(mx)}`));
+      if (mn && mx && compareQuantities(mn, mx) > 0) errs.push(field.invalidRaw(`${p}.min[${k}]`, s(mn), `min value ${s(mn)} is greater than max value ${s(mx)}`));
       if (dr && mn && compareQuantities(mn, dr) > 0) {
-        errs.push(invalidRaw(`${p}.defaultRequest[${k}]`, s(dr), `min value ${s(mn)} is greater than default request value ${s(dr)}`));
+        errs.push(field.invalidRaw(`${p}.defaultRequest[${k}]`, s(dr), `min value ${s(mn)} is greater than default request value ${s(dr)}`));
       }
       if (dr && mx && compareQuantities(dr, mx) > 0) {
-        errs.push(invalidRaw(`${p}.defaultRequest[${k}]`, s(dr), `default request value ${s(dr)} is greater than max value ${s(mx)}`));
+        errs.push(field.invalidRaw(`${p}.defaultRequest[${k}]`, s(dr), `default request value ${s(dr)} is greater than max value ${s(mx)}`));
       }
       if (dr && d && compareQuantities(dr, d) > 0) {
-        errs.push(invalidRaw(`${p}.defaultRequest[${k}]`, s(dr), `default request value ${s(dr)} is greater than default limit value ${s(d)}`));
+        errs.push(field.invalidRaw(`${p}.defaultRequest[${k}]`, s(dr), `default request value ${s(dr)} is greater than default limit value ${s(d)}`));
       }
-      if (d && mn && compareQuantities(mn, d) > 0) errs.push(invalidRaw(`${p}.default[${k}]`, s(mn), `min value ${s(mn)} is greater than default value ${s(d)}`));
-      if (d && mx && compareQuantities(d, mx) > 0) errs.push(invalidRaw(`${p}.default[${k}]`, s(mx), `default value ${s(d)} is greater than max value ${s(mx)}`));
-      if (ratio && ratio.nano < 1_000_000_000n) errs.push(invalidRaw(`${p}.maxLimitRequestRatio[${k}]`, s(ratio), `ratio ${s(ratio)} is less than 1`));
+      if (d && mn && compareQuantities(mn, d) > 0) errs.push(field.invalidRaw(`${p}.default[${k}]`, s(mn), `min value ${s(mn)} is greater than default value ${s(d)}`));
+      if (d && mx && compareQuantities(d, mx) > 0) errs.push(field.invalidRaw(`${p}.default[${k}]`, s(mx), `default value ${s(d)} is greater than max value ${s(mx)}`));
+      if (ratio && ratio.nano < 1_000_000_000n) errs.push(field.invalidRaw(`${p}.maxLimitRequestRatio[${k}]`, s(ratio), `ratio ${s(ratio)} is less than 1`));
       if (ratio && mn && mx) {
         const limit = Number(quantityMilliValue(mx)) / Number(quantityMilliValue(mn));
         const ratioValue = Number(quantityMilliValue(ratio)) / 1000;
-        if (ratioValue > limit) errs.push(invalidRaw(`${p}.maxLimitRequestRatio[${k}]`, s(ratio), `ratio ${s(ratio)} is greater than max/min = ${limit.toFixed(6)}`));
+        if (ratioValue > limit) errs.push(field.invalidRaw(`${p}.maxLimitRequestRatio[${k}]`, s(ratio), `ratio ${s(ratio)} is greater than max/min = ${limit.toFixed(6)}`));
       }
       if (!isOvercommitAllowed(k) && d && dr && compareQuantities(d, dr) !== 0) {
-        errs.push(invalidRaw(`${p}.defaultRequest[${k}]`, s(dr), `default value ${s(d)} must equal to defaultRequest value ${s(dr)} in ${k}`));
+        errs.push(field.invalidRaw(`${p}.defaultRequest[${k}]`, s(dr), `default value ${s(d)} must equal to defaultRequest value ${s(dr)} in ${k}`));
       }
     }
   });

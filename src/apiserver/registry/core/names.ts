@@ -350,11 +350,3 @@ function isEmptyJSON(v: unknown): boolean {
   if (isRecord(v)) return Object.keys(v).length === 0;
   return false;
 }
-
-/**
- * An Invalid error whose value prints bare, as Go prints a fmt.Stringer such as resource.Quantity
- * ("Invalid value: 1500m: must be an integer") where errors.ts would quote a string.
- */
-export function invalidRaw(path: string, raw: string, detail: string): FieldError {
-  return { type: 'Invalid', field: path, hasValue: false, detail: `${raw}: ${detail}` };
-}

@@ -1,7 +1,7 @@
 // Resource-name rules from pkg/apis/core/helper (standard, native, extended, integer resources) and
 // ValidateResourceQuantityValue, shared by pods, quotas, limit ranges, PVs and nodes.
 import { field, type FieldError } from '../../../apimachinery/errors.js';
-import { invalidEach, invalidRaw, isQualifiedName } from './names.js';
+import { invalidEach, isQualifiedName } from './names.js';
 import { parseQuantity, QUANTITY_FORMAT_ERROR, quantityMilliValue, quantityString, type Quantity } from './quantity.js';
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
@@ -98,7 +98,7 @@ export function validateResourceQuantityValue(resource: string, q: Quantity, pat
   const errs: FieldError[] = [];
   if (q.nano < 0n) errs.push(field.invalid(path, quantityString(q), 'must be greater than or equal to 0'));
   if (isIntegerResourceName(resource) && quantityMilliValue(q) % 1000n !== 0n) {
-    errs.push(invalidRaw(path, quantityString(q), 'must be an integer'));
+    errs.push(field.invalidRaw(path, quantityString(q), 'must be an integer'));
   }
   return errs;
 }

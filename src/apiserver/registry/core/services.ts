@@ -301,7 +301,7 @@ export function validateService(svc: Service): FieldError[] {
   const portKeys = new Set<string>();
   ps.forEach((p, i) => {
     const key = `${p.protocol}/${p.port}`;
-    if (portKeys.has(key)) errs.push({ type: 'Duplicate', field: `spec.ports[${i}]`, hasValue: false, detail: servicePortKey(p) });
+    if (portKeys.has(key)) errs.push(field.duplicateRaw(`spec.ports[${i}]`, servicePortKey(p)));
     portKeys.add(key);
   });
   const ranges: unknown[] = Array.isArray(s.loadBalancerSourceRanges) ? s.loadBalancerSourceRanges : [];

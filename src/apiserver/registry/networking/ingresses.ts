@@ -14,7 +14,7 @@ import {
 } from '../../../apimachinery/validation.js';
 import { validateIP } from '../core/names.js';
 import type { Strategy } from '../strategy.js';
-import { invalidGo, isObj, unset, type Obj } from '../apps/fields.js';
+import { isObj, unset, type Obj } from '../apps/fields.js';
 
 const ANNOTATION_INGRESS_CLASS = 'kubernetes.io/ingress.class';
 const SUPPORTED_PATH_TYPES = ['Exact', 'ImplementationSpecific', 'Prefix'];
@@ -123,7 +123,7 @@ export function validateIngressSpec(spec: Obj, path: string): FieldError[] {
   const rules: unknown[] = Array.isArray(spec.rules) ? spec.rules : [];
   if (rules.length === 0 && !isObj(spec.defaultBackend)) {
     const rendered = Array.isArray(spec.rules) ? '[]networking.IngressRule{}' : '[]networking.IngressRule(nil)';
-    errs.push(invalidGo(path, rendered, 'either `defaultBackend` or `rules` must be specified'));
+    errs.push(field.invalidRaw(path, rendered, 'either `defaultBackend` or `rules` must be specified'));
   }
   if (isObj(spec.defaultBackend)) errs.push(...validateIngressBackend(spec.defaultBackend, `${path}.defaultBackend`));
   if (rules.length > 0) errs.push(...validateIngressRules(rules, `${path}.rules`));

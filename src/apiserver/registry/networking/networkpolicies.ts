@@ -5,7 +5,7 @@ import { field, type FieldError } from '../../../apimachinery/errors.js';
 import { validateLabelSelector } from '../../../apimachinery/labels.js';
 import { isValidPortName, isValidPortNum } from '../../../apimachinery/validation.js';
 import type { Strategy } from '../strategy.js';
-import { child, invalidGo, isObj, unset, type Obj } from '../apps/fields.js';
+import { child, isObj, unset, type Obj } from '../apps/fields.js';
 import { isStrictSubset, parseCidr } from './cidr.js';
 
 /** SetDefaults_NetworkPolicy and SetDefaults_NetworkPolicyPort. */
@@ -108,7 +108,7 @@ export function validateNetworkPolicySpec(spec: Obj, path: string): FieldError[]
   const types: unknown[] = Array.isArray(spec.policyTypes) ? spec.policyTypes : [];
   if (types.length > 2) {
     const rendered = `[]networking.PolicyType{${types.map((t) => JSON.stringify(String(t))).join(', ')}}`;
-    return [...errs, invalidGo(`${path}.policyTypes`, rendered, 'may not specify more than two policyTypes')];
+    return [...errs, field.invalidRaw(`${path}.policyTypes`, rendered, 'may not specify more than two policyTypes')];
   }
   types.forEach((t, i) => {
     if (t !== 'Ingress' && t !== 'Egress') errs.push(field.notSupported(`${path}.policyTypes[${i}]`, t, ['Ingress', 'Egress']));

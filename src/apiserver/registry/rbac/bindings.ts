@@ -65,7 +65,7 @@ export function validateRoleRefUpdate(obj: Obj, old: Obj): FieldError[] {
   const r: Obj = isObj(obj.roleRef) ? obj.roleRef : {};
   // %#v of rbac.RoleRef, as upstream prints the new value.
   const rendered = `rbac.RoleRef{APIGroup:${JSON.stringify(r.apiGroup ?? '')}, Kind:${JSON.stringify(r.kind ?? '')}, Name:${JSON.stringify(r.name ?? '')}}`;
-  return [{ type: 'Invalid', field: 'roleRef', hasValue: false, detail: `${rendered}: cannot change roleRef` }];
+  return [field.invalidRaw('roleRef', rendered, 'cannot change roleRef')];
 }
 
 /** The rbac.authorization.k8s.io/v1 rolebindings strategy. */

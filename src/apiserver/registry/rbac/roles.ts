@@ -3,7 +3,7 @@
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import { validateLabelSelector } from '../../../apimachinery/labels.js';
 import type { Strategy } from '../strategy.js';
-import { invalidGo, isObj, type Obj } from '../apps/fields.js';
+import { isObj, type Obj } from '../apps/fields.js';
 
 function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
@@ -17,9 +17,9 @@ export function validatePolicyRule(rule: Obj, namespaced: boolean, path: string)
   if (urls.length > 0) {
     // %#v of a []string, as upstream prints the list.
     const rendered = `[]string{${urls.map((u) => JSON.stringify(String(u))).join(', ')}}`;
-    if (namespaced) errs.push(invalidGo(`${path}.nonResourceURLs`, rendered, 'namespaced rules cannot apply to non-resource URLs'));
+    if (namespaced) errs.push(field.invalidRaw(`${path}.nonResourceURLs`, rendered, 'namespaced rules cannot apply to non-resource URLs'));
     if (list(rule.apiGroups).length > 0 || list(rule.resources).length > 0 || list(rule.resourceNames).length > 0) {
-      errs.push(invalidGo(`${path}.nonResourceURLs`, rendered, 'rules cannot apply to both regular resources and non-resource URLs'));
+      errs.push(field.invalidRaw(`${path}.nonResourceURLs`, rendered, 'rules cannot apply to both regular resources and non-resource URLs'));
     }
     return errs;
   }
