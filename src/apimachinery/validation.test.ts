@@ -12,7 +12,10 @@ import {
   isQualifiedName,
   isValidLabelValue,
   isValidPathSegmentName,
+  isValidCIDR,
   isValidPortName,
+  validateCIDR,
+  validateIP,
   validateObjectMeta,
   validateObjectMetaUpdate,
   type ObjectMetaValidationOptions,
@@ -204,5 +207,43 @@ describe('generateName', () => {
 
   test('uses Math.random by default and only emits allowed characters', () => {
     assert.match(generateName('pod-'), /^pod-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+});
+
+describe('IP addresses and CIDRs', () => {
+  const ips: Array<[unknown, boolean]> = [
+    ['10.9.8.7', true],
+    ['2001:db8::ffff', true],
+    ['10.9.8', false],
+    ['10.0.0.0/8', false],
+    ['', false],
+    [undefined, false],
+  ];
+  for (const [ip, ok] of ips) {
+    test(`${ok ? 'accepts' : 'rejects'} ${JSON.stringify(ip)} as an IP address`, () => {
+      const errs = validateIP('spec.clusterIP', ip).map(fieldErrorString);
+      if (ok) assert.deepEqual(errs, []);
+      else assert.deepEqual(errs, [`spec.clusterIP: Invalid value: ${ip === undefined ? 'null' : JSON.stringify(ip)}: must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`]);
+    });
+  }
+  const cidrs: Array<[unknown, boolean]> = [
+    ['10.0.0.0/16', true],
+    ['2001:db8::/64', true],
+    ['10.0.0.0/33', false],
+    ['2001:db8::/129', false],
+    ['10.0.0.0', false],
+    ['10.0.0.0/x', false],
+    [42, false],
+  ];
+  for (const [cidr, ok] of cidrs) {
+    test(`${ok ? 'accepts' : 'rejects'} ${JSON.stringify(cidr)} as a CIDR`, () => {
+      assert.equal(isValidCIDR(cidr), ok);
+      assert.equal(validateCIDR('spec.podCIDR', cidr).length, ok ? 0 : 1);
+    });
+  }
+  test('words the CIDR error as upstream', () => {
+    assert.deepEqual(validateCIDR('spec.podCIDR', '10.0.0.0').map(fieldErrorString), [
+      'spec.podCIDR: Invalid value: "10.0.0.0": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+    ]);
   });
 });

@@ -3,6 +3,7 @@
 // update) and pkg/api/validation/path (names used as URL path segments), plus the apiserver's
 // SimpleNameGenerator for metadata.generateName.
 
+import { isIP } from 'node:net';
 import { field, type FieldError } from './errors.js';
 import type { ObjectMeta, OwnerReference } from '../api/types.js';
 
@@ -228,6 +229,30 @@ export function isHTTPHeaderName(value: string): string[] {
     : [regexError("a valid HTTP header must consist of alphanumeric characters or '-'", '[-A-Za-z0-9]+', 'X-Header-Name')];
 }
 
+// ---- IP addresses and CIDRs (validation.IsValidIP, IsValidCIDR; arguments in upstream's order) ----
+
+/** IsValidIP: an Invalid error at path unless value is an IPv4 or IPv6 address. */
+export function validateIP(path: string, value: unknown): FieldError[] {
+  if (typeof value === 'string' && isIP(value) !== 0) return [];
+  return [field.invalid(path, value, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)')];
+}
+
+/** True for a CIDR such as 10.0.0.0/16 or 2001:db8::/64 (the syntax net.ParseCIDR accepts). */
+export function isValidCIDR(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const slash = value.indexOf('/');
+  if (slash < 0) return false;
+  const family = isIP(value.slice(0, slash));
+  const bits = value.slice(slash + 1);
+  if (!family || !/^\d+$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** IsValidCIDR: an Invalid error at path unless value is a CIDR. */
+export function validateCIDR(path: string, value: unknown): FieldError[] {
+  return isValidCIDR(value) ? [] : [field.invalid(path, value, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)')];
+}
+
 // ---- path segment names (pkg/api/validation/path) ----
 
 /** IsValidPathSegmentName: names that only have to survive being a URL path segment (RBAC, ...). */
@@ -283,6 +308,26 @@ function nameValidatorFor(v: NameValidation): NameValidator {
 }
 
 // ---- metadata pieces ----
+
+/** Each message of an is* check as an Invalid error at path, the way upstream wraps them. */
+export function invalidEach(path: string, value: unknown, msgs: string[]): FieldError[] {
+  return msgs.map((m) => field.invalid(path, value, m));
+}
+
+/** ValidateDNS1123Label at a path. */
+export function validateDNS1123Label(value: string, path: string): FieldError[] {
+  return invalidEach(path, value, isDNS1123Label(value));
+}
+
+/** ValidateDNS1123Subdomain at a path. */
+export function validateDNS1123Subdomain(value: string, path: string): FieldError[] {
+  return invalidEach(path, value, isDNS1123Subdomain(value));
+}
+
+/** ValidateQualifiedName at a path. */
+export function validateQualifiedName(value: string, path: string): FieldError[] {
+  return invalidEach(path, value, isQualifiedName(value));
+}
 
 /** ValidateLabelName: a label key must be a qualified name. */
 export function validateLabelName(labelName: string, path: string): FieldError[] {

@@ -3,7 +3,8 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
-import { deepEqual, invalidEach, isConfigMapKey, isRecord } from './names.js';
+import { invalidEach, isConfigMapKey } from '../../../apimachinery/validation.js';
+import { deepEqual, isRecord } from './equality.js';
 
 /** core.MaxSecretSize: the limit on ConfigMap and Secret payloads. */
 export const MAX_SECRET_SIZE = 1024 * 1024;

@@ -3,7 +3,15 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
-import { invalidEach, isDNS1123Subdomain, isRecord, isValidPortNum, validateDNS1123Label, validateIP, validateQualifiedName } from './names.js';
+import {
+  invalidEach,
+  isDNS1123Subdomain,
+  isValidPortNum,
+  validateDNS1123Label,
+  validateIP,
+  validateQualifiedName,
+} from '../../../apimachinery/validation.js';
+import { isRecord } from './equality.js';
 import { validateNonSpecialIP } from './services.js';
 
 /** An Endpoints object as the strategy sees it. */

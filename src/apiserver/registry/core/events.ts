@@ -3,7 +3,8 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
-import { invalidEach, isDNS1123Subdomain, isQualifiedName, isRecord } from './names.js';
+import { invalidEach, isDNS1123Subdomain, isQualifiedName } from '../../../apimachinery/validation.js';
+import { isRecord } from './equality.js';
 
 /** A core/v1 Event as the strategy sees it. */
 export type Event = KubeObject & {

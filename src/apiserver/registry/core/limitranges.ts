@@ -3,7 +3,8 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
-import { invalidEach, isQualifiedName, isRecord } from './names.js';
+import { invalidEach, isQualifiedName } from '../../../apimachinery/validation.js';
+import { isRecord } from './equality.js';
 import { compareQuantities, quantityMilliValue, quantityString, type Quantity } from './quantity.js';
 import { isOvercommitAllowed, quantityAt, validateContainerResourceName, validateResourceName } from './resources.js';
 

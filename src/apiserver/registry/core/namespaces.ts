@@ -4,7 +4,8 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
-import { invalidEach, isQualifiedName, isRecord } from './names.js';
+import { invalidEach, isQualifiedName } from '../../../apimachinery/validation.js';
+import { isRecord } from './equality.js';
 
 /** A Namespace as the strategy sees it. */
 export type Namespace = KubeObject & { spec?: { finalizers?: string[] }; status?: { phase?: string } };

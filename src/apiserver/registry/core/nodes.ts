@@ -4,7 +4,8 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
-import { deepEqual, isCIDR, isLabelValue, isRecord, validateCIDR, validateLabelName } from './names.js';
+import { isValidCIDR, isValidLabelValue, validateCIDR, validateLabelName } from '../../../apimachinery/validation.js';
+import { deepEqual, isRecord } from './equality.js';
 import { validateTaintEffect } from './pod-validation.js';
 import { quantityAt, validateResourceQuantityValue } from './resources.js';
 
@@ -20,7 +21,7 @@ export function validateNodeTaints(taints: unknown, path: string): FieldError[] 
     const key = String(t?.key ?? '');
     const value = String(t?.value ?? '');
     errs.push(...validateLabelName(key, `${p}.key`));
-    const msgs = isLabelValue(value);
+    const msgs = isValidLabelValue(value);
     if (msgs.length) errs.push(field.invalid(`${p}.value`, value, msgs.join(';')));
     errs.push(...validateTaintEffect(t?.effect ?? '', false, `${p}.effect`));
     const effect = String(t?.effect ?? '');
@@ -56,7 +57,7 @@ export function validateNode(node: Node): FieldError[] {
   errs.push(...validateNodeResources(node));
   const cidrs: unknown[] = Array.isArray(spec.podCIDRs) ? spec.podCIDRs : [];
   cidrs.forEach((c, i) => errs.push(...validateCIDR(`spec.podCIDRs[${i}]`, c)));
-  if (cidrs.length > 1 && cidrs.every(isCIDR)) {
+  if (cidrs.length > 1 && cidrs.every(isValidCIDR)) {
     const families = new Set(cidrs.map((c) => (String(c).includes(':') ? 6 : 4)));
     if (families.size !== cidrs.length || cidrs.length > 2) {
       errs.push(field.invalid('spec.podCIDRs', cidrs, 'may specify no more than one CIDR for each IP family'));

@@ -4,7 +4,9 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
-import { deepEqual, invalidEach, isDNS1123Subdomain, isRecord, validateLabelSelector } from './names.js';
+import { validateLabelSelector } from '../../../apimachinery/labels.js';
+import { invalidEach, isDNS1123Subdomain } from '../../../apimachinery/validation.js';
+import { deepEqual, isRecord } from './equality.js';
 import { defaultPersistentVolumeClaimSpec } from './pod-defaults.js';
 import { compareQuantities, quantityString } from './quantity.js';
 import { quantityAt, validateResourceQuantityValue } from './resources.js';

@@ -2,28 +2,26 @@
 // checks in the same order with the same field paths and messages, so that a bad manifest fails here
 // exactly as it fails against kube-apiserver 1.32.
 import { field, type FieldError } from '../../../apimachinery/errors.js';
+import { validateLabelSelector } from '../../../apimachinery/labels.js';
 import {
-  deepEqual,
   inclusiveRangeError,
   invalidEach,
   isConfigMapKey,
   isDNS1123Subdomain,
   isHTTPHeaderName,
-  isLabelValue,
   isQualifiedName,
-  isRecord,
   isRelaxedEnvVarName,
+  isValidLabelValue,
   isValidPortName,
   isValidPortNum,
   validateDNS1123Label,
   validateDNS1123Subdomain,
   validateIP,
   validateLabelName,
-  validateLabelSelector,
   validateLabels,
-  validateNonnegative,
   validateQualifiedName,
-} from './names.js';
+} from '../../../apimachinery/validation.js';
+import { deepEqual, isRecord, validateNonnegative } from './equality.js';
 import { validatePersistentVolumeClaimSpec } from './persistentvolumeclaims.js';
 import { compareQuantities, parseQuantity, quantityString } from './quantity.js';
 import {
@@ -991,7 +989,7 @@ export function validateTolerations(tolerations: unknown, path: string): FieldEr
       errs.push(field.invalid(`${p}.effect`, str(t.effect), "effect must be 'NoExecute' when `tolerationSeconds` is set"));
     }
     if (op === 'Equal' || op === '') {
-      const msgs = isLabelValue(str(t?.value));
+      const msgs = isValidLabelValue(str(t?.value));
       if (msgs.length) errs.push(field.invalid(`${p}.operator`, str(t?.value), msgs.join(';')));
     } else if (op === 'Exists') {
       if (str(t?.value)) errs.push(field.invalid(`${p}.operator`, t, "value must be empty when `operator` is 'Exists'"));

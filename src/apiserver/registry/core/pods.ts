@@ -4,7 +4,14 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
-import { deepEqual, inclusiveRangeError, isDNS1123Subdomain, invalidEach, isRecord, validateIP, validateQualifiedName } from './names.js';
+import {
+  inclusiveRangeError,
+  invalidEach,
+  isDNS1123Subdomain,
+  validateIP,
+  validateQualifiedName,
+} from '../../../apimachinery/validation.js';
+import { deepEqual, isRecord } from './equality.js';
 import { describeDiff } from './persistentvolumeclaims.js';
 import { defaultPod } from './pod-defaults.js';
 import { validatePodMetadataAndSpec, validatePodCreate, validateTolerations } from './pod-validation.js';

@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
-import { isRecord } from './names.js';
+import { isRecord } from './equality.js';
 import { quantityAt, validateQuotaResourceName, validateResourceQuantityValue } from './resources.js';
 
 /** A ResourceQuota as the strategy sees it. */

@@ -1,7 +1,7 @@
 // Resource-name rules from pkg/apis/core/helper (standard, native, extended, integer resources) and
 // ValidateResourceQuantityValue, shared by pods, quotas, limit ranges, PVs and nodes.
 import { field, type FieldError } from '../../../apimachinery/errors.js';
-import { invalidEach, isQualifiedName } from './names.js';
+import { invalidEach, isQualifiedName } from '../../../apimachinery/validation.js';
 import { parseQuantity, QUANTITY_FORMAT_ERROR, quantityMilliValue, quantityString, type Quantity } from './quantity.js';
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);

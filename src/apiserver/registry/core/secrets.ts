@@ -4,7 +4,8 @@ import type { KubeObject } from '../../../api/types.js';
 import { badRequest, field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
 import { base64DecodedLength, MAX_SECRET_SIZE, validateImmutableData } from './configmaps.js';
-import { invalidEach, isConfigMapKey, isRecord, validateImmutable } from './names.js';
+import { invalidEach, isConfigMapKey } from '../../../apimachinery/validation.js';
+import { isRecord, validateImmutable } from './equality.js';
 
 /** A Secret as the strategy sees it: data values are base64 text, as in JSON. */
 export type Secret = KubeObject & { type?: string; data?: Record<string, string>; stringData?: Record<string, string>; immutable?: boolean };

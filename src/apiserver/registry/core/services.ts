@@ -7,7 +7,6 @@ import {
   invalidEach,
   isDNS1035Label,
   isDNS1123Label,
-  isRecord,
   isValidPortNum,
   validateCIDR,
   validateDNS1123Label,
@@ -15,7 +14,8 @@ import {
   validateIP,
   validateLabels,
   validateQualifiedName,
-} from './names.js';
+} from '../../../apimachinery/validation.js';
+import { isRecord } from './equality.js';
 import { isIP } from 'node:net';
 
 type Obj = Record<string, any>;

@@ -11,8 +11,8 @@ import {
   isValidPortNum,
   maxLenError,
   regexError,
+  validateIP,
 } from '../../../apimachinery/validation.js';
-import { validateIP } from '../core/names.js';
 import type { Strategy } from '../strategy.js';
 import { isObj, unset, type Obj } from '../apps/fields.js';
 
