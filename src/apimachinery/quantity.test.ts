@@ -10,7 +10,9 @@ import {
   milliValue,
   parseQuantity,
   QuantityError,
+  quantityFromJSON,
   quantityFromMilli,
+  quantitySign,
   quantityToString,
   subtractQuantities,
   value,
@@ -47,6 +49,10 @@ describe('parseQuantity and quantityToString', () => {
     ['0.1m', '100u', 'DecimalSI'],
     [1.5, '1500m', 'DecimalSI'],
     [2, '2', 'DecimalSI'],
+    ['500m', '500m', 'DecimalSI'],
+    ['1.5k', '1500', 'DecimalSI'],
+    ['0.5Ki', '512', 'BinarySI'],
+    ['100Gi', '100Gi', 'BinarySI'],
   ];
   for (const [input, printed, format] of cases) {
     test(`${JSON.stringify(input)} prints as ${JSON.stringify(printed)} (${format})`, () => {
@@ -130,5 +136,20 @@ describe('arithmetic', () => {
   });
   test('subtracts and builds milli quantities', () => {
     assert.equal(quantityToString(subtractQuantities(parseQuantity('2'), quantityFromMilli(250))), '1750m');
+  });
+});
+
+describe('quantityFromJSON', () => {
+  test('trims spaces around a string, as Quantity.UnmarshalJSON does', () => {
+    assert.equal(quantityToString(quantityFromJSON(' 1Gi ')!), '1Gi');
+  });
+  test('reads a JSON number', () => {
+    assert.equal(quantityToString(quantityFromJSON(1.5)!), '1500m');
+  });
+  for (const bad of ['abc', '1.2.3', '5 Gi', '1Xi', '1ki', null, true, {}, Number.NaN]) {
+    test(`gives undefined for ${String(bad)}`, () => assert.equal(quantityFromJSON(bad), undefined));
+  }
+  test('signs quantities as Quantity.Sign', () => {
+    assert.deepEqual(['-1m', '0', '0Ki', '1n'].map((s) => quantitySign(parseQuantity(s))), [-1, 0, 0, 1]);
   });
 });

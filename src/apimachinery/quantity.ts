@@ -180,14 +180,32 @@ function compareMagnitude(a: bigint, as: number, b: bigint, bs: number): number 
   return xa < ya ? -1 : xa > ya ? 1 : 0;
 }
 
-function sign(q: Quantity): number {
+/** Quantity.Sign: -1, 0 or 1. */
+export function quantitySign(q: Quantity): -1 | 0 | 1 {
   return q.unscaled === 0n ? 0 : q.unscaled < 0n ? -1 : 1;
+}
+
+/**
+ * A quantity as Quantity.UnmarshalJSON reads a JSON value: a string with surrounding spaces trimmed,
+ * or a number; undefined when it does not parse (validation reports that, not an exception).
+ */
+export function quantityFromJSON(input: unknown): Quantity | undefined {
+  let text: string | number;
+  if (typeof input === 'string') text = input.trim();
+  else if (typeof input === 'number' && Number.isFinite(input)) text = input;
+  else return undefined;
+  try {
+    return parseQuantity(text);
+  } catch (e) {
+    if (e instanceof QuantityError) return undefined;
+    throw e;
+  }
 }
 
 /** Quantity.Cmp: -1, 0 or 1. */
 export function compareQuantities(a: Quantity, b: Quantity): -1 | 0 | 1 {
-  const sa = sign(a);
-  const sb = sign(b);
+  const sa = quantitySign(a);
+  const sb = quantitySign(b);
   if (sa !== sb) return sa < sb ? -1 : 1;
   if (sa === 0) return 0;
   const m = compareMagnitude(a.unscaled, a.scale, b.unscaled, b.scale);

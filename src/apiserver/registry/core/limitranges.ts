@@ -5,13 +5,15 @@ import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
 import { invalidEach, isQualifiedName } from '../../../apimachinery/validation.js';
 import { isRecord } from './equality.js';
-import { compareQuantities, quantityMilliValue, quantityString, type Quantity } from './quantity.js';
+import { compareQuantities, milliValue, quantityFromInt, quantityToString, type Quantity } from '../../../apimachinery/quantity.js';
 import { isOvercommitAllowed, quantityAt, validateContainerResourceName, validateResourceName } from './resources.js';
 
 /** A LimitRange as the strategy sees it. */
 export type LimitRange = KubeObject & { spec?: { limits?: any[] } };
 
 const LIMIT_TYPES = new Set(['Pod', 'Container', 'PersistentVolumeClaim']);
+// maxLimitRequestRatio may not be below 1.
+const ONE = quantityFromInt(1);
 
 /** SetDefaults_LimitRangeItem for every Container item. */
 export function defaultLimitRange(lr: LimitRange): void {
@@ -83,7 +85,7 @@ export function validateLimitRange(lr: LimitRange): FieldError[] {
       const d = defaults.get(k);
       const dr = defaultRequests.get(k);
       const ratio = ratios.get(k);
-      const s = (q: Quantity) => quantityString(q);
+      const s = quantityToString;
       if (mn && mx && compareQuantities(mn, mx) > 0) errs.push(field.invalidRaw(`${p}.min[${k}]`, s(mn), `min value ${s(mn)} is greater than max value ${s(mx)}`));
       if (dr && mn && compareQuantities(mn, dr) > 0) {
         errs.push(field.invalidRaw(`${p}.defaultRequest[${k}]`, s(dr), `min value ${s(mn)} is greater than default request value ${s(dr)}`));
@@ -96,10 +98,10 @@ export function validateLimitRange(lr: LimitRange): FieldError[] {
       }
       if (d && mn && compareQuantities(mn, d) > 0) errs.push(field.invalidRaw(`${p}.default[${k}]`, s(mn), `min value ${s(mn)} is greater than default value ${s(d)}`));
       if (d && mx && compareQuantities(d, mx) > 0) errs.push(field.invalidRaw(`${p}.default[${k}]`, s(mx), `default value ${s(d)} is greater than max value ${s(mx)}`));
-      if (ratio && ratio.nano < 1_000_000_000n) errs.push(field.invalidRaw(`${p}.maxLimitRequestRatio[${k}]`, s(ratio), `ratio ${s(ratio)} is less than 1`));
+      if (ratio && compareQuantities(ratio, ONE) < 0) errs.push(field.invalidRaw(`${p}.maxLimitRequestRatio[${k}]`, s(ratio), `ratio ${s(ratio)} is less than 1`));
       if (ratio && mn && mx) {
-        const limit = Number(quantityMilliValue(mx)) / Number(quantityMilliValue(mn));
-        const ratioValue = Number(quantityMilliValue(ratio)) / 1000;
+        const limit = milliValue(mx) / milliValue(mn);
+        const ratioValue = milliValue(ratio) / 1000;
         if (ratioValue > limit) errs.push(field.invalidRaw(`${p}.maxLimitRequestRatio[${k}]`, s(ratio), `ratio ${s(ratio)} is greater than max/min = ${limit.toFixed(6)}`));
       }
       if (!isOvercommitAllowed(k) && d && dr && compareQuantities(d, dr) !== 0) {

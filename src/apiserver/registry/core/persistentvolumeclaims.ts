@@ -8,7 +8,7 @@ import { validateLabelSelector } from '../../../apimachinery/labels.js';
 import { invalidEach, isDNS1123Subdomain } from '../../../apimachinery/validation.js';
 import { deepEqual, isRecord } from './equality.js';
 import { defaultPersistentVolumeClaimSpec } from './pod-defaults.js';
-import { compareQuantities, quantityString } from './quantity.js';
+import { compareQuantities, quantitySign, quantityToString } from '../../../apimachinery/quantity.js';
 import { quantityAt, validateResourceQuantityValue } from './resources.js';
 
 /** Access modes a volume or claim may ask for, sorted as upstream lists them. */
@@ -59,7 +59,7 @@ export function validatePersistentVolumeClaimSpec(spec: any, path: string): Fiel
     errs.push(field.required(storagePath));
   } else {
     const q = quantityAt(requests.storage, storagePath, errs);
-    if (q && q.nano <= 0n) errs.push(field.invalid(storagePath, quantityString(q), 'must be greater than zero'));
+    if (q && quantitySign(q) <= 0) errs.push(field.invalid(storagePath, quantityToString(q), 'must be greater than zero'));
     else if (q) errs.push(...validateResourceQuantityValue('storage', q, storagePath));
   }
   if (typeof spec.storageClassName === 'string' && spec.storageClassName) {

@@ -8,7 +8,7 @@ import { invalidEach, isDNS1123Subdomain } from '../../../apimachinery/validatio
 import { deepEqual, isRecord } from './equality.js';
 import { describeDiff, SUPPORTED_VOLUME_MODES, validateAccessModes } from './persistentvolumeclaims.js';
 import { validateNodeSelector } from './pod-validation.js';
-import { quantityString } from './quantity.js';
+import { quantitySign, quantityToString, value as quantityValue } from '../../../apimachinery/quantity.js';
 import { quantityAt } from './resources.js';
 
 /** A PersistentVolume as the strategy sees it. */
@@ -60,8 +60,8 @@ export function validatePersistentVolumeSpec(spec: any, path: string): FieldErro
     const p = `${capPath}[${name}]`;
     const q = quantityAt(value, p, errs);
     if (!q) continue;
-    if (q.nano < 0n) errs.push(field.invalid(p, Number(q.nano / 1_000_000_000n), 'must be a valid resource quantity'));
-    if (q.nano <= 0n) errs.push(field.invalid(p, quantityString(q), 'must be greater than zero'));
+    if (quantitySign(q) < 0) errs.push(field.invalid(p, quantityValue(q), 'must be a valid resource quantity'));
+    if (quantitySign(q) <= 0) errs.push(field.invalid(p, quantityToString(q), 'must be greater than zero'));
   }
   if (s.persistentVolumeReclaimPolicy && !RECLAIM_POLICIES.includes(s.persistentVolumeReclaimPolicy)) {
     errs.push(field.notSupported(`${path}.persistentVolumeReclaimPolicy`, s.persistentVolumeReclaimPolicy, RECLAIM_POLICIES));

@@ -23,7 +23,7 @@ import {
 } from '../../../apimachinery/validation.js';
 import { deepEqual, isRecord, validateNonnegative } from './equality.js';
 import { validatePersistentVolumeClaimSpec } from './persistentvolumeclaims.js';
-import { compareQuantities, parseQuantity, quantityString } from './quantity.js';
+import { compareQuantities, isZeroQuantity, quantityFromJSON, quantitySign, quantityToString, type Quantity } from '../../../apimachinery/quantity.js';
 import {
   isHugePageResourceName,
   isOvercommitAllowed,
@@ -144,9 +144,9 @@ function validateResourceFieldSelector(fs: Obj, path: string, volume: boolean): 
     }
   }
   if (has(fs.divisor)) {
-    const d = parseQuantity(fs.divisor);
-    const text = d ? quantityString(d) : String(fs.divisor);
-    if (d && d.nano !== 0n) {
+    const d = quantityFromJSON(fs.divisor);
+    const text = d ? quantityToString(d) : String(fs.divisor);
+    if (d && !isZeroQuantity(d)) {
       const memoryLike = ['1', '1k', '1M', '1G', '1T', '1P', '1E', '1Ki', '1Mi', '1Gi', '1Ti', '1Pi', '1Ei'];
       const divisorPath = `${path}.divisor`;
       if ((resource === 'limits.cpu' || resource === 'requests.cpu') && !['1m', '1'].includes(text)) {
@@ -273,8 +273,8 @@ function requireFields(src: Obj, path: string, names: string[]): FieldError[] {
 function validateSource(key: string, src: Obj, path: string, volName: string, podMeta: { name?: string } | undefined): FieldError[] {
   switch (key) {
     case 'emptyDir': {
-      const q = has(src.sizeLimit) ? parseQuantity(src.sizeLimit) : undefined;
-      return q && q.nano < 0n ? [field.forbidden(`${path}.sizeLimit`, 'SizeLimit field must be a valid resource quantity')] : [];
+      const q = has(src.sizeLimit) ? quantityFromJSON(src.sizeLimit) : undefined;
+      return q && quantitySign(q) < 0 ? [field.forbidden(`${path}.sizeLimit`, 'SizeLimit field must be a valid resource quantity')] : [];
     }
     case 'hostPath': {
       if (!src.path) return [field.required(`${path}.path`)];
@@ -552,7 +552,7 @@ export function validateResourceRequirements(resources: unknown, path: string): 
   let limCpuMem = false;
   let reqCpuMem = false;
   let hugePages = false;
-  const parsedLimits = new Map<string, ReturnType<typeof parseQuantity>>();
+  const parsedLimits = new Map<string, Quantity | undefined>();
   for (const [name, value] of Object.entries(limits)) {
     const p = `${limPath}[${name}]`;
     errs.push(...validateContainerResourceName(name, p));
@@ -572,9 +572,9 @@ export function validateResourceRequirements(resources: unknown, path: string): 
       if (q && lim) {
         const cmp = compareQuantities(q, lim);
         if (cmp !== 0 && !isOvercommitAllowed(name)) {
-          errs.push(field.invalid(reqPath, quantityString(q), `must be equal to ${name} limit of ${quantityString(lim)}`));
+          errs.push(field.invalid(reqPath, quantityToString(q), `must be equal to ${name} limit of ${quantityToString(lim)}`));
         } else if (cmp > 0) {
-          errs.push(field.invalid(reqPath, quantityString(q), `must be less than or equal to ${name} limit of ${quantityString(lim)}`));
+          errs.push(field.invalid(reqPath, quantityToString(q), `must be less than or equal to ${name} limit of ${quantityToString(lim)}`));
         }
       }
     } else if (!isOvercommitAllowed(name)) {

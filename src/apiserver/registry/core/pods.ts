@@ -15,7 +15,7 @@ import { deepEqual, isRecord } from './equality.js';
 import { describeDiff } from './persistentvolumeclaims.js';
 import { defaultPod } from './pod-defaults.js';
 import { validatePodMetadataAndSpec, validatePodCreate, validateTolerations } from './pod-validation.js';
-import { compareQuantities, parseQuantity, type Quantity } from './quantity.js';
+import { addQuantities, compareQuantities, quantityFromJSON, quantitySign, type Quantity } from '../../../apimachinery/quantity.js';
 
 export { defaultPod, defaultPodSpec, defaultPodTemplateSpec, defaultContainer, defaultImagePullPolicy } from './pod-defaults.js';
 export {
@@ -45,20 +45,20 @@ export function podQOSClass(pod: { spec?: Obj }): 'Guaranteed' | 'Burstable' | '
   let guaranteed = true;
   const add = (into: Map<string, Quantity>, name: string, q: Quantity) => {
     const prev = into.get(name);
-    into.set(name, prev ? { nano: prev.nano + q.nano, format: prev.format } : q);
+    into.set(name, prev ? addQuantities(prev, q) : q);
   };
   for (const c of [...list(pod.spec?.containers), ...list(pod.spec?.initContainers)]) {
     const res = isRecord(c?.resources) ? c.resources : {};
     for (const [name, value] of Object.entries(isRecord(res.requests) ? res.requests : {})) {
       if (name !== 'cpu' && name !== 'memory') continue;
-      const q = parseQuantity(value);
-      if (q && q.nano > 0n) add(requests, name, q);
+      const q = quantityFromJSON(value);
+      if (q && quantitySign(q) > 0) add(requests, name, q);
     }
     const found = new Set<string>();
     for (const [name, value] of Object.entries(isRecord(res.limits) ? res.limits : {})) {
       if (name !== 'cpu' && name !== 'memory') continue;
-      const q = parseQuantity(value);
-      if (q && q.nano > 0n) {
+      const q = quantityFromJSON(value);
+      if (q && quantitySign(q) > 0) {
         found.add(name);
         add(limits, name, q);
       }

@@ -2,7 +2,7 @@
 // ValidateResourceQuantityValue, shared by pods, quotas, limit ranges, PVs and nodes.
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import { invalidEach, isQualifiedName } from '../../../apimachinery/validation.js';
-import { parseQuantity, QUANTITY_FORMAT_ERROR, quantityMilliValue, quantityString, type Quantity } from './quantity.js';
+import { ERR_FORMAT_WRONG, quantityFromJSON, quantitySign, quantityToString, scaledValueBig, type Quantity } from '../../../apimachinery/quantity.js';
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 const STANDARD_QUOTA_RESOURCES = new Set([
@@ -88,17 +88,17 @@ export function validateQuotaResourceName(name: string, path: string): FieldErro
  * (there it is a 400 before validation; here it surfaces as a field error at the same path).
  */
 export function quantityAt(value: unknown, path: string, errs: FieldError[]): Quantity | undefined {
-  const q = parseQuantity(value);
-  if (!q) errs.push(field.invalid(path, value, QUANTITY_FORMAT_ERROR));
+  const q = quantityFromJSON(value);
+  if (!q) errs.push(field.invalid(path, value, ERR_FORMAT_WRONG));
   return q;
 }
 
 /** ValidateResourceQuantityValue: not negative, and whole for integer resources. */
 export function validateResourceQuantityValue(resource: string, q: Quantity, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  if (q.nano < 0n) errs.push(field.invalid(path, quantityString(q), 'must be greater than or equal to 0'));
-  if (isIntegerResourceName(resource) && quantityMilliValue(q) % 1000n !== 0n) {
-    errs.push(field.invalidRaw(path, quantityString(q), 'must be an integer'));
+  if (quantitySign(q) < 0) errs.push(field.invalid(path, quantityToString(q), 'must be greater than or equal to 0'));
+  if (isIntegerResourceName(resource) && scaledValueBig(q, -3) % 1000n !== 0n) {
+    errs.push(field.invalidRaw(path, quantityToString(q), 'must be an integer'));
   }
   return errs;
 }
