@@ -2,11 +2,7 @@
 // ServiceAccounts, Nodes, ResourceQuotas and ComponentStatuses.
 import type { KubeObject } from '../../api/types.js';
 import type { Printer } from './printer.js';
-import { ageColumn, arr, canonicalQuantity, column, get, nameColumn, str, translateTimestampSince, wideColumn } from './format.js';
-
-function age(obj: KubeObject, now: number): string {
-  return translateTimestampSince(obj.metadata.creationTimestamp, now);
-}
+import { ageCell, ageColumn, arr, canonicalQuantity, column, get, nameColumn, str, wideColumn } from './format.js';
 
 function keyCount(...maps: unknown[]): number {
   const keys = new Set<string>();
@@ -18,7 +14,7 @@ function keyCount(...maps: unknown[]): number {
 export const namespacePrinter: Printer = {
   columns: [nameColumn(), column('Status', 'string', 'The status of the namespace'), ageColumn()],
   cells(obj, now) {
-    return [str(obj.metadata.name), str(get(obj, 'status', 'phase')), age(obj, now)];
+    return [str(obj.metadata.name), str(get(obj, 'status', 'phase')), ageCell(obj, now)];
   },
 };
 
@@ -33,7 +29,7 @@ export const configMapPrinter: Printer = {
     const data = get(obj, 'data');
     const binary = get(obj, 'binaryData');
     const count = (data && typeof data === 'object' ? Object.keys(data).length : 0) + (binary && typeof binary === 'object' ? Object.keys(binary).length : 0);
-    return [str(obj.metadata.name), count, age(obj, now)];
+    return [str(obj.metadata.name), count, ageCell(obj, now)];
   },
 };
 
@@ -47,7 +43,7 @@ export const secretPrinter: Printer = {
   ],
   cells(obj, now) {
     // stringData is merged into data when a v1 Secret is decoded, so its keys count too.
-    return [str(obj.metadata.name), str(get(obj, 'type')) || 'Opaque', keyCount(get(obj, 'data'), get(obj, 'stringData')), age(obj, now)];
+    return [str(obj.metadata.name), str(get(obj, 'type')) || 'Opaque', keyCount(get(obj, 'data'), get(obj, 'stringData')), ageCell(obj, now)];
   },
 };
 
@@ -59,7 +55,7 @@ export const serviceAccountPrinter: Printer = {
     ageColumn(),
   ],
   cells(obj, now) {
-    return [str(obj.metadata.name), arr(get(obj, 'secrets')).length, age(obj, now)];
+    return [str(obj.metadata.name), arr(get(obj, 'secrets')).length, ageCell(obj, now)];
   },
 };
 
@@ -117,7 +113,7 @@ export const nodePrinter: Printer = {
       str(obj.metadata.name),
       nodeStatus(obj),
       nodeRoles(obj.metadata.labels).join(',') || '<none>',
-      age(obj, now),
+      ageCell(obj, now),
       str(info.kubeletVersion),
       nodeAddress(obj, 'InternalIP'),
       nodeAddress(obj, 'ExternalIP'),
@@ -157,7 +153,7 @@ export const resourceQuotaPrinter: Printer = {
   ],
   cells(obj, now) {
     const [request, limit] = resourceQuotaCells(obj);
-    return [str(obj.metadata.name), request, limit, age(obj, now)];
+    return [str(obj.metadata.name), request, limit, ageCell(obj, now)];
   },
 };
 

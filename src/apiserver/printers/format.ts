@@ -2,6 +2,7 @@
 // container lists, access modes. Each mirrors the apimachinery/printers helper named in its comment.
 import { selectorFromLabelSelector, selectorString, selectorToString, type LabelSelectorSpec } from '../../apimachinery/labels.js';
 import { canonicalizeQuantity } from '../../apimachinery/quantity.js';
+import type { KubeObject } from '../../api/types.js';
 import type { TableColumn } from './printer.js';
 
 const SECOND = 1000;
@@ -185,6 +186,11 @@ export function ageColumn(): TableColumn {
   return { name: 'Age', type: 'string', format: '', description: CREATION_TIMESTAMP_DESCRIPTION, priority: 0 };
 }
 
+/** The Age column's cell: how long ago the object was created. */
+export function ageCell(obj: KubeObject, now: number): string {
+  return translateTimestampSince(obj.metadata.creationTimestamp, now);
+}
+
 /** A column shown by default. */
 export function column(name: string, type: TableColumn['type'], description: string): TableColumn {
   return { name, type, format: '', description, priority: 0 };
@@ -195,7 +201,7 @@ export function wideColumn(name: string, type: TableColumn['type'], description:
   return { name, type, format: '', description, priority: 1 };
 }
 
-/** The Containers / Images (/ Selector) columns that workload printers add for -o wide. */
+/** The Containers / Images columns of pod templates (wide columns of workloads, default ones of PodTemplates). */
 export const CONTAINERS_DESCRIPTION = 'Names of each container in the template.';
 /** See CONTAINERS_DESCRIPTION. */
 export const IMAGES_DESCRIPTION = 'Images referenced by each container in the template.';

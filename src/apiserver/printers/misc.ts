@@ -2,17 +2,13 @@
 // configurations, CertificateSigningRequests, API Priority and Fairness objects and APIServices.
 import type { KubeObject } from '../../api/types.js';
 import type { Printer } from './printer.js';
-import { ageColumn, arr, column, get, humanDuration, int, nameColumn, str, translateTimestampSince } from './format.js';
-
-function age(obj: KubeObject, now: number): string {
-  return translateTimestampSince(obj.metadata.creationTimestamp, now);
-}
+import { ageCell, ageColumn, arr, column, get, humanDuration, int, nameColumn, str } from './format.js';
 
 /** Leases: NAME HOLDER AGE. */
 export const leasePrinter: Printer = {
   columns: [nameColumn(), column('Holder', 'string', 'holderIdentity contains the identity of the holder of a current lease.'), ageColumn()],
   cells(obj, now) {
-    return [str(obj.metadata.name), str(get(obj, 'spec', 'holderIdentity')), age(obj, now)];
+    return [str(obj.metadata.name), str(get(obj, 'spec', 'holderIdentity')), ageCell(obj, now)];
   },
 };
 
@@ -31,7 +27,7 @@ export const leaseCandidatePrinter: Printer = {
       str(get(obj, 'spec', 'leaseName')),
       str(get(obj, 'spec', 'binaryVersion')),
       str(get(obj, 'spec', 'emulationVersion')),
-      age(obj, now),
+      ageCell(obj, now),
     ];
   },
 };
@@ -54,7 +50,7 @@ export const priorityClassPrinter: Printer = {
       str(obj.metadata.name),
       int(get(obj, 'value')),
       get(obj, 'globalDefault') === true,
-      age(obj, now),
+      ageCell(obj, now),
       str(get(obj, 'preemptionPolicy')) || 'PreemptLowerPriority',
     ];
   },
@@ -64,7 +60,7 @@ export const priorityClassPrinter: Printer = {
 export const runtimeClassPrinter: Printer = {
   columns: [nameColumn(), column('Handler', 'string', 'handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class.'), ageColumn()],
   cells(obj, now) {
-    return [str(obj.metadata.name), str(get(obj, 'handler')), age(obj, now)];
+    return [str(obj.metadata.name), str(get(obj, 'handler')), ageCell(obj, now)];
   },
 };
 
@@ -72,7 +68,7 @@ function webhookConfigurationPrinter(): Printer {
   return {
     columns: [nameColumn(), column('Webhooks', 'integer', 'Webhooks indicates the number of webhooks registered in this configuration'), ageColumn()],
     cells(obj, now) {
-      return [str(obj.metadata.name), arr(get(obj, 'webhooks')).length, age(obj, now)];
+      return [str(obj.metadata.name), arr(get(obj, 'webhooks')).length, ageCell(obj, now)];
     },
   };
 }
@@ -96,7 +92,7 @@ export const validatingAdmissionPolicyPrinter: Printer = {
       str(obj.metadata.name),
       arr(get(obj, 'spec', 'validations')).length,
       paramKind ? `${str(get(paramKind, 'apiVersion'))}/${str(get(paramKind, 'kind'))}` : '<unset>',
-      age(obj, now),
+      ageCell(obj, now),
     ];
   },
 };
@@ -122,7 +118,7 @@ export const validatingAdmissionPolicyBindingPrinter: Printer = {
         param = selectorText(get(ref, 'selector'));
       }
     }
-    return [str(obj.metadata.name), str(get(obj, 'spec', 'policyName')), param, age(obj, now)];
+    return [str(obj.metadata.name), str(get(obj, 'spec', 'policyName')), param, ageCell(obj, now)];
   },
 };
 
@@ -154,7 +150,7 @@ export const certificateSigningRequestPrinter: Printer = {
     const expiration = get(obj, 'spec', 'expirationSeconds');
     return [
       str(obj.metadata.name),
-      age(obj, now),
+      ageCell(obj, now),
       str(get(obj, 'spec', 'signerName')) || '<none>',
       str(get(obj, 'spec', 'username')),
       typeof expiration === 'number' ? humanDuration(expiration * 1000) : '<none>',
@@ -181,7 +177,7 @@ export const flowSchemaPrinter: Printer = {
       str(get(obj, 'spec', 'priorityLevelConfiguration', 'name')),
       int(get(obj, 'spec', 'matchingPrecedence')),
       typeof method === 'string' ? method : '<none>',
-      age(obj, now),
+      ageCell(obj, now),
       dangling ? dangling.status : '?',
     ];
   },
@@ -213,7 +209,7 @@ export const priorityLevelConfigurationPrinter: Printer = {
         queueLengthLimit = int(get(queuing, 'queueLengthLimit'));
       }
     }
-    return [str(obj.metadata.name), str(get(obj, 'spec', 'type')), ncs, queues, handSize, queueLengthLimit, age(obj, now)];
+    return [str(obj.metadata.name), str(get(obj, 'spec', 'type')), ncs, queues, handSize, queueLengthLimit, ageCell(obj, now)];
   },
 };
 
@@ -231,6 +227,6 @@ export const apiServicePrinter: Printer = {
     const available = arr<{ type: string; status: string; reason?: string }>(get(obj, 'status', 'conditions')).find((c) => c.type === 'Available');
     let status = 'Unknown';
     if (available) status = available.status !== 'True' && available.reason ? `${available.status} (${available.reason})` : available.status;
-    return [str(obj.metadata.name), service, status, age(obj, now)];
+    return [str(obj.metadata.name), service, status, ageCell(obj, now)];
   },
 };

@@ -1,12 +1,7 @@
 // networking.k8s.io: NetworkPolicies, Ingresses, IngressClasses, ServiceCIDRs and IPAddresses.
-import type { KubeObject } from '../../api/types.js';
 import type { Printer } from './printer.js';
-import { ageColumn, arr, column, formatLabelSelector, get, nameColumn, str, translateTimestampSince, type LabelSelector } from './format.js';
+import { ageCell, ageColumn, arr, column, formatLabelSelector, get, nameColumn, str, type LabelSelector } from './format.js';
 import { loadBalancerIngressString } from './services.js';
-
-function age(obj: KubeObject, now: number): string {
-  return translateTimestampSince(obj.metadata.creationTimestamp, now);
-}
 
 /** NetworkPolicies: NAME POD-SELECTOR AGE ("<none>" for the empty selector that selects every pod). */
 export const networkPolicyPrinter: Printer = {
@@ -16,7 +11,7 @@ export const networkPolicyPrinter: Printer = {
     ageColumn(),
   ],
   cells(obj, now) {
-    return [str(obj.metadata.name), formatLabelSelector((get(obj, 'spec', 'podSelector') ?? {}) as LabelSelector), age(obj, now)];
+    return [str(obj.metadata.name), formatLabelSelector((get(obj, 'spec', 'podSelector') ?? {}) as LabelSelector), ageCell(obj, now)];
   },
 };
 
@@ -52,7 +47,7 @@ export const ingressPrinter: Printer = {
       ingressHosts(arr(get(obj, 'spec', 'rules'))),
       loadBalancerIngressString(arr(get(obj, 'status', 'loadBalancer', 'ingress'))),
       arr(get(obj, 'spec', 'tls')).length > 0 ? '80, 443' : '80',
-      age(obj, now),
+      ageCell(obj, now),
     ];
   },
 };
@@ -73,7 +68,7 @@ export const ingressClassPrinter: Printer = {
       if (typeof params.apiGroup === 'string') parameters += `.${params.apiGroup}`;
       parameters += `/${str(params.name)}`;
     }
-    return [str(obj.metadata.name), str(get(obj, 'spec', 'controller')), parameters, age(obj, now)];
+    return [str(obj.metadata.name), str(get(obj, 'spec', 'controller')), parameters, ageCell(obj, now)];
   },
 };
 
@@ -81,7 +76,7 @@ export const ingressClassPrinter: Printer = {
 export const serviceCIDRPrinter: Printer = {
   columns: [nameColumn(), column('CIDRs', 'string', 'CIDRs defines the IP blocks in CIDR notation from which to assign service cluster IPs.'), ageColumn()],
   cells(obj, now) {
-    return [str(obj.metadata.name), arr<string>(get(obj, 'spec', 'cidrs')).join(','), age(obj, now)];
+    return [str(obj.metadata.name), arr<string>(get(obj, 'spec', 'cidrs')).join(','), ageCell(obj, now)];
   },
 };
 
@@ -98,6 +93,6 @@ export const ipAddressPrinter: Printer = {
       parent += `/${str(ref.name)}`;
     }
     // Upstream appends an age cell although the columns stop at ParentRef; kubectl ignores it.
-    return [str(obj.metadata.name), parent, age(obj, now)];
+    return [str(obj.metadata.name), parent, ageCell(obj, now)];
   },
 };

@@ -7,9 +7,11 @@ import {
   ageColumn,
   arr,
   column,
+  CONTAINERS_DESCRIPTION,
   formatLabels,
   get,
   humanDuration,
+  IMAGES_DESCRIPTION,
   layoutContainerCells,
   nameColumn,
   parseTime,
@@ -223,8 +225,8 @@ export const podPrinter: ConditionalPrinter = {
 export const podTemplatePrinter: Printer = {
   columns: [
     nameColumn(),
-    column('Containers', 'string', 'Names of each container in the template.'),
-    column('Images', 'string', 'Images referenced by each container in the template.'),
+    column('Containers', 'string', CONTAINERS_DESCRIPTION),
+    column('Images', 'string', IMAGES_DESCRIPTION),
     column('Pod Labels', 'string', 'The labels for the pod template.'),
   ],
   cells(obj) {

@@ -2,11 +2,7 @@
 // VolumeAttachments and the CSI objects, as kube-apiserver's printers show them.
 import type { KubeObject } from '../../api/types.js';
 import type { Printer } from './printer.js';
-import { accessModesString, ageColumn, arr, canonicalQuantity, column, get, nameColumn, str, translateTimestampSince, wideColumn } from './format.js';
-
-function age(obj: KubeObject, now: number): string {
-  return translateTimestampSince(obj.metadata.creationTimestamp, now);
-}
+import { accessModesString, ageCell, ageColumn, arr, canonicalQuantity, column, get, nameColumn, str, wideColumn } from './format.js';
 
 /** The legacy annotation that, when present, overrides spec.storageClassName. */
 const BETA_STORAGE_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
@@ -55,7 +51,7 @@ export const persistentVolumePrinter: Printer = {
       storageClassOf(obj),
       typeof vac === 'string' ? vac : '<unset>',
       str(get(obj, 'status', 'reason')),
-      age(obj, now),
+      ageCell(obj, now),
       typeof volumeMode === 'string' ? volumeMode : '<unset>',
     ];
   },
@@ -90,7 +86,7 @@ export const persistentVolumeClaimPrinter: Printer = {
       accessModes,
       storageClassOf(obj),
       typeof vac === 'string' ? vac : '<unset>',
-      age(obj, now),
+      ageCell(obj, now),
       typeof volumeMode === 'string' ? volumeMode : '<unset>',
     ];
   },
@@ -120,7 +116,7 @@ export const storageClassPrinter: Printer = {
       str(get(obj, 'reclaimPolicy')) || 'Delete',
       str(get(obj, 'volumeBindingMode')) || 'Immediate',
       get(obj, 'allowVolumeExpansion') === true,
-      age(obj, now),
+      ageCell(obj, now),
     ];
   },
 };
@@ -131,7 +127,7 @@ export const volumeAttributesClassPrinter: Printer = {
   cells(obj, now) {
     // storageutil.IsDefaultAnnotationForVolumeAttributesClass.
     const isDefault = obj.metadata.annotations?.['volumeattributesclass.alpha.kubernetes.io/is-default-class'] === 'true';
-    return [str(obj.metadata.name) + (isDefault ? ' (default)' : ''), str(get(obj, 'driverName')), age(obj, now)];
+    return [str(obj.metadata.name) + (isDefault ? ' (default)' : ''), str(get(obj, 'driverName')), ageCell(obj, now)];
   },
 };
 
@@ -152,7 +148,7 @@ export const volumeAttachmentPrinter: Printer = {
       str(get(obj, 'spec', 'source', 'persistentVolumeName')),
       str(get(obj, 'spec', 'nodeName')),
       get(obj, 'status', 'attached') === true,
-      age(obj, now),
+      ageCell(obj, now),
     ];
   },
 };
@@ -183,7 +179,7 @@ export const csiDriverPrinter: Printer = {
       tokenRequests,
       spec.requiresRepublish === true,
       modes,
-      age(obj, now),
+      ageCell(obj, now),
     ];
   },
 };
@@ -192,7 +188,7 @@ export const csiDriverPrinter: Printer = {
 export const csiNodePrinter: Printer = {
   columns: [nameColumn(), column('Drivers', 'integer', 'Drivers indicates the number of CSI drivers registered on the node'), ageColumn()],
   cells(obj, now) {
-    return [str(obj.metadata.name), arr(get(obj, 'spec', 'drivers')).length, age(obj, now)];
+    return [str(obj.metadata.name), arr(get(obj, 'spec', 'drivers')).length, ageCell(obj, now)];
   },
 };
 

@@ -1,8 +1,9 @@
 // apps and batch workloads: Deployments, ReplicaSets, ReplicationControllers, StatefulSets,
 // DaemonSets, ControllerRevisions, Jobs and CronJobs, as kube-apiserver's printers show them.
 import { parseApiVersion, type KubeObject } from '../../api/types.js';
-import type { Printer } from './printer.js';
+import type { Printer, TableColumn } from './printer.js';
 import {
+  ageCell,
   ageColumn,
   arr,
   column,
@@ -13,11 +14,11 @@ import {
   humanDuration,
   IMAGES_DESCRIPTION,
   int,
+  labelSelectorAsString,
   layoutContainerCells,
   nameColumn,
   parseTime,
   printBool,
-  labelSelectorAsString,
   str,
   translateTimestampSince,
   wideColumn,
@@ -31,12 +32,17 @@ function specReplicas(obj: KubeObject): number {
   return typeof r === 'number' ? r : 1;
 }
 
-function templateContainers(obj: KubeObject, ...templatePath: string[]): [string, string] {
-  return layoutContainerCells(arr(get(obj, ...templatePath, 'spec', 'containers')));
+/** The -o wide columns every workload printer ends with: the template's containers and images, then its selector. */
+function templateColumns(selectorDescription?: string): TableColumn[] {
+  const cols = [wideColumn('Containers', 'string', CONTAINERS_DESCRIPTION), wideColumn('Images', 'string', IMAGES_DESCRIPTION)];
+  if (selectorDescription !== undefined) cols.push(wideColumn('Selector', 'string', selectorDescription));
+  return cols;
 }
 
-function age(obj: KubeObject, now: number): string {
-  return translateTimestampSince(obj.metadata.creationTimestamp, now);
+/** The cells of templateColumns: container names and images of the pod template at templatePath, then the selector. */
+function templateCells(obj: KubeObject, templatePath: string[], selector?: string): string[] {
+  const [names, images] = layoutContainerCells(arr(get(obj, ...templatePath, 'spec', 'containers')));
+  return selector === undefined ? [names, images] : [names, images, selector];
 }
 
 /** Deployments: NAME READY UP-TO-DATE AVAILABLE AGE; wide CONTAINERS IMAGES SELECTOR. */
@@ -47,12 +53,9 @@ export const deploymentPrinter: Printer = {
     column('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
     column('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
     ageColumn(),
-    wideColumn('Containers', 'string', CONTAINERS_DESCRIPTION),
-    wideColumn('Images', 'string', IMAGES_DESCRIPTION),
-    wideColumn('Selector', 'string', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.'),
+    ...templateColumns('Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.'),
   ],
   cells(obj, now) {
-    const [names, images] = templateContainers(obj, 'spec', 'template');
     // printDeployment uses the selector's String(), so an empty selector prints "", not "<none>".
     const selector = labelSelectorAsString(get(obj, 'spec', 'selector') as LabelSelector) ?? '<invalid>';
     return [
@@ -60,67 +63,49 @@ export const deploymentPrinter: Printer = {
       `${int(get(obj, 'status', 'readyReplicas'))}/${specReplicas(obj)}`,
       int(get(obj, 'status', 'updatedReplicas')),
       int(get(obj, 'status', 'availableReplicas')),
-      age(obj, now),
-      names,
-      images,
-      selector,
+      ageCell(obj, now),
+      ...templateCells(obj, ['spec', 'template'], selector),
     ];
   },
 };
+
+// ReplicaSets and ReplicationControllers print alike; only the selector's type (and wording) differs.
+function replicaPrinter(readyDescription: string, selectorDescription: string, selectorCell: (selector: unknown) => string): Printer {
+  return {
+    columns: [
+      nameColumn(),
+      column('Desired', 'integer', 'Replicas is the number of desired replicas.'),
+      column('Current', 'integer', 'Replicas is the most recently observed number of replicas.'),
+      column('Ready', 'integer', readyDescription),
+      ageColumn(),
+      ...templateColumns(selectorDescription),
+    ],
+    cells(obj, now) {
+      return [
+        str(obj.metadata.name),
+        specReplicas(obj),
+        int(get(obj, 'status', 'replicas')),
+        int(get(obj, 'status', 'readyReplicas')),
+        ageCell(obj, now),
+        ...templateCells(obj, ['spec', 'template'], selectorCell(get(obj, 'spec', 'selector'))),
+      ];
+    },
+  };
+}
 
 /** ReplicaSets: NAME DESIRED CURRENT READY AGE; wide CONTAINERS IMAGES SELECTOR. */
-export const replicaSetPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Desired', 'integer', 'Replicas is the number of desired replicas.'),
-    column('Current', 'integer', 'Replicas is the most recently observed number of replicas.'),
-    column('Ready', 'integer', 'The number of ready replicas for this replica set.'),
-    ageColumn(),
-    wideColumn('Containers', 'string', CONTAINERS_DESCRIPTION),
-    wideColumn('Images', 'string', IMAGES_DESCRIPTION),
-    wideColumn('Selector', 'string', 'Selector is a label query over pods that should match the replica count.'),
-  ],
-  cells(obj, now) {
-    const [names, images] = templateContainers(obj, 'spec', 'template');
-    return [
-      str(obj.metadata.name),
-      specReplicas(obj),
-      int(get(obj, 'status', 'replicas')),
-      int(get(obj, 'status', 'readyReplicas')),
-      age(obj, now),
-      names,
-      images,
-      formatLabelSelector(get(obj, 'spec', 'selector') as LabelSelector),
-    ];
-  },
-};
+export const replicaSetPrinter: Printer = replicaPrinter(
+  'The number of ready replicas for this replica set.',
+  'Selector is a label query over pods that should match the replica count.',
+  (selector) => formatLabelSelector(selector as LabelSelector),
+);
 
 /** ReplicationControllers: like ReplicaSets, with a map selector. */
-export const replicationControllerPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Desired', 'integer', 'Replicas is the number of desired replicas.'),
-    column('Current', 'integer', 'Replicas is the most recently observed number of replicas.'),
-    column('Ready', 'integer', 'The number of ready replicas for this replication controller.'),
-    ageColumn(),
-    wideColumn('Containers', 'string', CONTAINERS_DESCRIPTION),
-    wideColumn('Images', 'string', IMAGES_DESCRIPTION),
-    wideColumn('Selector', 'string', 'Selector is a label query over pods that should match the Replicas count.'),
-  ],
-  cells(obj, now) {
-    const [names, images] = templateContainers(obj, 'spec', 'template');
-    return [
-      str(obj.metadata.name),
-      specReplicas(obj),
-      int(get(obj, 'status', 'replicas')),
-      int(get(obj, 'status', 'readyReplicas')),
-      age(obj, now),
-      names,
-      images,
-      formatLabels(get(obj, 'spec', 'selector') as Record<string, string>),
-    ];
-  },
-};
+export const replicationControllerPrinter: Printer = replicaPrinter(
+  'The number of ready replicas for this replication controller.',
+  'Selector is a label query over pods that should match the Replicas count.',
+  (selector) => formatLabels(selector as Record<string, string>),
+);
 
 /** StatefulSets: NAME READY AGE; wide CONTAINERS IMAGES. */
 export const statefulSetPrinter: Printer = {
@@ -128,12 +113,10 @@ export const statefulSetPrinter: Printer = {
     nameColumn(),
     column('Ready', 'string', 'Number of the pod with ready state'),
     ageColumn(),
-    wideColumn('Containers', 'string', CONTAINERS_DESCRIPTION),
-    wideColumn('Images', 'string', IMAGES_DESCRIPTION),
+    ...templateColumns(),
   ],
   cells(obj, now) {
-    const [names, images] = templateContainers(obj, 'spec', 'template');
-    return [str(obj.metadata.name), `${int(get(obj, 'status', 'readyReplicas'))}/${specReplicas(obj)}`, age(obj, now), names, images];
+    return [str(obj.metadata.name), `${int(get(obj, 'status', 'readyReplicas'))}/${specReplicas(obj)}`, ageCell(obj, now), ...templateCells(obj, ['spec', 'template'])];
   },
 };
 
@@ -148,12 +131,9 @@ export const daemonSetPrinter: Printer = {
     column('Available', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.'),
     column('Node Selector', 'string', 'NodeSelector is a selector which must be true for the pod to fit on a node.'),
     ageColumn(),
-    wideColumn('Containers', 'string', CONTAINERS_DESCRIPTION),
-    wideColumn('Images', 'string', IMAGES_DESCRIPTION),
-    wideColumn('Selector', 'string', 'A label query over pods that are managed by the daemon set.'),
+    ...templateColumns('A label query over pods that are managed by the daemon set.'),
   ],
   cells(obj, now) {
-    const [names, images] = templateContainers(obj, 'spec', 'template');
     return [
       str(obj.metadata.name),
       int(get(obj, 'status', 'desiredNumberScheduled')),
@@ -162,10 +142,8 @@ export const daemonSetPrinter: Printer = {
       int(get(obj, 'status', 'updatedNumberScheduled')),
       int(get(obj, 'status', 'numberAvailable')),
       formatLabels(get(obj, 'spec', 'template', 'spec', 'nodeSelector') as Record<string, string>),
-      age(obj, now),
-      names,
-      images,
-      formatLabelSelector(get(obj, 'spec', 'selector') as LabelSelector),
+      ageCell(obj, now),
+      ...templateCells(obj, ['spec', 'template'], formatLabelSelector(get(obj, 'spec', 'selector') as LabelSelector)),
     ];
   },
 };
@@ -188,7 +166,7 @@ export const controllerRevisionPrinter: Printer = {
       const groupKind = group ? `${kind}.${group}` : kind;
       controller = groupKind ? `${groupKind.toLowerCase()}/${owner.name}` : owner.name;
     }
-    return [str(obj.metadata.name), controller, int(get(obj, 'revision')), age(obj, now)];
+    return [str(obj.metadata.name), controller, int(get(obj, 'revision')), ageCell(obj, now)];
   },
 };
 
@@ -221,9 +199,7 @@ export const jobPrinter: Printer = {
     column('Completions', 'string', 'The number of pods which reached phase Succeeded.'),
     column('Duration', 'string', 'Time required to complete the job.'),
     ageColumn(),
-    wideColumn('Containers', 'string', CONTAINERS_DESCRIPTION),
-    wideColumn('Images', 'string', IMAGES_DESCRIPTION),
-    wideColumn('Selector', 'string', 'A label query over pods that should match the pod count.'),
+    ...templateColumns('A label query over pods that should match the pod count.'),
   ],
   cells(obj, now) {
     const succeeded = int(get(obj, 'status', 'succeeded'));
@@ -239,16 +215,13 @@ export const jobPrinter: Printer = {
     const completion = parseTime(get(obj, 'status', 'completionTime'));
     let duration = '';
     if (start !== undefined) duration = humanDuration((completion ?? now) - start);
-    const [names, images] = templateContainers(obj, 'spec', 'template');
     return [
       str(obj.metadata.name),
       jobStatus(obj),
       completionsCell,
       duration,
-      age(obj, now),
-      names,
-      images,
-      formatLabelSelector(get(obj, 'spec', 'selector') as LabelSelector),
+      ageCell(obj, now),
+      ...templateCells(obj, ['spec', 'template'], formatLabelSelector(get(obj, 'spec', 'selector') as LabelSelector)),
     ];
   },
 };
@@ -263,16 +236,13 @@ export const cronJobPrinter: Printer = {
     column('Active', 'integer', 'A list of pointers to currently running jobs.'),
     column('Last Schedule', 'string', 'Information when was the last time the job was successfully scheduled.'),
     ageColumn(),
-    wideColumn('Containers', 'string', CONTAINERS_DESCRIPTION),
-    wideColumn('Images', 'string', IMAGES_DESCRIPTION),
-    wideColumn('Selector', 'string', 'A label query over pods that should match the pod count.'),
+    ...templateColumns('A label query over pods that should match the pod count.'),
   ],
   cells(obj, now) {
     const last = get(obj, 'status', 'lastScheduleTime');
     const timeZone = get(obj, 'spec', 'timeZone');
     // spec.suspend defaults to false, so upstream never shows "<unset>" for a stored CronJob.
     const suspend = get(obj, 'spec', 'suspend') === true;
-    const [names, images] = templateContainers(obj, 'spec', 'jobTemplate', 'spec', 'template');
     return [
       str(obj.metadata.name),
       str(get(obj, 'spec', 'schedule')),
@@ -280,10 +250,8 @@ export const cronJobPrinter: Printer = {
       printBool(suspend),
       arr(get(obj, 'status', 'active')).length,
       last ? translateTimestampSince(last, now) : '<none>',
-      age(obj, now),
-      names,
-      images,
-      formatLabelSelector(get(obj, 'spec', 'jobTemplate', 'spec', 'selector') as LabelSelector),
+      ageCell(obj, now),
+      ...templateCells(obj, ['spec', 'jobTemplate', 'spec', 'template'], formatLabelSelector(get(obj, 'spec', 'jobTemplate', 'spec', 'selector') as LabelSelector)),
     ];
   },
 };
