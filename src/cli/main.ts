@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'node:https';
 import { parseArgs } from 'node:util';
-import { readProcessState, SkiffServer } from '../host/server.js';
+import { readProcessState, SkiffServer, type ProcessState } from '../host/server.js';
 import { realClock } from '../sim/clock.js';
 
 const USAGE = `skiff: Amazon EKS emulated on one machine.
@@ -33,6 +33,13 @@ function parse(args: string[], options: Record<string, { type: 'string' | 'boole
   }
 }
 
+/** The data directory the flags name (--data-dir, else $SKIFF_DATA_DIR or ~/.skiff) and the skiff serving it, if one is alive. */
+function locate(v: Record<string, string | boolean | undefined>): { dataDir: string; running: ProcessState | undefined } {
+  const dataDir = resolve((v['data-dir'] as string | undefined) ?? defaultDataDir());
+  const state = readProcessState(dataDir);
+  return { dataDir, running: state && isAlive(state.pid) ? state : undefined };
+}
+
 function parsePort(v: string | undefined): number {
   if (v === undefined) return 6443;
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`invalid argument "${v}" for "--port" flag: must be a port number from 0 to 65535`);
@@ -42,9 +49,8 @@ function parsePort(v: string | undefined): number {
 async function up(args: string[]): Promise<number> {
   const v = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } });
   if (v.help) return help();
-  const dataDir = resolve((v['data-dir'] as string | undefined) ?? defaultDataDir());
-  const running = readProcessState(dataDir);
-  if (running && isAlive(running.pid)) {
+  const { dataDir, running } = locate(v);
+  if (running) {
     console.error(`error: skiff is already running for ${dataDir} (pid ${running.pid}, port ${running.port})`);
     return 1;
   }
@@ -108,9 +114,8 @@ function probeReady(host: string, port: number): Promise<boolean> {
 async function status(args: string[]): Promise<number> {
   const v = parse(args, { 'data-dir': { type: 'string' } });
   if (v.help) return help();
-  const dataDir = resolve((v['data-dir'] as string | undefined) ?? defaultDataDir());
-  const state = readProcessState(dataDir);
-  if (!state || !isAlive(state.pid)) {
+  const { dataDir, running: state } = locate(v);
+  if (!state) {
     console.log(`skiff is not running (data dir ${dataDir})`);
     return 1;
   }
@@ -126,9 +131,8 @@ async function status(args: string[]): Promise<number> {
 async function down(args: string[]): Promise<number> {
   const v = parse(args, { 'data-dir': { type: 'string' } });
   if (v.help) return help();
-  const dataDir = resolve((v['data-dir'] as string | undefined) ?? defaultDataDir());
-  const state = readProcessState(dataDir);
-  if (!state || !isAlive(state.pid)) {
+  const { dataDir, running: state } = locate(v);
+  if (!state) {
     console.log(`skiff is not running (data dir ${dataDir})`);
     return 0;
   }
