@@ -166,6 +166,14 @@ export function timeout(message: string, retryAfterSeconds = 0): StatusError {
   return failure(504, 'Timeout', message, { retryAfterSeconds });
 }
 
+/**
+ * NewGenericServerResponse(422, ...): the Invalid Status without causes that kube-apiserver returns
+ * when a patch cannot be applied; clients only ever see this generic text.
+ */
+export function genericInvalid(): StatusError {
+  return failure(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
+}
+
 /** 404 for a path that names no resource, as the API server's not-found handler answers. */
 export function pathNotFound(): StatusError {
   return failure(404, 'NotFound', 'the server could not find the requested resource', {});

@@ -5,7 +5,7 @@
 // was rejected, exactly as kube-apiserver words it.
 
 import jsonpatch from 'fast-json-patch';
-import { badRequest, requestEntityTooLarge, StatusError } from '../errors.js';
+import { badRequest, genericInvalid, requestEntityTooLarge, type StatusError } from '../errors.js';
 
 /** The most operations one JSON patch may hold (maxJSONPatchOperations). */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
@@ -44,16 +44,7 @@ export function decodeJsonPatch(patch: unknown): JsonPatchOperation[] {
  * apply. The reason for the failure stays in `cause` for logs; clients only see the generic text.
  */
 export function jsonPatchApplyError(cause?: unknown): StatusError {
-  const err = new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: 'the server rejected our request due to an error in our request',
-    reason: 'Invalid',
-    details: {},
-    code: 422,
-  });
+  const err = genericInvalid();
   if (cause !== undefined) (err as Error & { cause?: unknown }).cause = cause;
   return err;
 }

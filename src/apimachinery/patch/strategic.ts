@@ -4,7 +4,7 @@
 // edit and kubectl apply compute client-side. The algorithms, orderings and error texts follow
 // upstream closely, because clients compare results and users search for the messages.
 
-import { badRequest, StatusError } from '../errors.js';
+import { badRequest, genericInvalid, type StatusError } from '../errors.js';
 import { EMPTY_PATCH_SCHEMA, type PatchSchema } from './schema.js';
 
 type JSONMap = Record<string, unknown>;
@@ -61,18 +61,7 @@ function errBadPatchType(t: unknown, m: JSONMap): StrategicMergePatchError {
  */
 export function toStatusError(e: StrategicMergePatchError): StatusError {
   if (e.errorClass === 'BadRequest') return badRequest(e.message);
-  if (e.errorClass === 'Invalid') {
-    return new StatusError({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'the server rejected our request due to an error in our request',
-      reason: 'Invalid',
-      details: {},
-      code: 422,
-    });
-  }
+  if (e.errorClass === 'Invalid') return genericInvalid();
   return badRequest(e.message);
 }
 
