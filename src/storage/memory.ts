@@ -114,11 +114,7 @@ export class MemoryStore implements Store {
 
   async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
     this.ensureOpen();
-    const latest = this.latest(key);
-    if (!latest || latest.deleted) throw new StoreError('NotFound', keyNotFoundMessage(key));
-    if (latest.revision !== expectedModRevision) {
-      throw new StoreError('Conflict', conflictMessage(key, expectedModRevision, latest.revision), toKeyValue(latest));
-    }
+    const latest = this.latestForWrite(key, expectedModRevision);
     const rev = this.revision + 1;
     const row: Row = {
       revision: rev,
@@ -137,11 +133,7 @@ export class MemoryStore implements Store {
 
   async delete(key: string, expectedModRevision?: number): Promise<WatchEvent> {
     this.ensureOpen();
-    const latest = this.latest(key);
-    if (!latest || latest.deleted) throw new StoreError('NotFound', keyNotFoundMessage(key));
-    if (expectedModRevision !== undefined && latest.revision !== expectedModRevision) {
-      throw new StoreError('Conflict', conflictMessage(key, expectedModRevision, latest.revision), toKeyValue(latest));
-    }
+    const latest = this.latestForWrite(key, expectedModRevision);
     const rev = this.revision + 1;
     const row: Row = {
       revision: rev,
@@ -208,6 +200,16 @@ export class MemoryStore implements Store {
   private latest(key: string): Row | undefined {
     const rows = this.history.get(key);
     return rows?.[rows.length - 1];
+  }
+
+  /** The newest row of a live key that an update or delete will replace: NotFound, or Conflict when expected is given and differs. */
+  private latestForWrite(key: string, expected: number | undefined): Row {
+    const latest = this.latest(key);
+    if (!latest || latest.deleted) throw new StoreError('NotFound', keyNotFoundMessage(key));
+    if (expected !== undefined && latest.revision !== expected) {
+      throw new StoreError('Conflict', conflictMessage(key, expected, latest.revision), toKeyValue(latest));
+    }
+    return latest;
   }
 
   /** The newest row of key at or below revision. */
