@@ -495,9 +495,9 @@ export function validateObjectMeta(meta: ObjectMeta | undefined | null, opts: Ob
   return errs;
 }
 
-/** ValidateNonnegativeField. */
-export function validateNonnegativeField(value: number, path: string): FieldError[] {
-  return value < 0 ? [field.invalid(path, value, 'must be greater than or equal to 0')] : [];
+/** ValidateNonnegativeField: an Invalid error when a number below zero is set (absent passes). */
+export function validateNonnegativeField(value: unknown, path: string): FieldError[] {
+  return typeof value === 'number' && value < 0 ? [field.invalid(path, value, 'must be greater than or equal to 0')] : [];
 }
 
 /** The message for an immutable field that changed. */

@@ -1,13 +1,14 @@
 // apps/v1 ControllerRevision: immutable snapshots of a controller's template (ValidateControllerRevision).
 import { field, type FieldError } from '../../../apimachinery/errors.js';
+import { validateNonnegativeField } from '../../../apimachinery/validation.js';
 import type { Strategy } from '../strategy.js';
-import { unset, validateImmutable, validateNonnegative } from './fields.js';
+import { unset, validateImmutable } from './fields.js';
 
 /** ValidateControllerRevision without ObjectMeta. */
 export function validateControllerRevision(obj: { data?: unknown; revision?: unknown; [k: string]: unknown }): FieldError[] {
   const errs: FieldError[] = [];
   if (unset(obj.data)) errs.push(field.required('data', 'data is mandatory'));
-  errs.push(...validateNonnegative(obj.revision, 'revision'));
+  errs.push(...validateNonnegativeField(obj.revision, 'revision'));
   return errs;
 }
 

@@ -2,6 +2,7 @@
 // generation, which apps/v1 exposes as the deprecated.daemonset.template.generation annotation.
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
+import { validateNonnegativeField } from '../../../apimachinery/validation.js';
 import { defaultPodTemplateSpec } from '../core/pod-defaults.js';
 import type { Strategy } from '../strategy.js';
 import {
@@ -11,7 +12,6 @@ import {
   semanticEqual,
   unset,
   validateImmutableSelector,
-  validateNonnegative,
   validateNotMoreThan100Percent,
   validatePositiveIntOrPercent,
   type Obj,
@@ -67,9 +67,9 @@ function validateUpdateStrategy(us: Obj, path: string): FieldError[] {
 export function validateDaemonSetSpec(spec: Obj, path: string): FieldError[] {
   return [
     ...validateSelectorAndTemplate(spec, path, { emptySelectorKind: 'daemonset', kind: 'DaemonSet', selectorOptional: true }),
-    ...validateNonnegative(spec.minReadySeconds, `${path}.minReadySeconds`),
+    ...validateNonnegativeField(spec.minReadySeconds, `${path}.minReadySeconds`),
     ...validateUpdateStrategy(isObj(spec.updateStrategy) ? spec.updateStrategy : {}, `${path}.updateStrategy`),
-    ...validateNonnegative(spec.revisionHistoryLimit, `${path}.revisionHistoryLimit`),
+    ...validateNonnegativeField(spec.revisionHistoryLimit, `${path}.revisionHistoryLimit`),
   ];
 }
 

@@ -2,6 +2,7 @@
 // pkg/registry/apps/deployment (generation also moves when annotations change, selector immutable).
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
+import { validateNonnegativeField } from '../../../apimachinery/validation.js';
 import { defaultPodTemplateSpec } from '../core/pod-defaults.js';
 import type { Strategy } from '../strategy.js';
 import {
@@ -11,7 +12,6 @@ import {
   semanticEqual,
   unset,
   validateImmutableSelector,
-  validateNonnegative,
   validateNotMoreThan100Percent,
   validatePositiveIntOrPercent,
   type Obj,
@@ -70,14 +70,14 @@ export function validateDeploymentStrategy(strategy: Obj, path: string): FieldEr
 /** ValidateDeploymentSpec. */
 export function validateDeploymentSpec(spec: Obj, path: string): FieldError[] {
   const errs = [
-    ...validateNonnegative(spec.replicas, `${path}.replicas`),
+    ...validateNonnegativeField(spec.replicas, `${path}.replicas`),
     ...validateSelectorAndTemplate(spec, path, { emptySelectorKind: 'deployment', kind: 'ReplicaSet' }),
     ...validateDeploymentStrategy(isObj(spec.strategy) ? spec.strategy : {}, `${path}.strategy`),
-    ...validateNonnegative(spec.minReadySeconds, `${path}.minReadySeconds`),
-    ...validateNonnegative(spec.revisionHistoryLimit, `${path}.revisionHistoryLimit`),
+    ...validateNonnegativeField(spec.minReadySeconds, `${path}.minReadySeconds`),
+    ...validateNonnegativeField(spec.revisionHistoryLimit, `${path}.revisionHistoryLimit`),
   ];
   if (typeof spec.progressDeadlineSeconds === 'number') {
-    errs.push(...validateNonnegative(spec.progressDeadlineSeconds, `${path}.progressDeadlineSeconds`));
+    errs.push(...validateNonnegativeField(spec.progressDeadlineSeconds, `${path}.progressDeadlineSeconds`));
     if (spec.progressDeadlineSeconds <= Number(spec.minReadySeconds ?? 0)) {
       errs.push(field.invalid(`${path}.progressDeadlineSeconds`, spec.progressDeadlineSeconds, 'must be greater than minReadySeconds'));
     }

@@ -4,7 +4,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import { goIntOrString, goLabelSelector } from '../../../apimachinery/go-syntax.js';
-import { isDNS1123Subdomain, isValidPercent, regexError } from '../../../apimachinery/validation.js';
+import {
+  FIELD_IMMUTABLE_ERROR_MSG,
+  isDNS1123Subdomain,
+  isValidPercent,
+  regexError,
+  validateNonnegativeField,
+} from '../../../apimachinery/validation.js';
 
 /** A loosely typed JSON object, as bodies arrive from clients. */
 export type Obj = Record<string, any>;
@@ -23,17 +29,6 @@ export function child(obj: Obj, key: string): Obj {
 /** True when a JSON field is absent (Go's nil pointer / zero value for omitempty fields). */
 export function unset(v: unknown): v is undefined | null {
   return v === undefined || v === null;
-}
-
-/** apimachinery's FieldImmutableErrorMsg. */
-export const FIELD_IMMUTABLE = 'field is immutable';
-
-/** Upstream's isNegativeErrorMsg. */
-export const NEGATIVE_MSG = 'must be greater than or equal to 0';
-
-/** ValidateNonnegativeField: an Invalid error when a number below zero is set. */
-export function validateNonnegative(value: unknown, path: string): FieldError[] {
-  return typeof value === 'number' && value < 0 ? [field.invalid(path, value, NEGATIVE_MSG)] : [];
 }
 
 function isEmpty(v: unknown): boolean {
@@ -62,7 +57,7 @@ export function semanticEqual(a: unknown, b: unknown): boolean {
 
 /** ValidateImmutableField: `Invalid value: <new>: field is immutable` when the value changed. */
 export function validateImmutable(next: unknown, old: unknown, path: string): FieldError[] {
-  return semanticEqual(next, old) ? [] : [field.invalid(path, next ?? null, FIELD_IMMUTABLE)];
+  return semanticEqual(next, old) ? [] : [field.invalid(path, next ?? null, FIELD_IMMUTABLE_ERROR_MSG)];
 }
 
 const PERCENT_RE = /^[0-9]+%$/;
@@ -77,7 +72,7 @@ export function intOrPercentValue(v: unknown): number {
 /** ValidatePositiveIntOrPercent: a non-negative integer or a valid percent string. */
 export function validatePositiveIntOrPercent(v: unknown, path: string): FieldError[] {
   if (typeof v === 'string') return isValidPercent(v).map((m) => field.invalidRaw(path, goIntOrString(v), m));
-  if (typeof v === 'number') return validateNonnegative(v, path);
+  if (typeof v === 'number') return validateNonnegativeField(v, path);
   return [field.invalidRaw(path, goIntOrString(v), "must be an integer or percentage (e.g '5%%')")];
 }
 
@@ -89,7 +84,7 @@ export function validateNotMoreThan100Percent(v: unknown, path: string): FieldEr
 
 /** ValidateImmutableField for a label selector, printed as upstream prints it. */
 export function validateImmutableSelector(next: unknown, old: unknown, path: string): FieldError[] {
-  return semanticEqual(next, old) ? [] : [field.invalidRaw(path, goLabelSelector(next), FIELD_IMMUTABLE)];
+  return semanticEqual(next, old) ? [] : [field.invalidRaw(path, goLabelSelector(next), FIELD_IMMUTABLE_ERROR_MSG)];
 }
 
 const HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";

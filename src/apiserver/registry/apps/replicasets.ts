@@ -1,10 +1,11 @@
 // apps/v1 ReplicaSet: SetDefaults_ReplicaSet, ValidateReplicaSet(Update) and its strategy.
 import type { KubeObject } from '../../../api/types.js';
 import type { FieldError } from '../../../apimachinery/errors.js';
+import { validateNonnegativeField } from '../../../apimachinery/validation.js';
 import { defaultPodTemplateSpec } from '../core/pod-defaults.js';
 import type { Strategy } from '../strategy.js';
 import { WORKLOAD_SCALE } from './deployments.js';
-import { child, isObj, unset, validateImmutableSelector, validateNonnegative, type Obj } from './fields.js';
+import { child, isObj, unset, validateImmutableSelector, type Obj } from './fields.js';
 import { statusOf, validateAvailableNotAboveReady, validateNotAboveReplicas, validateStatusCounters } from './status.js';
 import { validateSelectorAndTemplate } from './workload.js';
 
@@ -18,8 +19,8 @@ export function defaultReplicaSet(obj: KubeObject): void {
 /** ValidateReplicaSetSpec (upstream's empty-selector message says "deployment" here too). */
 export function validateReplicaSetSpec(spec: Obj, path: string): FieldError[] {
   return [
-    ...validateNonnegative(spec.replicas, `${path}.replicas`),
-    ...validateNonnegative(spec.minReadySeconds, `${path}.minReadySeconds`),
+    ...validateNonnegativeField(spec.replicas, `${path}.replicas`),
+    ...validateNonnegativeField(spec.minReadySeconds, `${path}.minReadySeconds`),
     ...validateSelectorAndTemplate(spec, path, { emptySelectorKind: 'deployment', kind: 'ReplicaSet' }),
   ];
 }

@@ -3,6 +3,7 @@
 // persistentVolumeClaimRetentionPolicy and minReadySeconds may change.
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
+import { validateNonnegativeField } from '../../../apimachinery/validation.js';
 import { defaultPersistentVolumeClaimSpec, defaultPodTemplateSpec } from '../core/pod-defaults.js';
 import type { Strategy } from '../strategy.js';
 import { WORKLOAD_SCALE } from './deployments.js';
@@ -12,7 +13,6 @@ import {
   isObj,
   semanticEqual,
   unset,
-  validateNonnegative,
   validateNotMoreThan100Percent,
   validatePositiveIntOrPercent,
   type Obj,
@@ -62,7 +62,7 @@ function validateRetentionPolicyType(v: unknown, path: string): FieldError[] {
 
 /** validateRollingUpdateStatefulSet. */
 function validateRollingUpdate(ru: Obj, path: string): FieldError[] {
-  const errs = validateNonnegative(ru.partition, `${path}.partition`);
+  const errs = validateNonnegativeField(ru.partition, `${path}.partition`);
   if (!unset(ru.maxUnavailable)) {
     const p = `${path}.maxUnavailable`;
     errs.push(...validatePositiveIntOrPercent(ru.maxUnavailable, p));
@@ -106,9 +106,9 @@ export function validateStatefulSetSpec(spec: Obj, path: string): FieldError[] {
     errs.push(...validateRetentionPolicyType(p.whenDeleted, `${path}.persistentVolumeClaimRetentionPolicy.whenDeleted`));
     errs.push(...validateRetentionPolicyType(p.whenScaled, `${path}.persistentVolumeClaimRetentionPolicy.whenScaled`));
   }
-  errs.push(...validateNonnegative(spec.replicas, `${path}.replicas`));
-  errs.push(...validateNonnegative(spec.minReadySeconds, `${path}.minReadySeconds`));
-  if (isObj(spec.ordinals)) errs.push(...validateNonnegative(spec.ordinals.start, `${path}.ordinals.start`));
+  errs.push(...validateNonnegativeField(spec.replicas, `${path}.replicas`));
+  errs.push(...validateNonnegativeField(spec.minReadySeconds, `${path}.minReadySeconds`));
+  if (isObj(spec.ordinals)) errs.push(...validateNonnegativeField(spec.ordinals.start, `${path}.ordinals.start`));
   errs.push(
     ...validateSelectorAndTemplate(spec, path, { emptySelectorKind: 'statefulset', kind: 'StatefulSet', validatePodSpec: false }),
   );

@@ -2,13 +2,14 @@
 // ValidateReplicaSetStatus, ValidateStatefulSetStatus, validateDaemonSetStatus): counters are never
 // negative, never above status.replicas, and collisionCount never goes down.
 import { field, type FieldError } from '../../../apimachinery/errors.js';
-import { isObj, validateNonnegative, type Obj } from './fields.js';
+import { validateNonnegativeField } from '../../../apimachinery/validation.js';
+import { isObj, type Obj } from './fields.js';
 
 const ABOVE_REPLICAS = 'cannot be greater than status.replicas';
 
 /** Non-negative counters of a status, in the order upstream reports them. */
 export function validateStatusCounters(status: Obj, path: string, counters: string[]): FieldError[] {
-  return counters.flatMap((c) => validateNonnegative(status[c], `${path}.${c}`));
+  return counters.flatMap((c) => validateNonnegativeField(status[c], `${path}.${c}`));
 }
 
 /** `cannot be greater than status.replicas` for each counter above status.replicas. */

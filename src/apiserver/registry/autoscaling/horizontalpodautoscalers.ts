@@ -4,9 +4,9 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import { parseQuantity, compareQuantities, quantityFromInt } from '../../../apimachinery/quantity.js';
-import { isDNS1123Label, isValidPathSegmentName } from '../../../apimachinery/validation.js';
+import { isDNS1123Label, isValidPathSegmentName, validateNonnegativeField } from '../../../apimachinery/validation.js';
 import type { Strategy } from '../strategy.js';
-import { child, isObj, unset, validateNonnegative, type Obj } from '../apps/fields.js';
+import { child, isObj, unset, type Obj } from '../apps/fields.js';
 
 /** autoscaling.DefaultCPUUtilization: the target when an HPA names no metric. */
 export const DEFAULT_CPU_UTILIZATION = 80;
@@ -256,7 +256,7 @@ export const horizontalPodAutoscalerStrategy = {
   status: {
     validateUpdate: (obj) => {
       const status: Obj = isObj(obj.status) ? obj.status : {};
-      return [...validateNonnegative(status.currentReplicas, 'status.currentReplicas'), ...validateNonnegative(status.desiredReplicas, 'status.desiredReplicas')];
+      return [...validateNonnegativeField(status.currentReplicas, 'status.currentReplicas'), ...validateNonnegativeField(status.desiredReplicas, 'status.desiredReplicas')];
     },
   },
 } satisfies Strategy;

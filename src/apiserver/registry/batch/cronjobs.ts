@@ -2,10 +2,11 @@
 // without TZ=, a known timeZone, a jobTemplate whose selector the controller will generate.
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
+import { validateNonnegativeField } from '../../../apimachinery/validation.js';
 import { goLabelSelector } from '../../../apimachinery/go-syntax.js';
 import { defaultPodTemplateSpec } from '../core/pod-defaults.js';
 import type { Strategy } from '../strategy.js';
-import { child, isObj, unset, validateNonnegative, type Obj } from '../apps/fields.js';
+import { child, isObj, unset, type Obj } from '../apps/fields.js';
 import { isKnownTimeZone, parseStandardError } from './cron.js';
 import { validateJobSpecCommon } from './jobs.js';
 
@@ -73,7 +74,7 @@ export function validateCronJobSpec(spec: Obj, oldSpec: Obj | undefined, path: s
     const allowTZ = typeof oldSpec?.schedule === 'string' && oldSpec.schedule.includes('TZ');
     errs.push(...validateSchedule(schedule, allowTZ, spec.timeZone, `${path}.schedule`));
   }
-  errs.push(...validateNonnegative(spec.startingDeadlineSeconds, `${path}.startingDeadlineSeconds`));
+  errs.push(...validateNonnegativeField(spec.startingDeadlineSeconds, `${path}.startingDeadlineSeconds`));
   if (oldSpec === undefined || (oldSpec.timeZone ?? null) !== (spec.timeZone ?? null)) {
     errs.push(...validateTimeZone(spec.timeZone, `${path}.timeZone`));
   }
@@ -81,8 +82,8 @@ export function validateCronJobSpec(spec: Obj, oldSpec: Obj | undefined, path: s
   if (policy === '') errs.push(field.required(`${path}.concurrencyPolicy`));
   else if (!['Allow', 'Forbid', 'Replace'].includes(policy)) errs.push(field.notSupported(`${path}.concurrencyPolicy`, policy, ['Allow', 'Forbid', 'Replace']));
   errs.push(...validateJobTemplateSpec(isObj(spec.jobTemplate) ? spec.jobTemplate : {}, `${path}.jobTemplate`));
-  errs.push(...validateNonnegative(spec.successfulJobsHistoryLimit, `${path}.successfulJobsHistoryLimit`));
-  errs.push(...validateNonnegative(spec.failedJobsHistoryLimit, `${path}.failedJobsHistoryLimit`));
+  errs.push(...validateNonnegativeField(spec.successfulJobsHistoryLimit, `${path}.successfulJobsHistoryLimit`));
+  errs.push(...validateNonnegativeField(spec.failedJobsHistoryLimit, `${path}.failedJobsHistoryLimit`));
   return errs;
 }
 

@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import { goLabelSelector, goStringMap } from '../../../apimachinery/go-syntax.js';
-import { isDNS1123Label, isQualifiedName } from '../../../apimachinery/validation.js';
+import { isDNS1123Label, isQualifiedName, validateNonnegativeField } from '../../../apimachinery/validation.js';
 import { validateLabelSelector } from '../../../apimachinery/labels.js';
 import { validatePodTemplateSpec } from '../core/pods.js';
 import { defaultPodTemplateSpec } from '../core/pod-defaults.js';
@@ -16,7 +16,6 @@ import {
   validateDomainPrefixedPath,
   validateImmutable,
   validateImmutableSelector,
-  validateNonnegative,
   type Obj,
 } from '../apps/fields.js';
 import { labelSelectorMatches, SELECTOR_MISMATCH } from '../apps/workload.js';
@@ -200,7 +199,7 @@ function validateSuccessPolicy(spec: Obj, path: string): FieldError[] {
       errs.push(field.required(p, 'at least one of succeededCount or succeededIndexes must be specified'));
     }
     if (typeof rule.succeededCount === 'number') {
-      errs.push(...validateNonnegative(rule.succeededCount, `${p}.succeededCount`));
+      errs.push(...validateNonnegativeField(rule.succeededCount, `${p}.succeededCount`));
       if (rule.succeededCount > completions) {
         errs.push(
           field.invalid(`${p}.succeededCount`, rule.succeededCount, `must be less than or equal to ${completions} (the number of specified completions)`),
@@ -215,10 +214,10 @@ function validateSuccessPolicy(spec: Obj, path: string): FieldError[] {
 export function validateJobSpecCommon(spec: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   for (const f of ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished', 'backoffLimitPerIndex']) {
-    errs.push(...validateNonnegative(spec[f], `${path}.${f}`));
+    errs.push(...validateNonnegativeField(spec[f], `${path}.${f}`));
   }
   if (!unset(spec.maxFailedIndexes)) {
-    errs.push(...validateNonnegative(spec.maxFailedIndexes, `${path}.maxFailedIndexes`));
+    errs.push(...validateNonnegativeField(spec.maxFailedIndexes, `${path}.maxFailedIndexes`));
     if (unset(spec.backoffLimitPerIndex)) errs.push(field.required(`${path}.backoffLimitPerIndex`, 'when maxFailedIndexes is specified'));
   }
   if (typeof spec.managedBy === 'string') {
@@ -347,7 +346,7 @@ export function validateJobUpdate(obj: KubeObject, old: KubeObject): FieldError[
 /** The counters of ValidateJobStatus. */
 export function validateJobStatus(status: Obj): FieldError[] {
   const errs: FieldError[] = [];
-  for (const f of ['active', 'succeeded', 'failed', 'ready', 'terminating']) errs.push(...validateNonnegative(status[f], `status.${f}`));
+  for (const f of ['active', 'succeeded', 'failed', 'ready', 'terminating']) errs.push(...validateNonnegativeField(status[f], `status.${f}`));
   if (typeof status.ready === 'number' && status.ready > Number(status.active ?? 0)) {
     errs.push(field.invalid('status.ready', status.ready, 'cannot set more ready pods than active'));
   }

@@ -1,12 +1,7 @@
 // JSON helpers the core/v1 strategies share: the zero-value-blind equality that
-// apiequality.Semantic.DeepEqual gives after decoding into Go structs, and the immutability and
-// non-negativity checks built on it (pkg/apis/core/validation).
+// apiequality.Semantic.DeepEqual gives after decoding into Go structs, and the immutability check
+// built on it (pkg/apis/core/validation).
 import { field, type FieldError } from '../../../apimachinery/errors.js';
-
-/** validation.ValidateNonnegativeField. */
-export function validateNonnegative(value: unknown, path: string): FieldError[] {
-  return typeof value === 'number' && value < 0 ? [field.invalid(path, value, 'must be greater than or equal to 0')] : [];
-}
 
 /** ValidateImmutableField: `field is immutable` when the value changed. */
 export function validateImmutable(newVal: unknown, oldVal: unknown, path: string): FieldError[] {

@@ -19,9 +19,10 @@ import {
   validateIP,
   validateLabelName,
   validateLabels,
+  validateNonnegativeField,
   validateQualifiedName,
 } from '../../../apimachinery/validation.js';
-import { deepEqual, isRecord, validateNonnegative } from './equality.js';
+import { deepEqual, isRecord } from './equality.js';
 import { validatePersistentVolumeClaimSpec } from './persistentvolumeclaims.js';
 import { compareQuantities, isZeroQuantity, quantityFromJSON, quantitySign, quantityToString, type Quantity } from '../../../apimachinery/quantity.js';
 import {
@@ -701,7 +702,7 @@ function validateProbe(probe: unknown, gracePeriod: number | undefined, path: st
   if (!isRecord(probe)) return [];
   const errs = validateHandler(probe, gracePeriod, path, ['exec', 'httpGet', 'tcpSocket', 'grpc']);
   for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
-    errs.push(...validateNonnegative(probe[f], `${path}.${f}`));
+    errs.push(...validateNonnegativeField(probe[f], `${path}.${f}`));
   }
   if (typeof probe.terminationGracePeriodSeconds === 'number' && probe.terminationGracePeriodSeconds <= 0) {
     errs.push(field.invalid(`${path}.terminationGracePeriodSeconds`, probe.terminationGracePeriodSeconds, 'must be greater than 0'));

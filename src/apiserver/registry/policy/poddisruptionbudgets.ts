@@ -1,9 +1,10 @@
 // policy/v1 PodDisruptionBudget: ValidatePodDisruptionBudget (minAvailable xor maxUnavailable, each a
 // count or a percentage up to 100%) and the status counters the disruption controller writes.
 import { field, type FieldError } from '../../../apimachinery/errors.js';
+import { validateNonnegativeField } from '../../../apimachinery/validation.js';
 import { validateLabelSelector } from '../../../apimachinery/labels.js';
 import type { Strategy } from '../strategy.js';
-import { isObj, unset, validateNonnegative, validateNotMoreThan100Percent, validatePositiveIntOrPercent, type Obj } from '../apps/fields.js';
+import { isObj, unset, validateNotMoreThan100Percent, validatePositiveIntOrPercent, type Obj } from '../apps/fields.js';
 
 const UNHEALTHY_POD_EVICTION_POLICIES = ['AlwaysAllow', 'IfHealthyBudget'];
 
@@ -27,7 +28,7 @@ export function validatePodDisruptionBudgetSpec(spec: Obj, path: string): FieldE
 
 /** ValidatePodDisruptionBudgetStatusUpdate's counters. */
 export function validatePodDisruptionBudgetStatus(status: Obj): FieldError[] {
-  return ['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods'].flatMap((f) => validateNonnegative(status[f], `status.${f}`));
+  return ['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods'].flatMap((f) => validateNonnegativeField(status[f], `status.${f}`));
 }
 
 /** The policy/v1 poddisruptionbudgets strategy. */
