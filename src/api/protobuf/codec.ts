@@ -111,6 +111,8 @@ function failureText(e: unknown): string {
   // protobufjs reports reading past the end as a RangeError, like Go's io.ErrUnexpectedEOF.
   if (e instanceof RangeError) return 'unexpected EOF';
   if (e instanceof Error && e.message === 'invalid varint encoding') return 'proto: integer overflow';
+  // A length past 2^31: Go reads it as a large int whose end lies beyond the data.
+  if (e instanceof Error && e.message === 'invalid length encoding') return 'unexpected EOF';
   throw e;
 }
 
