@@ -181,6 +181,7 @@ export class APIServer {
   }
 
   private async authenticate(req: ApiRequest, ri: RequestInfo, peerCertificate?: PeerCertificate): Promise<UserInfo> {
+    if (req.user) return req.user;
     const user = await this.config.authenticator.authenticate({ headers: req.headers, peerCertificate });
     if (user) return user;
     if (!ri.isResourceRequest && PUBLIC_PATHS.has(ri.path)) return ANONYMOUS;

@@ -29,6 +29,12 @@ export interface ApiRequest {
   headers: IncomingHttpHeaders;
   /** Reads the whole body (at most MAX_REQUEST_BODY_BYTES, else 413). */
   body(): Promise<Buffer>;
+  /**
+   * The caller's identity when the request comes through the in-process transport (components in
+   * the same process, e.g. controllers); authentication is skipped, authorization and admission
+   * are not. Never set from the network.
+   */
+  user?: import('./auth/authn.js').UserInfo;
 }
 
 /** The representation a client asked for in Accept. */
