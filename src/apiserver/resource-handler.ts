@@ -468,6 +468,12 @@ async function deleteOptions(c: ResourceContext): Promise<DeleteBody> {
   const q = c.req.query;
   if (q.get('propagationPolicy')) body.propagationPolicy = q.get('propagationPolicy')!;
   if (q.get('gracePeriodSeconds')) body.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
+  if (q.get('orphanDependents')) body.orphanDependents = q.get('orphanDependents') === 'true';
+  if (body.propagationPolicy && body.orphanDependents !== undefined) {
+    throw invalidDeleteOptions('propagationPolicy: Invalid value: "' + body.propagationPolicy + '": orphanDependents and deletionPropagation cannot be both set');
+  }
+  // The deprecated orphanDependents maps onto the propagation policies.
+  if (body.orphanDependents !== undefined) body.propagationPolicy = body.orphanDependents ? 'Orphan' : 'Background';
   if (body.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(body.propagationPolicy)) {
     throw invalidDeleteOptions(`propagationPolicy: Unsupported value: "${body.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
   }

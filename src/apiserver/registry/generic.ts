@@ -370,39 +370,70 @@ export class GenericRegistry {
     return errs;
   }
 
-  /** Deletes name: at once, or by setting deletionTimestamp while finalizers remain. */
+  /**
+   * Deletes name as kube-apiserver's store does (rest.BeforeDelete + Store.Delete): graceful
+   * deletion for kinds whose strategy asks for it (pods), the garbage collector's finalizers per
+   * propagationPolicy, deletionTimestamp while finalizers remain, and removal once none do.
+   */
   async delete(namespace: string, name: string, opts: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }> {
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
       const kv = await this.deps.store.get(key);
       if (!kv) throw notFound(this.qualified, name);
       const obj = this.decode(kv);
-      const pre = opts.preconditions;
-      if (pre?.uid && pre.uid !== obj.metadata.uid) {
-        throw conflict(this.qualified, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`);
-      }
-      if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
-        throw conflict(
-          this.qualified,
-          name,
-          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
-        );
-      }
+      this.checkDeletePreconditions(obj, opts);
       await this.admit('DELETE', namespace, undefined, obj, opts);
-      const graceful = (obj.metadata.finalizers?.length ?? 0) > 0 || this.pendingNamespaceFinalizers(obj) || opts.propagationPolicy === 'Foreground';
-      if (graceful) {
-        if (obj.metadata.deletionTimestamp) return { object: obj, deleted: false };
-        const next = structuredClone(obj);
-        next.metadata.deletionTimestamp = rfc3339(this.deps.clock.now());
-        next.metadata.deletionGracePeriodSeconds = 0;
-        if (opts.propagationPolicy === 'Foreground') {
-          next.metadata.finalizers = [...new Set([...(next.metadata.finalizers ?? []), 'foregroundDeletion'])];
+      const next = structuredClone(obj);
+      const meta = next.metadata;
+      const now = this.deps.clock.now();
+      // Negative grace periods count as 1 s, as upstream treats them.
+      const requested = opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0 ? 1 : opts.gracePeriodSeconds;
+      let graceful = false;
+      if (meta.deletionTimestamp) {
+        const current = meta.deletionGracePeriodSeconds ?? 0;
+        if (current > 0 && requested !== undefined && requested < current) {
+          // Only a shorter grace period may be given, and never one that ends in the past.
+          let end = Date.parse(meta.deletionTimestamp) - current * 1000 + requested * 1000;
+          let period = requested;
+          if (end < now) {
+            end = now;
+            if (period !== 0) period = 1;
+          }
+          meta.deletionTimestamp = rfc3339(end);
+          meta.deletionGracePeriodSeconds = period;
+          graceful = period > 0;
+        } else if (current > 0 || (meta.finalizers?.length ?? 0) > 0 || this.pendingNamespaceFinalizers(obj)) {
+          // Deletion is already under way; finalizers cannot change through DeleteOptions now.
+          return { object: obj, deleted: false };
+        }
+      } else {
+        const period = this.strategy.checkGracefulDelete?.(obj, requested);
+        if (period !== undefined && period > 0) {
+          meta.deletionTimestamp = rfc3339(now + period * 1000);
+          meta.deletionGracePeriodSeconds = period;
+          if ((meta.generation ?? 0) > 0) meta.generation = meta.generation! + 1;
+          graceful = true;
+        }
+      }
+      if (!meta.deletionTimestamp || graceful || meta.deletionGracePeriodSeconds === 0) {
+        const finalizers = gcFinalizers(meta.finalizers ?? [], opts.propagationPolicy);
+        if (finalizers.length) meta.finalizers = finalizers;
+        else delete meta.finalizers;
+      }
+      const pending = (meta.finalizers?.length ?? 0) > 0 || this.pendingNamespaceFinalizers(next);
+      if (graceful || pending) {
+        if (!meta.deletionTimestamp) {
+          // markAsDeleting: an object waiting on finalizers is deleting now, with no grace period.
+          meta.deletionTimestamp = rfc3339(now);
+          meta.deletionGracePeriodSeconds = 0;
+          if (this.strategy.tracksGeneration && (meta.generation ?? 0) > 0) meta.generation = meta.generation! + 1;
         }
         this.strategy.prepareForDelete?.(next);
         if (opts.dryRun) return { object: next, deleted: false };
+        if (isDeepStrictEqual(next, obj)) return { object: obj, deleted: false };
         try {
           const written = await this.deps.store.update(key, this.encode(next), kv.modRevision);
-          next.metadata.resourceVersion = String(written.modRevision);
+          meta.resourceVersion = String(written.modRevision);
           return { object: next, deleted: false };
         } catch (e) {
           if (isStoreError(e, 'Conflict') && attempt < 16) continue;
@@ -419,6 +450,26 @@ export class GenericRegistry {
         if (isStoreError(e, 'NotFound')) throw notFound(this.qualified, name);
         throw this.translate(e, name);
       }
+    }
+  }
+
+  private checkDeletePreconditions(obj: KubeObject, opts: DeleteOptions): void {
+    const pre = opts.preconditions;
+    // BeforeDelete names the kind, not the resource, in these conflicts.
+    const kind = { group: this.info.group, resource: this.info.kind };
+    if (pre?.uid && pre.uid !== obj.metadata.uid) {
+      throw conflict(
+        kind,
+        obj.metadata.name ?? '',
+        `the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid ?? ''}). The object might have been deleted and then recreated`,
+      );
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+      throw conflict(
+        kind,
+        obj.metadata.name ?? '',
+        `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion}). The object might have been modified`,
+      );
     }
   }
 
@@ -500,6 +551,19 @@ export class GenericRegistry {
     return apiVersionOf(this.info.group, this.info.version);
   }
 }
+
+/** The finalizers the garbage collector needs for a deletion's propagationPolicy (deletionFinalizersForGarbageCollection). */
+export function gcFinalizers(finalizers: string[], policy: string | undefined): string[] {
+  const rest = finalizers.filter((f) => f !== ORPHAN_FINALIZER && f !== FOREGROUND_FINALIZER);
+  if (policy === 'Orphan') return [...rest, ORPHAN_FINALIZER];
+  if (policy === 'Foreground') return [...rest, FOREGROUND_FINALIZER];
+  if (policy === 'Background') return rest;
+  return finalizers;
+}
+
+/** The garbage collector's finalizers (metav1.FinalizerOrphanDependents, FinalizerDeleteDependents). */
+export const ORPHAN_FINALIZER = 'orphan';
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 
 /** True when anything outside metadata and status differs: upstream bumps generation then. */
 export function specChanged(a: KubeObject, b: KubeObject): boolean {

@@ -49,6 +49,11 @@ export interface Strategy<T extends KubeObject = KubeObject> {
     prepareForUpdate?(obj: T, old: T, ctx: StrategyContext): void;
     validateUpdate?(obj: T, old: T, ctx: StrategyContext): FieldError[];
   };
+  /**
+   * Graceful deletion (RESTGracefulDeleteStrategy.CheckGracefulDelete): the grace period in seconds
+   * for deleting obj, given the one the client asked for; 0 or undefined deletes at once.
+   */
+  checkGracefulDelete?(obj: T, requestedSeconds: number | undefined): number | undefined;
   /** Marks an object whose deletion waits on finalizers, e.g. a namespace going Terminating. */
   prepareForDelete?(obj: T): void;
   /** Present when the resource serves /scale. */
