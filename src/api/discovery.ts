@@ -91,8 +91,8 @@ export function apiResourceEntries(r: ResourceInfo, resources: readonly Resource
   if (r.categories.length) main.categories = [...r.categories];
   // Only stored resources carry a hash; create-only reviews (TokenReview, ...) never reach storage.
   if (r.verbs.includes('get')) main.storageVersionHash = storageVersionHash(r.storage.group, r.storage.version, storageKind(r, resources));
-  const subs = [...r.subresources]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  // CRD-served resources list status before scale, as apiextensions-apiserver's discovery does.
+  const subs = (r.custom ? [...r.subresources] : [...r.subresources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
     .map((s): APIResource => ({
       name: `${r.resource}/${s.name}`,
       singularName: '',
@@ -183,9 +183,11 @@ export interface APIGroupDiscoveryList {
  * them (scale → autoscaling/v1 Scale, eviction → policy/v1, token → authentication.k8s.io/v1).
  */
 export function resourceDiscovery(r: ResourceInfo): APIResourceDiscovery {
+  // apiextensions-apiserver fills in the group and version of a custom resource's response kinds.
+  const own = r.custom ? { group: r.group, version: r.version } : { group: '', version: '' };
   const out: APIResourceDiscovery = {
     resource: r.resource,
-    responseKind: { group: '', version: '', kind: r.kind },
+    responseKind: { ...own, kind: r.kind },
     scope: r.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: r.singular,
     verbs: [...r.verbs],
@@ -193,9 +195,8 @@ export function resourceDiscovery(r: ResourceInfo): APIResourceDiscovery {
   if (r.shortNames.length) out.shortNames = [...r.shortNames];
   if (r.categories.length) out.categories = [...r.categories];
   if (r.subresources.length) {
-    out.subresources = [...r.subresources]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((s) => ({ subresource: s.name, responseKind: { group: s.group ?? '', version: s.version ?? '', kind: s.kind }, verbs: [...s.verbs] }));
+    out.subresources = (r.custom ? [...r.subresources] : [...r.subresources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
+      .map((s) => ({ subresource: s.name, responseKind: { group: s.group ?? own.group, version: s.version ?? own.version, kind: s.kind }, verbs: [...s.verbs] }));
   }
   return out;
 }

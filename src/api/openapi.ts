@@ -125,9 +125,30 @@ function apimachineryDefinitions(): Record<string, Json> {
   };
 }
 
+/**
+ * ObjectMeta and ListMeta with what they reach, for documents whose kinds (custom resources) have no
+ * client-node model to reach them; they carry no group-version-kind, as upstream's do not.
+ */
+function metaDefinitions(flavor: Flavor): Array<readonly [string, Json]> {
+  const carriers = ['V1ObjectMeta', 'V1ListMeta'].map((m) => ({ ...RESOURCES[0], modelType: m, custom: undefined }));
+  return schemaDefinitions(carriers).map((d) => [d.name, definitionSchema({ ...d, gvks: ['V1ObjectMeta', 'V1ListMeta'].includes(d.model) ? [] : d.gvks }, flavor)] as const);
+}
+
 function definitions(resources: readonly ResourceInfo[], flavor: Flavor): Record<string, Json> {
   const out: Record<string, Json> = {};
-  const defs = [...schemaDefinitions(resources).map((d) => [d.name, definitionSchema(d, flavor)] as const), ...Object.entries(apimachineryDefinitions())];
+  const builtins = resources.filter((r) => !r.custom);
+  const custom = resources.filter((r) => r.custom);
+  const defs = [
+    ...schemaDefinitions(builtins).map((d) => [d.name, definitionSchema(d, flavor)] as const),
+    ...Object.entries(apimachineryDefinitions()),
+    ...(custom.length ? metaDefinitions(flavor) : []),
+    ...custom.flatMap((r) => Object.entries(r.custom!.definitions[flavor]) as Array<[string, Json]>),
+  ];
+  const seen = new Set<string>();
+  for (let i = defs.length - 1; i >= 0; i--) {
+    if (seen.has(defs[i][0])) defs.splice(i, 1);
+    else seen.add(defs[i][0]);
+  }
   defs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, schema] of defs) out[name] = schema;
   return out;
@@ -255,6 +276,7 @@ function prefixOf(group: string, version: string): string {
 }
 
 function kindDef(r: ResourceInfo, list = false): string {
+  if (r.custom) return list ? `${r.custom.definitionName.replace(/[^.]+$/, '')}${r.listKind}` : r.custom.definitionName;
   return definitionName(list ? `${r.modelType}List` : r.modelType);
 }
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIELD_PATCH_META, STRUCT_MAP_TYPES, fieldPatchMeta, isAtomicMap, patchSchemaFor, type FieldPatchMeta } from './patchmeta.js';
+import { FIELD_PATCH_META, STRUCT_MAP_TYPES, fieldPatchMeta, isAtomicMap, patchSchemaFor, zeroValueOf, type FieldPatchMeta } from './patchmeta.js';
 import { schemaDefinitions } from './schema.js';
 import { loadReferenceOpenAPI } from './reference.testutil.js';
 import type { PatchSchema } from '../apimachinery/patch/schema.js';
@@ -84,6 +84,9 @@ describe('patchSchemaFor', () => {
     { name: 'merges ownerReferences on uid', model: 'V1ReplicaSet', path: 'metadata.ownerReferences', want: { patchStrategy: 'merge', patchMergeKey: 'uid', listType: 'map', listMapKeys: ['uid'], kind: 'list' } },
     { name: 'merges status conditions on type', model: 'V1Deployment', path: 'status.conditions', want: { patchStrategy: 'merge', patchMergeKey: 'type', listType: 'map', listMapKeys: ['type'], kind: 'list' } },
     { name: 'retains keys of the deployment strategy', model: 'V1Deployment', path: 'spec.strategy', want: { patchStrategy: 'retainKeys', kind: 'object' } },
+    { name: 'marks a label selector atomic', model: 'V1Deployment', path: 'spec.selector', want: { kind: 'object', mapType: 'atomic' } },
+    { name: 'keeps a PersistentVolume claimRef granular though ObjectReference is atomic', model: 'V1PersistentVolume', path: 'spec.claimRef', want: { kind: 'object', mapType: 'granular' } },
+    { name: 'defaults a container port protocol to TCP', model: 'V1Pod', path: 'spec.containers.ports.protocol', want: { kind: 'scalar', default: 'TCP' } },
     { name: 'reports labels as a map', model: 'V1Service', path: 'metadata.labels', want: { kind: 'map' } },
     { name: 'reports replicas as a scalar', model: 'V1Deployment', path: 'spec.replicas', want: { kind: 'scalar' } },
     { name: 'knows nothing of unknown fields', model: 'V1Deployment', path: 'spec.nope', want: undefined },
@@ -93,7 +96,7 @@ describe('patchSchemaFor', () => {
       const meta = walk(patchSchemaFor(c.model), c.path);
       if (c.want === undefined) return assert.equal(meta, undefined);
       assert.ok(meta, `${c.path} not found`);
-      const { schema: _schema, ...facts } = meta;
+      const { schema: _schema, items: _items, ...facts } = meta;
       assert.deepEqual(facts, c.want);
     });
   }
@@ -101,6 +104,31 @@ describe('patchSchemaFor', () => {
   test('gives element schemas for lists, so merge keys nest', () => {
     const containers = walk(patchSchemaFor('V1PodTemplate'), 'template.spec.containers');
     assert.equal(containers?.schema?.field('env')?.patchMergeKey, 'name');
+  });
+
+  test('describes list elements, so apply knows an ownerReference is one atomic value', () => {
+    const items = walk(patchSchemaFor('V1ReplicaSet'), 'metadata.ownerReferences')?.items;
+    assert.equal(items?.kind, 'object');
+    assert.equal(items?.mapType, 'atomic');
+  });
+
+  test('describes map values and nested lists', () => {
+    assert.equal(walk(patchSchemaFor('V1ConfigMap'), 'data')?.items?.kind, 'scalar');
+    assert.equal(walk(patchSchemaFor('V1SubjectAccessReview'), 'spec.extra')?.items?.items?.kind, 'scalar');
+  });
+
+  test('gives the Go zero value of a Deployment: non-pointer structs and fields without omitempty', () => {
+    assert.deepEqual(patchSchemaFor('V1Deployment').zeroValue?.(), {
+      metadata: { creationTimestamp: null },
+      spec: {
+        selector: null,
+        strategy: {},
+        template: { metadata: { creationTimestamp: null }, spec: { containers: null } },
+      },
+      status: {},
+    });
+    assert.deepEqual(zeroValueOf('V1Container'), { name: '', resources: {} });
+    assert.deepEqual(zeroValueOf('V1ConfigMap'), { metadata: { creationTimestamp: null } });
   });
 
   test('returns the empty schema for an unknown model', () => {

@@ -275,6 +275,295 @@ export function fieldPatchMeta(modelType: string, field: string): FieldPatchMeta
   return FIELD_PATCH_META[`${modelType}.${field}`];
 }
 
+/**
+ * Defaults of list-map key fields (+default markers, published in OpenAPI v3), which server-side
+ * apply uses to key an element that omits the field: a container port without protocol is TCP.
+ */
+export const KEY_FIELD_DEFAULTS: Readonly<Record<string, unknown>> = {
+  'V1ContainerPort.protocol': 'TCP',
+  'V1ServicePort.protocol': 'TCP',
+};
+
+/**
+ * The fields each struct's Go zero value encodes (non-pointer structs as {}, fields without
+ * omitempty as null, "", 0 or false; metav1.Time as null, Quantity as "0"), read from the Go
+ * types of k8s.io/api v0.32 and apimachinery's meta/v1. Server-side apply compares a create against
+ * this empty object, and decoding fills these fields in, so they decide which fields count as added.
+ */
+export const ZERO_VALUE_FIELDS: Readonly<Record<string, string>> = {
+  AdmissionregistrationV1ServiceReference: 'name="" namespace=""',
+  AuthenticationV1TokenRequest: 'metadata={} spec={} status={}',
+  CoreV1EndpointPort: 'port=0',
+  CoreV1Event: 'eventTime=null firstTimestamp=null involvedObject={} lastTimestamp=null metadata={} reportingComponent="" reportingInstance="" source={}',
+  CoreV1EventList: 'items=null metadata={}',
+  CoreV1EventSeries: 'lastObservedTime=null',
+  CoreV1ResourceClaim: 'name=""',
+  EventsV1Event: 'deprecatedFirstTimestamp=null deprecatedLastTimestamp=null deprecatedSource={} eventTime=null metadata={} regarding={}',
+  EventsV1EventList: 'items=null metadata={}',
+  EventsV1EventSeries: 'count=0 lastObservedTime=null',
+  FlowcontrolV1Subject: 'kind=""',
+  RbacV1Subject: 'kind="" name=""',
+  StorageV1TokenRequest: 'audience=""',
+  V1AWSElasticBlockStoreVolumeSource: 'volumeID=""',
+  V1AppArmorProfile: 'type=""',
+  V1AttachedVolume: 'devicePath="" name=""',
+  V1AzureDiskVolumeSource: 'diskName="" diskURI=""',
+  V1AzureFilePersistentVolumeSource: 'secretName="" secretNamespace=null shareName=""',
+  V1AzureFileVolumeSource: 'secretName="" shareName=""',
+  V1Binding: 'metadata={} target={}',
+  V1CSIPersistentVolumeSource: 'driver="" volumeHandle=""',
+  V1CSIVolumeSource: 'driver=""',
+  V1CephFSPersistentVolumeSource: 'monitors=null',
+  V1CephFSVolumeSource: 'monitors=null',
+  V1CinderPersistentVolumeSource: 'volumeID=""',
+  V1CinderVolumeSource: 'volumeID=""',
+  V1ClusterRole: 'metadata={} rules=null',
+  V1ClusterRoleBinding: 'metadata={} roleRef={}',
+  V1ClusterRoleBindingList: 'items=null metadata={}',
+  V1ClusterRoleList: 'items=null metadata={}',
+  V1ClusterTrustBundleProjection: 'path=""',
+  V1ComponentCondition: 'status="" type=""',
+  V1ComponentStatus: 'metadata={}',
+  V1ComponentStatusList: 'items=null metadata={}',
+  V1Condition: 'lastTransitionTime=null message="" reason="" status="" type=""',
+  V1ConfigMap: 'metadata={}',
+  V1ConfigMapKeySelector: 'key=""',
+  V1ConfigMapList: 'items=null metadata={}',
+  V1ConfigMapNodeConfigSource: 'kubeletConfigKey="" name="" namespace=""',
+  V1Container: 'name="" resources={}',
+  V1ContainerImage: 'names=null',
+  V1ContainerPort: 'containerPort=0',
+  V1ContainerResizePolicy: 'resourceName="" restartPolicy=""',
+  V1ContainerStateRunning: 'startedAt=null',
+  V1ContainerStateTerminated: 'exitCode=0 finishedAt=null startedAt=null',
+  V1ContainerStatus: 'image="" imageID="" lastState={} name="" ready=false restartCount=0 state={}',
+  V1ControllerRevision: 'data=null metadata={} revision=0',
+  V1ControllerRevisionList: 'items=null metadata={}',
+  V1CronJob: 'metadata={} spec={} status={}',
+  V1CronJobList: 'items=null metadata={}',
+  V1CronJobSpec: 'jobTemplate={} schedule=""',
+  V1CrossVersionObjectReference: 'kind="" name=""',
+  V1DaemonEndpoint: 'Port=0',
+  V1DaemonSet: 'metadata={} spec={} status={}',
+  V1DaemonSetCondition: 'lastTransitionTime=null status="" type=""',
+  V1DaemonSetList: 'items=null metadata={}',
+  V1DaemonSetSpec: 'selector=null template={} updateStrategy={}',
+  V1DaemonSetStatus: 'currentNumberScheduled=0 desiredNumberScheduled=0 numberMisscheduled=0 numberReady=0',
+  V1Deployment: 'metadata={} spec={} status={}',
+  V1DeploymentCondition: 'lastTransitionTime=null lastUpdateTime=null status="" type=""',
+  V1DeploymentList: 'items=null metadata={}',
+  V1DeploymentSpec: 'selector=null strategy={} template={}',
+  V1DownwardAPIVolumeFile: 'path=""',
+  V1Endpoint: 'addresses=null conditions={}',
+  V1EndpointAddress: 'ip=""',
+  V1EndpointSlice: 'addressType="" endpoints=null metadata={} ports=null',
+  V1EndpointSliceList: 'items=null metadata={}',
+  V1Endpoints: 'metadata={}',
+  V1EndpointsList: 'items=null metadata={}',
+  V1EnvVar: 'name=""',
+  V1EphemeralContainer: 'name="" resources={}',
+  V1Eviction: 'metadata={}',
+  V1FlexPersistentVolumeSource: 'driver=""',
+  V1FlexVolumeSource: 'driver=""',
+  V1ForZone: 'name=""',
+  V1GCEPersistentDiskVolumeSource: 'pdName=""',
+  V1GRPCAction: 'port=0 service=null',
+  V1GitRepoVolumeSource: 'repository=""',
+  V1GlusterfsPersistentVolumeSource: 'endpoints="" path=""',
+  V1GlusterfsVolumeSource: 'endpoints="" path=""',
+  V1HTTPGetAction: 'port=0',
+  V1HTTPHeader: 'name="" value=""',
+  V1HTTPIngressPath: 'backend={} pathType=null',
+  V1HTTPIngressRuleValue: 'paths=null',
+  V1HorizontalPodAutoscaler: 'metadata={} spec={} status={}',
+  V1HorizontalPodAutoscalerList: 'items=null metadata={}',
+  V1HorizontalPodAutoscalerSpec: 'maxReplicas=0 scaleTargetRef={}',
+  V1HorizontalPodAutoscalerStatus: 'currentReplicas=0 desiredReplicas=0',
+  V1HostAlias: 'ip=""',
+  V1HostIP: 'ip=""',
+  V1HostPathVolumeSource: 'path=""',
+  V1IPBlock: 'cidr=""',
+  V1ISCSIPersistentVolumeSource: 'iqn="" lun=0 targetPortal=""',
+  V1ISCSIVolumeSource: 'iqn="" lun=0 targetPortal=""',
+  V1Ingress: 'metadata={} spec={} status={}',
+  V1IngressClass: 'metadata={} spec={}',
+  V1IngressClassList: 'items=null metadata={}',
+  V1IngressClassParametersReference: 'kind="" name="" scope=null',
+  V1IngressList: 'items=null metadata={}',
+  V1IngressPortStatus: 'port=0 protocol=""',
+  V1IngressServiceBackend: 'name="" port={}',
+  V1IngressStatus: 'loadBalancer={}',
+  V1Job: 'metadata={} spec={} status={}',
+  V1JobCondition: 'lastProbeTime=null lastTransitionTime=null status="" type=""',
+  V1JobList: 'items=null metadata={}',
+  V1JobSpec: 'template={}',
+  V1JobTemplateSpec: 'metadata={} spec={}',
+  V1KeyToPath: 'key="" path=""',
+  V1LabelSelectorRequirement: 'key="" operator=""',
+  V1Lease: 'metadata={} spec={}',
+  V1LeaseList: 'items=null metadata={}',
+  V1LimitRange: 'metadata={} spec={}',
+  V1LimitRangeItem: 'type=""',
+  V1LimitRangeList: 'items=null metadata={}',
+  V1LimitRangeSpec: 'limits=null',
+  V1LinuxContainerUser: 'gid=0 uid=0',
+  V1LocalSubjectAccessReview: 'metadata={} spec={} status={}',
+  V1LocalVolumeSource: 'path=""',
+  V1ModifyVolumeStatus: 'status=""',
+  V1NFSVolumeSource: 'path="" server=""',
+  V1Namespace: 'metadata={} spec={} status={}',
+  V1NamespaceCondition: 'lastTransitionTime=null status="" type=""',
+  V1NamespaceList: 'items=null metadata={}',
+  V1NetworkPolicy: 'metadata={} spec={}',
+  V1NetworkPolicyList: 'items=null metadata={}',
+  V1NetworkPolicySpec: 'podSelector={}',
+  V1Node: 'metadata={} spec={} status={}',
+  V1NodeAddress: 'address="" type=""',
+  V1NodeCondition: 'lastHeartbeatTime=null lastTransitionTime=null status="" type=""',
+  V1NodeDaemonEndpoints: 'kubeletEndpoint={}',
+  V1NodeList: 'items=null metadata={}',
+  V1NodeRuntimeHandler: 'name=""',
+  V1NodeSelector: 'nodeSelectorTerms=null',
+  V1NodeSelectorRequirement: 'key="" operator=""',
+  V1NodeStatus: 'daemonEndpoints={} nodeInfo={}',
+  V1NodeSystemInfo: 'architecture="" bootID="" containerRuntimeVersion="" kernelVersion="" kubeProxyVersion="" kubeletVersion="" machineID="" operatingSystem="" osImage="" systemUUID=""',
+  V1NonResourceRule: 'verbs=null',
+  V1ObjectFieldSelector: 'fieldPath=""',
+  V1ObjectMeta: 'creationTimestamp=null',
+  V1OwnerReference: 'apiVersion="" kind="" name="" uid=""',
+  V1PersistentVolume: 'metadata={} spec={} status={}',
+  V1PersistentVolumeClaim: 'metadata={} spec={} status={}',
+  V1PersistentVolumeClaimCondition: 'lastProbeTime=null lastTransitionTime=null status="" type=""',
+  V1PersistentVolumeClaimList: 'items=null metadata={}',
+  V1PersistentVolumeClaimSpec: 'resources={}',
+  V1PersistentVolumeClaimTemplate: 'metadata={} spec={}',
+  V1PersistentVolumeClaimVolumeSource: 'claimName=""',
+  V1PersistentVolumeList: 'items=null metadata={}',
+  V1PhotonPersistentDiskVolumeSource: 'pdID=""',
+  V1Pod: 'metadata={} spec={} status={}',
+  V1PodAffinityTerm: 'topologyKey=""',
+  V1PodCondition: 'lastProbeTime=null lastTransitionTime=null status="" type=""',
+  V1PodDisruptionBudget: 'metadata={} spec={} status={}',
+  V1PodDisruptionBudgetList: 'items=null metadata={}',
+  V1PodDisruptionBudgetStatus: 'currentHealthy=0 desiredHealthy=0 disruptionsAllowed=0 expectedPods=0',
+  V1PodFailurePolicy: 'rules=null',
+  V1PodFailurePolicyOnExitCodesRequirement: 'operator="" values=null',
+  V1PodFailurePolicyOnPodConditionsPattern: 'status="" type=""',
+  V1PodFailurePolicyRule: 'action=""',
+  V1PodIP: 'ip=""',
+  V1PodList: 'items=null metadata={}',
+  V1PodOS: 'name=""',
+  V1PodReadinessGate: 'conditionType=""',
+  V1PodResourceClaim: 'name=""',
+  V1PodResourceClaimStatus: 'name=""',
+  V1PodSchedulingGate: 'name=""',
+  V1PodSpec: 'containers=null',
+  V1PodTemplate: 'metadata={} template={}',
+  V1PodTemplateList: 'items=null metadata={}',
+  V1PodTemplateSpec: 'metadata={} spec={}',
+  V1PolicyRule: 'verbs=null',
+  V1PortStatus: 'port=0 protocol=""',
+  V1PortworxVolumeSource: 'volumeID=""',
+  V1PreferredSchedulingTerm: 'preference={} weight=0',
+  V1PriorityClass: 'metadata={} value=0',
+  V1PriorityClassList: 'items=null metadata={}',
+  V1ProjectedVolumeSource: 'sources=null',
+  V1QuobyteVolumeSource: 'registry="" volume=""',
+  V1RBDPersistentVolumeSource: 'image="" monitors=null',
+  V1RBDVolumeSource: 'image="" monitors=null',
+  V1ReplicaSet: 'metadata={} spec={} status={}',
+  V1ReplicaSetCondition: 'lastTransitionTime=null status="" type=""',
+  V1ReplicaSetList: 'items=null metadata={}',
+  V1ReplicaSetSpec: 'selector=null template={}',
+  V1ReplicaSetStatus: 'replicas=0',
+  V1ReplicationController: 'metadata={} spec={} status={}',
+  V1ReplicationControllerCondition: 'lastTransitionTime=null status="" type=""',
+  V1ReplicationControllerList: 'items=null metadata={}',
+  V1ReplicationControllerStatus: 'replicas=0',
+  V1ResourceFieldSelector: 'divisor="0" resource=""',
+  V1ResourceHealth: 'resourceID=""',
+  V1ResourceQuota: 'metadata={} spec={} status={}',
+  V1ResourceQuotaList: 'items=null metadata={}',
+  V1ResourceRule: 'verbs=null',
+  V1ResourceStatus: 'name=""',
+  V1Role: 'metadata={} rules=null',
+  V1RoleBinding: 'metadata={} roleRef={}',
+  V1RoleBindingList: 'items=null metadata={}',
+  V1RoleList: 'items=null metadata={}',
+  V1RoleRef: 'apiGroup="" kind="" name=""',
+  V1Scale: 'metadata={} spec={} status={}',
+  V1ScaleIOPersistentVolumeSource: 'gateway="" secretRef=null system=""',
+  V1ScaleIOVolumeSource: 'gateway="" secretRef=null system=""',
+  V1ScaleStatus: 'replicas=0',
+  V1ScopedResourceSelectorRequirement: 'operator="" scopeName=""',
+  V1SeccompProfile: 'type=""',
+  V1Secret: 'metadata={}',
+  V1SecretKeySelector: 'key=""',
+  V1SecretList: 'items=null metadata={}',
+  V1SelfSubjectAccessReview: 'metadata={} spec={} status={}',
+  V1SelfSubjectReview: 'metadata={} status={}',
+  V1SelfSubjectReviewStatus: 'userInfo={}',
+  V1SelfSubjectRulesReview: 'metadata={} spec={} status={}',
+  V1Service: 'metadata={} spec={} status={}',
+  V1ServiceAccount: 'metadata={}',
+  V1ServiceAccountList: 'items=null metadata={}',
+  V1ServiceAccountTokenProjection: 'path=""',
+  V1ServiceList: 'items=null metadata={}',
+  V1ServicePort: 'port=0 targetPort=0',
+  V1ServiceStatus: 'loadBalancer={}',
+  V1SleepAction: 'seconds=0',
+  V1StatefulSet: 'metadata={} spec={} status={}',
+  V1StatefulSetCondition: 'lastTransitionTime=null status="" type=""',
+  V1StatefulSetList: 'items=null metadata={}',
+  V1StatefulSetOrdinals: 'start=0',
+  V1StatefulSetSpec: 'selector=null serviceName="" template={} updateStrategy={}',
+  V1StatefulSetStatus: 'availableReplicas=0 replicas=0',
+  V1StorageClass: 'metadata={} provisioner=""',
+  V1StorageClassList: 'items=null metadata={}',
+  V1SubjectAccessReview: 'metadata={} spec={} status={}',
+  V1SubjectAccessReviewStatus: 'allowed=false',
+  V1SubjectRulesReviewStatus: 'incomplete=false nonResourceRules=null resourceRules=null',
+  V1SuccessPolicy: 'rules=null',
+  V1Sysctl: 'name="" value=""',
+  V1TCPSocketAction: 'port=0',
+  V1Taint: 'effect="" key=""',
+  V1TokenRequestSpec: 'audiences=null boundObjectRef=null expirationSeconds=null',
+  V1TokenRequestStatus: 'expirationTimestamp=null token=""',
+  V1TokenReview: 'metadata={} spec={} status={}',
+  V1TokenReviewStatus: 'user={}',
+  V1TopologySelectorLabelRequirement: 'key="" values=null',
+  V1TopologySpreadConstraint: 'maxSkew=0 topologyKey="" whenUnsatisfiable=""',
+  V1TypedLocalObjectReference: 'apiGroup=null kind="" name=""',
+  V1TypedObjectReference: 'apiGroup=null kind="" name=""',
+  V1Volume: 'name=""',
+  V1VolumeDevice: 'devicePath="" name=""',
+  V1VolumeMount: 'mountPath="" name=""',
+  V1VolumeMountStatus: 'mountPath="" name=""',
+  V1VsphereVirtualDiskVolumeSource: 'volumePath=""',
+  V1WeightedPodAffinityTerm: 'podAffinityTerm={} weight=0',
+  V2ContainerResourceMetricSource: 'container="" name="" target={}',
+  V2ContainerResourceMetricStatus: 'container="" current={} name=""',
+  V2CrossVersionObjectReference: 'kind="" name=""',
+  V2ExternalMetricSource: 'metric={} target={}',
+  V2ExternalMetricStatus: 'current={} metric={}',
+  V2HPAScalingPolicy: 'periodSeconds=0 type="" value=0',
+  V2HorizontalPodAutoscaler: 'metadata={} spec={} status={}',
+  V2HorizontalPodAutoscalerCondition: 'lastTransitionTime=null status="" type=""',
+  V2HorizontalPodAutoscalerList: 'items=null metadata={}',
+  V2HorizontalPodAutoscalerSpec: 'maxReplicas=0 scaleTargetRef={}',
+  V2HorizontalPodAutoscalerStatus: 'currentMetrics=null desiredReplicas=0',
+  V2MetricIdentifier: 'name=""',
+  V2MetricSpec: 'type=""',
+  V2MetricStatus: 'type=""',
+  V2MetricTarget: 'type=""',
+  V2ObjectMetricSource: 'describedObject={} metric={} target={}',
+  V2ObjectMetricStatus: 'current={} describedObject={} metric={}',
+  V2PodsMetricSource: 'metric={} target={}',
+  V2PodsMetricStatus: 'current={} metric={}',
+  V2ResourceMetricSource: 'name="" target={}',
+  V2ResourceMetricStatus: 'current={} name=""',
+};
+
 function kindOf(t: FieldType): PatchFieldMeta['kind'] {
   switch (t.kind) {
     case 'object':
@@ -295,6 +584,36 @@ function valueSchema(t: FieldType): PatchSchema {
   if (t.kind === 'object') return patchSchemaFor(t.model);
   if (t.kind === 'array' || t.kind === 'map') return valueSchema(t.kind === 'array' ? t.items : t.values);
   return EMPTY_PATCH_SCHEMA;
+}
+
+/** The facts of a list's elements or a map's values, from their type alone. */
+function itemsMeta(t: FieldType): PatchFieldMeta {
+  const meta: PatchFieldMeta = { schema: valueSchema(t) };
+  const kind = kindOf(t);
+  if (kind) meta.kind = kind;
+  if (t.kind === 'object' && STRUCT_MAP_TYPES[t.model]) meta.mapType = STRUCT_MAP_TYPES[t.model];
+  if (t.kind === 'array' || t.kind === 'map') meta.items = itemsMeta(t.kind === 'array' ? t.items : t.values);
+  return meta;
+}
+
+const zeroCache = new Map<string, Record<string, unknown>>();
+
+/** The JSON of a model's Go zero value (see ZERO_VALUE_FIELDS); callers must not change it. */
+export function zeroValueOf(modelType: string): Record<string, unknown> {
+  const cached = zeroCache.get(modelType);
+  if (cached) return cached;
+  const out: Record<string, unknown> = {};
+  zeroCache.set(modelType, out);
+  const fields = modelFields(modelType);
+  for (const tok of (ZERO_VALUE_FIELDS[modelType] ?? '').split(' ')) {
+    if (!tok) continue;
+    const eq = tok.indexOf('=');
+    const name = tok.slice(0, eq);
+    const text = tok.slice(eq + 1);
+    const f = fields?.get(name);
+    out[name] = text === '{}' && f?.type.kind === 'object' ? zeroValueOf(f.type.model) : JSON.parse(text);
+  }
+  return out;
 }
 
 const schemaCache = new Map<string, PatchSchema>();
@@ -324,10 +643,16 @@ export function patchSchemaFor(modelType: string): PatchSchema {
         };
         const kind = kindOf(f.type);
         if (kind) meta.kind = kind;
+        const mapType = facts?.mapType ?? (f.type.kind === 'object' ? STRUCT_MAP_TYPES[f.type.model] : undefined);
+        if (mapType) meta.mapType = mapType;
+        if (f.type.kind === 'array' || f.type.kind === 'map') meta.items = itemsMeta(f.type.kind === 'array' ? f.type.items : f.type.values);
+        const def = KEY_FIELD_DEFAULTS[`${modelType}.${name}`];
+        if (def !== undefined) meta.default = def;
       }
       fieldCache.set(name, meta);
       return meta;
     },
+    zeroValue: () => zeroValueOf(modelType),
   };
   schemaCache.set(modelType, schema);
   return schema;

@@ -40,6 +40,20 @@ export interface ResourceInfo {
   preferred: boolean;
   /** Set for versions that upstream marks deprecated: the Warning header text. */
   deprecationWarning?: string;
+  /**
+   * Set for resources a CustomResourceDefinition serves (src/apiextensions/resources.ts builds them):
+   * they have no client-node model, so OpenAPI takes their definitions from here, and discovery names
+   * their group and version in every responseKind, as apiextensions-apiserver does.
+   */
+  custom?: CustomResourceFacts;
+}
+
+/** What a CRD-served resource carries beyond a built-in one. */
+export interface CustomResourceFacts {
+  /** OpenAPI definition name of the kind, e.g. "com.example.stable.v1.CronTab" (its list adds "List"). */
+  definitionName: string;
+  /** The kind's and list kind's definitions for /openapi/v2 and /openapi/v3. */
+  definitions: { v2: Record<string, unknown>; v3: Record<string, unknown> };
 }
 
 /** What a table row states; the rest (singular, listKind, verbs, storage, preferred) has upstream's defaults. */
@@ -216,6 +230,17 @@ export const RESOURCES: readonly ResourceInfo[] = [
   // discovery.k8s.io/v1
   row({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, modelType: 'V1EndpointSlice' }),
 ];
+
+/**
+ * apiextensions.k8s.io/v1 customresourcedefinitions, as kube-apiserver v1.32 serves it (shortNames crd
+ * and crds, category api-extensions, /status). Kept out of RESOURCES until src/api/schema.ts names the
+ * apiextensions models as upstream does (io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.*):
+ * the OpenAPI reference tests check every definition name against upstream's.
+ */
+export const CRD_RESOURCE: ResourceInfo = row({
+  group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false,
+  modelType: 'V1CustomResourceDefinition', shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [status('CustomResourceDefinition')],
+});
 
 /**
  * Group priorities from kube-apiserver's DefaultGenericAPIServicePriorities: /apis lists groups by

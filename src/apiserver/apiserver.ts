@@ -7,6 +7,7 @@ import { RESOURCES, findResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { aggregatedDiscovery, aggregatedDiscoveryLegacy, apiGroup, apiGroupList, apiResourceList, apiVersions } from '../api/discovery.js';
 import { openapiV2, openapiV3GroupVersion, openapiV3Root } from '../api/openapi.js';
+import { patchSchemaFor } from '../api/patchmeta.js';
 import { badRequest, methodNotAllowed, pathNotFound, StatusError, unauthorized } from '../apimachinery/errors.js';
 import type { Clock } from '../sim/clock.js';
 import type { Store } from '../storage/store.js';
@@ -109,7 +110,10 @@ export class APIServer {
         (r) => r.group === info.storage.group && r.resource === info.storage.resource && r.version === info.storage.version,
       );
       if (!storageInfo) continue;
-      this.registries.set(key, new GenericRegistry(storageInfo, strategyFor(storageInfo), { store: config.store, clock: config.clock, admission }));
+      this.registries.set(
+        key,
+        new GenericRegistry(storageInfo, strategyFor(storageInfo), { store: config.store, clock: config.clock, admission }, patchSchemaFor(storageInfo.modelType)),
+      );
     }
     // Every open watch listens for the stop signal; thousands of watches are normal.
     setMaxListeners(0, this.stopController.signal);

@@ -30,6 +30,15 @@ const METHOD_VERBS: Record<string, string> = {
   DELETE: 'delete',
 };
 
+/**
+ * A boolean query parameter as upstream's Convert_Slice_string_To_bool reads it: absent, "",
+ * "false" (any case) and "0" are false; anything else ("true", "True", "1", "yes") is true.
+ */
+export function queryBool(query: URLSearchParams, name: string): boolean {
+  const v = query.get(name);
+  return v !== null && v !== '' && v.toLowerCase() !== 'false' && v !== '0';
+}
+
 /** decodeURIComponent, failing as a 400 (as Go's URL parser rejects a bad escape) instead of throwing URIError. */
 export function decodePathSegment(s: string): string {
   try {
@@ -90,8 +99,8 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   if (info.parts.length >= 3) info.subresource = info.parts[2];
 
   if (!info.name && info.verb === 'get') {
-    info.verb = query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
-  } else if (info.verb === 'get' && (query.get('watch') === 'true' || query.get('watch') === '1')) {
+    info.verb = queryBool(query, 'watch') ? 'watch' : 'list';
+  } else if (info.verb === 'get' && queryBool(query, 'watch')) {
     info.verb = 'watch';
   }
   if (!info.name && info.verb === 'delete') info.verb = 'deletecollection';

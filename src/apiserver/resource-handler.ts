@@ -11,6 +11,7 @@ import {
   badRequest,
   field,
   invalid,
+  type FieldError,
   methodNotAllowed,
   notFound,
   pathNotFound,
@@ -27,8 +28,11 @@ import type { Clock } from '../sim/clock.js';
 import type { UserInfo } from './auth/authn.js';
 import { decodeBody, goJsonError, goJsonType, mediaType, negotiate, writeObject, type ApiRequest, type ResponseSink } from './http.js';
 import { defaultPrinter, printerFor, toTable } from './printers/index.js';
-import { parseResourceVersion, type GenericRegistry, type ObjectFilter } from './registry/generic.js';
+import { parseResourceVersion, type GenericRegistry, type ObjectFilter, type WriteOptions } from './registry/generic.js';
+import { apply, fieldManagementErrors, managerOrUserAgent } from '../apimachinery/ssa/index.js';
+import { rfc3339 } from '../sim/clock.js';
 import { serveWatch } from './watch.js';
+import { queryBool } from './request-info.js';
 
 /** What a resource request handler needs from the server. */
 export interface ResourceContext {
@@ -111,31 +115,44 @@ function toStorageVersion(reg: GenericRegistry, obj: KubeObject): KubeObject {
   return out;
 }
 
-function boolParam(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === 'true' || v === '1';
-}
+const boolParam = queryBool;
 
 /** The options kind a verb's query parameters decode into (CreateOptions, UpdateOptions, ...). */
 function optionsKind(verb: string): string {
   return verb === 'create' ? 'CreateOptions' : verb === 'patch' ? 'PatchOptions' : verb === 'update' ? 'UpdateOptions' : 'DeleteOptions';
 }
 
-function dryRun(q: URLSearchParams, verb = 'create'): boolean {
-  const all = q.getAll('dryRun');
-  if (all.some((v) => v !== 'All')) {
-    throw invalid({ group: 'meta.k8s.io', kind: optionsKind(verb) }, '', [field.notSupported('dryRun', all, ['All'])]);
-  }
-  return all.length > 0;
+/** A write's query options, validated together as upstream's ValidateCreate/Update/PatchOptions. */
+interface WriteQuery {
+  dryRun: boolean;
+  fieldValidation: string;
+  /** The field manager: the fieldManager parameter, else derived from the User-Agent. */
+  manager: string;
+  force: boolean;
 }
 
-function fieldValidation(q: URLSearchParams, verb = 'create'): string {
-  const v = q.get('fieldValidation');
-  if (v === null || v === '') return 'Warn';
-  if (!FIELD_VALIDATION.includes(v)) {
-    throw invalid({ group: 'meta.k8s.io', kind: optionsKind(verb) }, '', [field.notSupported('fieldValidation', v, ['', ...FIELD_VALIDATION])]);
-  }
-  return v;
+function writeQuery(c: ResourceContext, patchType?: string): WriteQuery {
+  const q = c.req.query;
+  const errs: FieldError[] = [];
+  const fieldManager = q.get('fieldManager') ?? '';
+  if (c.verb !== 'delete') errs.push(...fieldManagementErrors({ fieldManager, forceGiven: q.has('force') }, patchType));
+  const dry = q.getAll('dryRun');
+  if (dry.some((v) => v !== 'All')) errs.push(field.notSupported('dryRun', dry, ['All']));
+  const fv = q.get('fieldValidation') ?? '';
+  if (fv !== '' && !FIELD_VALIDATION.includes(fv)) errs.push(field.notSupported('fieldValidation', fv, ['', ...FIELD_VALIDATION]));
+  if (errs.length) throw invalid({ group: 'meta.k8s.io', kind: optionsKind(c.verb) }, '', errs);
+  return {
+    dryRun: dry.length > 0,
+    fieldValidation: fv || 'Warn',
+    manager: managerOrUserAgent(fieldManager, c.req.headers['user-agent']),
+    force: boolParam(q, 'force'),
+  };
+}
+
+function dryRun(q: URLSearchParams): boolean {
+  const all = q.getAll('dryRun');
+  if (all.some((v) => v !== 'All')) throw invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', [field.notSupported('dryRun', all, ['All'])]);
+  return all.length > 0;
 }
 
 /** Builds the label/field selector filter of a list, watch or deletecollection. */
@@ -282,7 +299,7 @@ async function handleWatch(c: ResourceContext): Promise<void> {
       resourceVersion: q.get('resourceVersion') ?? undefined,
       resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
       allowWatchBookmarks: boolParam(q, 'allowWatchBookmarks'),
-      sendInitialEvents: sie === null ? undefined : sie === 'true',
+      sendInitialEvents: sie === null ? undefined : queryBool(q, 'sendInitialEvents'),
       timeoutSeconds: timeout !== null && /^\d+$/.test(timeout) ? Number(timeout) : undefined,
       bookmarkType: { apiVersion: requestApiVersion(c), kind: c.info.kind },
       transform: (stored, first) => {
@@ -338,7 +355,7 @@ function internalPackage(group: string): string {
 
 /** Applies fieldValidation to unknown and duplicate fields, as upstream's strict decoding. */
 function checkFields(c: ResourceContext, obj: KubeObject, duplicates: string[], warnings: string[]): void {
-  const mode = fieldValidation(c.req.query, c.verb);
+  const mode = writeQuery(c).fieldValidation;
   const typeError = decodeError(obj, c.info.modelType);
   if (typeError) throw badRequest(decodeErrorMessage(c.info.kind, c.info.version, typeError));
   const unknown = pruneUnknownFields(obj, c.info.modelType);
@@ -349,8 +366,10 @@ function checkFields(c: ResourceContext, obj: KubeObject, duplicates: string[], 
   warnings.push(...problems);
 }
 
-function writeOpts(c: ResourceContext, subresource = '') {
-  return { user: c.user, dryRun: dryRun(c.req.query, c.verb), subresource };
+/** The registry's options for a write, with the managedFields tracking every non-apply write gets. */
+function writeOpts(c: ResourceContext, subresource = '', patchType?: string): WriteOptions {
+  const q = writeQuery(c, patchType);
+  return { user: c.user, dryRun: q.dryRun, subresource, fieldManager: { manager: q.manager, apiVersion: requestApiVersion(c) } };
 }
 
 async function handleCreate(c: ResourceContext): Promise<void> {
@@ -409,19 +428,18 @@ export function applyPatch(info: ResourceInfo, current: KubeObject, patchType: s
 
 async function handlePatch(c: ResourceContext): Promise<void> {
   const patchType = mediaType(c.req.headers['content-type']);
-  if (!PATCH_TYPES.includes(patchType) || patchType === 'application/apply-patch+yaml') {
-    throw unsupportedMediaType(PATCH_TYPES.filter((t) => t !== 'application/apply-patch+yaml').join(', '));
-  }
+  if (!PATCH_TYPES.includes(patchType)) throw unsupportedMediaType(PATCH_TYPES.join(', '));
+  if (patchType === 'application/apply-patch+yaml') return handleApply(c);
   const patchText = (await c.req.body()).toString('utf8');
   const warnings: string[] = [];
-  const opts = writeOpts(c, c.subresource);
+  const opts = writeOpts(c, c.subresource, patchType);
   const updated = await c.registry.update(
     c.namespace,
     c.name,
     (current) => {
       const versioned = toRequestVersion(c.info, current);
       const pinnedBefore = versioned.metadata.resourceVersion;
-      const mode = fieldValidation(c.req.query, 'patch');
+      const mode = writeQuery(c, patchType).fieldValidation;
       const patched = applyPatch(c.info, versioned, patchType, patchText, mode);
       if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw badRequest('patched object is not a JSON object');
       patched.metadata ??= {};
@@ -447,6 +465,80 @@ async function handlePatch(c: ResourceContext): Promise<void> {
     opts,
   );
   writeObject(c.res, 200, toRequestVersion(c.info, updated), { warnings });
+}
+
+/**
+ * Server-side apply (application/apply-patch+yaml): merges the applied configuration into the
+ * live object with managedFields ownership, creating the object when it does not exist.
+ */
+async function handleApply(c: ResourceContext): Promise<void> {
+  const text = (await c.req.body()).toString('utf8');
+  const q = writeQuery(c, 'application/apply-patch+yaml');
+  const config = decodeBody(Buffer.from(text), 'application/yaml') as KubeObject;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw badRequest('error decoding YAML: the applied configuration is not an object');
+  const warnings: string[] = [];
+  const unknown = pruneUnknownFields(config, c.info.modelType);
+  if (unknown.length && q.fieldValidation === 'Strict') {
+    throw badRequest(`failed to create typed patch object (${gvkDisplay(c)}): ${unknown.map((u) => `.${u}: field not declared in schema`).join(', ')}`);
+  }
+  if (q.fieldValidation === 'Warn') warnings.push(...unknown.map((u) => `unknown field "${u}"`));
+  const pinned = (config.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+  const applyOpts = {
+    manager: q.manager,
+    force: q.force,
+    schema: patchSchemaFor(c.info.modelType),
+    apiVersion: requestApiVersion(c),
+    kind: c.info.kind,
+    time: rfc3339(c.clock.now()),
+    subresource: c.subresource || undefined,
+    ignoredPaths: ignoredPathsFor(c),
+  };
+  const opts: WriteOptions = { user: c.user, dryRun: q.dryRun, subresource: c.subresource };
+  const run = (live: KubeObject | undefined) => {
+    try {
+      return apply(live, config, applyOpts) as KubeObject;
+    } catch (e) {
+      // Upstream answers a typed-patch failure with a reason-less 500; it is the client's input, so 400.
+      if (e instanceof StatusError && e.code >= 500) throw badRequest(e.message);
+      throw e;
+    }
+  };
+  let result: KubeObject;
+  let created = false;
+  try {
+    result = await c.registry.update(
+      c.namespace,
+      c.name,
+      (current) => {
+        const out = run(toRequestVersion(c.info, current));
+        if (pinned) out.metadata.resourceVersion = pinned;
+        else delete out.metadata.resourceVersion;
+        return toStorageVersion(c.registry, out);
+      },
+      opts,
+    );
+  } catch (e) {
+    if (!(e instanceof StatusError && e.code === 404) || c.subresource) throw e;
+    // Create on apply: the configuration names the object the URL names.
+    const out = run(undefined);
+    out.metadata.name ??= c.name;
+    if (out.metadata.name !== c.name) {
+      throw badRequest(`the name of the object (${out.metadata.name}) does not match the name on the URL (${c.name})`);
+    }
+    result = await c.registry.create(c.namespace, toStorageVersion(c.registry, out), opts);
+    created = true;
+  }
+  writeObject(c.res, created ? 201 : 200, toRequestVersion(c.info, result), { warnings });
+}
+
+/** What a write to this endpoint does not own: status for the main resource, spec for /status. */
+function ignoredPathsFor(c: ResourceContext): string[][] {
+  if (c.subresource === 'status') return [['spec']];
+  return c.registry.hasStatus ? [['status']] : [];
+}
+
+function gvkDisplay(c: ResourceContext): string {
+  return `${c.info.group}/${c.info.version}, Kind=${c.info.kind}`;
 }
 
 interface DeleteBody {
@@ -650,7 +742,7 @@ async function handleScale(c: ResourceContext): Promise<void> {
       if (c.verb === 'patch' && rv === current.metadata.resourceVersion) delete out.metadata.resourceVersion;
       return out;
     },
-    { user: c.user, dryRun: dryRun(c.req.query), subresource: '' },
+    writeOpts(c, '', c.verb === 'patch' ? patchType : undefined),
   );
   writeObject(c.res, 200, toScale(c.info, c.registry, updated));
 }

@@ -5,7 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIServer } from '../apiserver/apiserver.js';
-import { TokenAuthenticator, UnionAuthenticator, X509Authenticator } from '../apiserver/auth/authn.js';
+import { serviceAccountUser, TokenAuthenticator, UnionAuthenticator, X509Authenticator } from '../apiserver/auth/authn.js';
+import { RestClient } from '../client/rest.js';
+import { InProcessTransport } from '../client/transport.js';
+import { GarbageCollector } from '../controllers/garbagecollector/garbagecollector.js';
 import { generateClusterCA, issueServingCert, type CertKeyPair } from '../apiserver/auth/certs.js';
 import type { Clock } from '../sim/clock.js';
 import { startCompactor } from '../storage/compactor.js';
@@ -23,6 +26,7 @@ export function clusterServerName(name: string): string {
 /** A running cluster: state on disk, TLS material, and its API server. */
 export class Cluster {
   private compactor?: { stop(): void };
+  private readonly controllers = new AbortController();
 
   private constructor(
     readonly name: string,
@@ -54,11 +58,19 @@ export class Cluster {
     await apiserver.start();
     const cluster = new Cluster(name, dir, store, ca, serving, adminToken, apiserver);
     cluster.compactor = startCompactor(store, clock);
+    cluster.startControllers(clock);
     return cluster;
+  }
+
+  /** The controllers that run with every cluster, each through client/ as its own service account. */
+  private startControllers(clock: Clock): void {
+    const clientAs = (sa: string) => new RestClient(new InProcessTransport(this.apiserver, serviceAccountUser('kube-system', sa)));
+    new GarbageCollector({ client: clientAs('generic-garbage-collector'), clock }).start(this.controllers.signal);
   }
 
   /** Stops the API server and closes the store (every acknowledged write is already durable). */
   async close(): Promise<void> {
+    this.controllers.abort();
     this.compactor?.stop();
     this.apiserver.stop();
     await this.store.close();

@@ -625,7 +625,8 @@ const CASES: BadInputCase[] = [
     body: bodyOf({ kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: '00000000-0000-0000-0000-000000000000' } }),
     status: 409,
     reason: 'Conflict',
-    message: /^Operation cannot be fulfilled on configmaps "existing": Precondition failed: UID in precondition: 00000000-0000-0000-0000-000000000000, UID in object meta: [0-9a-f-]{36}$/,
+    // rest.BeforeDelete checks preconditions first ("to fail early") and names the kind.
+    message: /^Operation cannot be fulfilled on ConfigMap "existing": the UID in the precondition \(00000000-0000-0000-0000-000000000000\) does not match the UID in record \([0-9a-f-]{36}\)\. The object might have been deleted and then recreated$/,
   },
   // ---- paths ----
   {

@@ -45,9 +45,11 @@ export function decodeJsonPatch(patch: unknown): JsonPatchOperation[] {
  */
 export function jsonPatchApplyError(cause?: unknown): StatusError {
   const err = genericInvalid();
+  // patch.go passes isUnexpectedResponse=false, so the Status carries no cause.
   if (cause !== undefined) (err as Error & { cause?: unknown }).cause = cause;
   return err;
 }
+
 
 /**
  * Applies an RFC 6902 patch to a copy of doc. Throws StatusErrors: 400 for a malformed patch

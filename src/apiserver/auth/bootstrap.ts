@@ -229,6 +229,11 @@ function clusterRoleSpecs(): ClusterRole[] {
       rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
     ]),
     clusterRole('system:kube-aggregator', [rule(READ, [''], ['services', 'endpoints'])]),
+    // The controller roles kube-controller-manager runs under (controller_policy.go).
+    clusterRole('system:controller:generic-garbage-collector', [
+      rule(['delete', 'get', 'list', 'patch', 'update', 'watch'], ['*'], ['*']),
+      eventsRule(),
+    ]),
     clusterRole('system:kube-controller-manager', [
       eventsRule(),
       rule(['create'], ['coordination.k8s.io'], ['leases']),
@@ -367,6 +372,7 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     clusterRoleBinding('system:volume-scheduler', [user('system:kube-scheduler')]),
     clusterRoleBinding('system:node', []),
     clusterRoleBinding('system:service-account-issuer-discovery', [group(ALL_SERVICE_ACCOUNTS_GROUP)]),
+    clusterRoleBinding('system:controller:generic-garbage-collector', [serviceAccount('kube-system', 'generic-garbage-collector')]),
   ];
 }
 

@@ -22,6 +22,8 @@ import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../../
 import type { AdmissionAttributes, AdmissionChain } from '../admission/admission.js';
 import type { UserInfo } from '../auth/authn.js';
 import type { Strategy, StrategyContext } from './strategy.js';
+import { EMPTY_PATCH_SCHEMA, type PatchSchema } from '../../apimachinery/patch/schema.js';
+import { trackUpdate } from '../../apimachinery/ssa/index.js';
 
 /** Filters a list or watch applies to decoded objects. */
 export interface ObjectFilter {
@@ -49,6 +51,8 @@ export interface WriteOptions {
   user: UserInfo;
   dryRun: boolean;
   subresource?: string;
+  /** Record the write in managedFields as an Update by this manager (absent for server-side apply). */
+  fieldManager?: { manager: string; apiVersion: string };
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -95,6 +99,8 @@ export class GenericRegistry {
     readonly info: ResourceInfo,
     readonly strategy: Strategy,
     private readonly deps: RegistryDeps,
+    /** How lists and maps of this kind merge: managedFields need it. */
+    readonly patchSchema: PatchSchema = EMPTY_PATCH_SCHEMA,
   ) {
     this.ctx = { clock: deps.clock };
   }
@@ -155,7 +161,8 @@ export class GenericRegistry {
     let startAfter: string | undefined;
     if (p.continueToken) {
       const c = decodeContinue(p.continueToken);
-      revision = c.rv;
+      // rv -1: continue at the latest revision (the token a compacted page hands back).
+      revision = c.rv === -1 ? 0 : c.rv;
       startAfter = prefix + c.start;
     } else {
       const rv = parseResourceVersion(p.resourceVersion);
@@ -186,7 +193,11 @@ export class GenericRegistry {
         });
       } catch (e) {
         if (isStoreError(e, 'Compacted')) {
-          throw p.continueToken ? resourceExpired(CONTINUE_TOO_OLD) : resourceExpired(`too old resource version: ${revision} (${e.compactRevision ?? ''})`);
+          if (!p.continueToken) throw resourceExpired(`too old resource version: ${revision} (${e.compactRevision ?? ''})`);
+          // handleCompactedErrorForPaging: the Status carries a token that continues at the latest revision.
+          const err = resourceExpired(CONTINUE_TOO_OLD);
+          err.status.metadata = { continue: encodeContinue(-1, (startAfter ?? prefix).slice(prefix.length)) };
+          throw err;
         }
         if (isStoreError(e, 'FutureRevision')) throw tooLargeResourceVersion(revision);
         throw e;
@@ -228,6 +239,7 @@ export class GenericRegistry {
     delete meta.selfLink;
     if (this.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
+    if (opts.fieldManager) this.trackUpdate(undefined, obj, opts);
     if (this.hasStatus && !this.strategy.preserveStatusOnCreate) obj.status = {};
     this.strategy.prepareForCreate?.(obj, this.ctx);
     await this.admit('CREATE', namespace, obj, undefined, opts);
@@ -280,6 +292,7 @@ export class GenericRegistry {
         if (meta.resourceVersion !== old.metadata.resourceVersion) throw conflict(this.qualified, name);
       }
       this.prepareUpdate(next, old, opts.subresource ?? '');
+      if (opts.fieldManager) this.trackUpdate(old, next, opts);
       // An unconditional update is validated as if it named the version it replaces.
       if (!pinned) next.metadata.resourceVersion = old.metadata.resourceVersion;
       await this.admit('UPDATE', namespace, next, old, opts);
@@ -453,6 +466,19 @@ export class GenericRegistry {
     }
   }
 
+  // managedFields for an ordinary write (the field manager's Update operation).
+  private trackUpdate(old: KubeObject | undefined, next: KubeObject, opts: WriteOptions): void {
+    const sub = opts.subresource ?? '';
+    trackUpdate(old, next, {
+      manager: opts.fieldManager!.manager,
+      apiVersion: opts.fieldManager!.apiVersion,
+      schema: this.patchSchema,
+      time: rfc3339(this.deps.clock.now()),
+      subresource: sub || undefined,
+      ignoredPaths: sub === 'status' ? [['spec']] : sub ? [] : this.hasStatus ? [['status']] : [],
+    });
+  }
+
   private checkDeletePreconditions(obj: KubeObject, opts: DeleteOptions): void {
     const pre = opts.preconditions;
     // BeforeDelete names the kind, not the resource, in these conflicts.
@@ -595,7 +621,9 @@ export function decodeContinue(token: string): { rv: number; start: string } {
     throw bad('illegal base64 data or invalid JSON');
   }
   if (parsed.v !== 'meta.k8s.io/v1') throw bad(`server does not recognize this encoded key (${parsed.v ?? ''})`);
-  if (typeof parsed.rv !== 'number' || parsed.rv <= 0 || typeof parsed.start !== 'string') throw bad('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (typeof parsed.rv !== 'number' || (parsed.rv <= 0 && parsed.rv !== -1) || typeof parsed.start !== 'string') {
+    throw bad('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  }
   const start = parsed.start.endsWith('\u0000') ? parsed.start.slice(0, -1) : parsed.start;
   if (start.includes('..') || start.startsWith('/')) throw bad('key is not valid');
   return { rv: parsed.rv, start };

@@ -1,0 +1,253 @@
+// The registry strategy of apiextensions.k8s.io/v1 CustomResourceDefinitions (pkg/registry/
+// customresourcedefinition) with SetDefaults_CustomResourceDefinition, and the status the CRD
+// controllers give an accepted CRD: the naming controller's NamesAccepted and acceptedNames, the
+// establishing controller's Established, and the finalizer's Terminating condition on delete.
+import type { KubeObject } from '../api/types.js';
+import type { FieldError } from '../apimachinery/errors.js';
+import { CREATION_TIMESTAMP_DESCRIPTION, nameColumn } from '../apiserver/printers/format.js';
+import type { Printer } from '../apiserver/printers/printer.js';
+import type { Strategy } from '../apiserver/registry/strategy.js';
+import { rfc3339 } from '../sim/clock.js';
+import { validateCRDObject, validateCRDStatusUpdate, validateCRDUpdate } from './crd-validation.js';
+import {
+  CUSTOM_RESOURCE_CLEANUP_FINALIZER,
+  findCondition,
+  type CustomResourceDefinition,
+  type CustomResourceDefinitionCondition,
+  type CustomResourceDefinitionNames,
+  type CustomResourceDefinitionStatus,
+} from './types.js';
+
+/** SetDefaults_CustomResourceDefinition(Spec) for v1: singular, listKind, conversion None, storedVersions, webhook port 443. */
+export function defaultCRD(crd: CustomResourceDefinition): void {
+  const spec = (crd.spec ??= {} as CustomResourceDefinition['spec']);
+  const names = (spec.names ??= {} as CustomResourceDefinitionNames);
+  if (!names.singular && names.kind) names.singular = names.kind.toLowerCase();
+  if (!names.listKind && names.kind) names.listKind = `${names.kind}List`;
+  spec.conversion ??= { strategy: 'None' };
+  const svc = spec.conversion.webhook?.clientConfig?.service;
+  if (svc && svc.port === undefined) svc.port = 443;
+  if (!crd.status?.storedVersions?.length) {
+    const storage = (spec.versions ?? []).find((v) => v.storage);
+    if (storage) crd.status = { ...(crd.status ?? {}), storedVersions: [storage.name] };
+  }
+}
+
+/** Appends the storage version to status.storedVersions unless it is already listed (PrepareForCreate/Update). */
+function recordStorageVersion(crd: CustomResourceDefinition): void {
+  const storage = (crd.spec?.versions ?? []).find((v) => v.storage);
+  if (!storage) return;
+  const status = (crd.status ??= {});
+  const stored = (status.storedVersions ??= []);
+  if (!stored.includes(storage.name)) stored.push(storage.name);
+}
+
+/** The CRD's own rules for a create: validation against a CRD that has been defaulted and prepared. */
+export function validateCRD(crd: CustomResourceDefinition): FieldError[] {
+  const prepared = structuredClone(crd);
+  defaultCRD(prepared);
+  prepared.status = {};
+  recordStorageVersion(prepared);
+  return validateCRDObject(prepared);
+}
+
+/** The strategy of customresourcedefinitions (cluster-scoped, status subresource, generation on spec changes). */
+export const crdStrategy = {
+  tracksGeneration: true,
+  defaults(obj) {
+    defaultCRD(obj);
+  },
+  prepareForCreate(obj) {
+    // The generic store has already reset status; only storedVersions starts filled in.
+    obj.status = {};
+    recordStorageVersion(obj);
+  },
+  prepareForUpdate(obj) {
+    recordStorageVersion(obj);
+  },
+  validate(obj) {
+    return validateCRDObject(obj);
+  },
+  validateUpdate(obj, old) {
+    return validateCRDUpdate(obj, old);
+  },
+  status: {
+    validateUpdate(obj, old) {
+      return validateCRDStatusUpdate(obj, old);
+    },
+  },
+} satisfies Strategy<CustomResourceDefinition>;
+
+/** kube-apiserver's default table for CRDs: NAME and CREATED AT (RFC 3339, UTC). */
+export const crdPrinter: Printer = {
+  columns: [nameColumn(), { name: 'Created At', type: 'date', format: '', description: CREATION_TIMESTAMP_DESCRIPTION, priority: 0 }],
+  cells(obj: KubeObject) {
+    const ts = obj.metadata.creationTimestamp;
+    return [obj.metadata.name ?? '', ts ? rfc3339(Date.parse(ts)) : '0001-01-01T00:00:00Z'];
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Acceptance: the naming and establishing controllers, as one pure step.
+
+/** apihelpers.SetCRDCondition: replaces the condition of that type, moving lastTransitionTime only when status changes. */
+export function setCondition(status: CustomResourceDefinitionStatus, cond: CustomResourceDefinitionCondition, now: number): void {
+  const conditions = (status.conditions ??= []);
+  const at = rfc3339(now);
+  const existing = conditions.find((c) => c.type === cond.type);
+  if (!existing) {
+    conditions.push({ ...cond, lastTransitionTime: at });
+    return;
+  }
+  if (existing.status !== cond.status || !existing.lastTransitionTime) existing.lastTransitionTime = at;
+  existing.status = cond.status;
+  existing.reason = cond.reason;
+  existing.message = cond.message;
+}
+
+function equalToAcceptedOrFresh(requested: string | undefined, accepted: string | undefined, used: Set<string>): string | undefined {
+  if ((requested ?? '') === (accepted ?? '')) return undefined;
+  if (!used.has(requested ?? '')) return undefined;
+  return `${JSON.stringify(requested ?? '')} is already in use`;
+}
+
+function sameNames(a: CustomResourceDefinitionNames | undefined, b: CustomResourceDefinitionNames | undefined): boolean {
+  return JSON.stringify(normalizeNames(a)) === JSON.stringify(normalizeNames(b));
+}
+
+function normalizeNames(n: CustomResourceDefinitionNames | undefined) {
+  return {
+    plural: n?.plural ?? '',
+    singular: n?.singular ?? '',
+    shortNames: n?.shortNames?.length ? n.shortNames : [],
+    kind: n?.kind ?? '',
+    listKind: n?.listKind ?? '',
+    categories: n?.categories?.length ? n.categories : [],
+  };
+}
+
+/** The names other CRDs of the same group have claimed (their status.acceptedNames). */
+function namesInUse(crd: CustomResourceDefinition, others: readonly CustomResourceDefinition[]) {
+  const resources = new Set<string>();
+  const kinds = new Set<string>();
+  for (const o of others) {
+    if (o.metadata?.name === crd.metadata?.name || o.spec?.group !== crd.spec?.group) continue;
+    const n = o.status?.acceptedNames;
+    if (!n) continue;
+    for (const r of [n.plural, n.singular, ...(n.shortNames ?? [])]) if (r !== undefined) resources.add(r);
+    for (const k of [n.kind, n.listKind]) if (k !== undefined) kinds.add(k);
+  }
+  return { resources, kinds };
+}
+
+/**
+ * The status kube-apiserver's CRD controllers converge a CRD to (NamingConditionController then
+ * EstablishingController): acceptedNames taken from spec.names where no other CRD of the group holds
+ * them, NamesAccepted True "NoConflicts" or False with the conflict, and Established True
+ * "InitialNamesAccepted" once the names are accepted. Returns a new status; crd is not modified.
+ */
+export function acceptCRD(crd: CustomResourceDefinition, existingCRDs: readonly CustomResourceDefinition[], now: number): CustomResourceDefinitionStatus {
+  const status: CustomResourceDefinitionStatus = structuredClone(crd.status ?? {});
+  const requested = crd.spec.names;
+  const accepted: Partial<CustomResourceDefinitionNames> = status.acceptedNames ?? {};
+  if (!sameNames(requested, status.acceptedNames as CustomResourceDefinitionNames | undefined)) {
+    const { resources, kinds } = namesInUse(crd, existingCRDs);
+    const next: CustomResourceDefinitionNames = { plural: accepted.plural ?? '', kind: accepted.kind ?? '' };
+    if (accepted.singular !== undefined) next.singular = accepted.singular;
+    if (accepted.shortNames !== undefined) next.shortNames = accepted.shortNames;
+    if (accepted.listKind !== undefined) next.listKind = accepted.listKind;
+    let cond: CustomResourceDefinitionCondition = { type: 'NamesAccepted', status: 'Unknown' };
+    const conflict = (reason: string, message: string) => {
+      cond = { type: 'NamesAccepted', status: 'False', reason, message };
+    };
+    let err = equalToAcceptedOrFresh(requested.plural, accepted.plural, resources);
+    if (err) conflict('PluralConflict', err);
+    else next.plural = requested.plural;
+    err = equalToAcceptedOrFresh(requested.singular, accepted.singular, resources);
+    if (err) conflict('SingularConflict', err);
+    else if (requested.singular !== undefined) next.singular = requested.singular;
+    if (JSON.stringify(requested.shortNames ?? []) !== JSON.stringify(accepted.shortNames ?? [])) {
+      const had = new Set(accepted.shortNames ?? []);
+      const errs = [...new Set((requested.shortNames ?? []).filter((s) => !had.has(s)).map((s) => equalToAcceptedOrFresh(s, '', resources)).filter((e): e is string => !!e))];
+      if (errs.length) conflict('ShortNamesConflict', errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
+      else if (requested.shortNames !== undefined) next.shortNames = requested.shortNames;
+      else delete next.shortNames;
+    }
+    err = equalToAcceptedOrFresh(requested.kind, accepted.kind, kinds);
+    if (err) conflict('KindConflict', err);
+    else next.kind = requested.kind;
+    err = equalToAcceptedOrFresh(requested.listKind, accepted.listKind, kinds);
+    if (err) conflict('ListKindConflict', err);
+    else if (requested.listKind !== undefined) next.listKind = requested.listKind;
+    if (requested.categories !== undefined) next.categories = requested.categories;
+    if (cond.status === 'Unknown') cond = { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' };
+    let established: CustomResourceDefinitionCondition = findCondition(crd, 'Established') ?? {
+      type: 'Established',
+      status: 'False',
+      reason: 'NotAccepted',
+      message: 'not all names are accepted',
+    };
+    if (established.status !== 'True' && cond.status === 'True') {
+      established = { type: 'Established', status: 'False', reason: 'Installing', message: 'the initial names have been accepted' };
+    }
+    status.acceptedNames = next;
+    setCondition(status, cond, now);
+    setCondition(status, { type: established.type, status: established.status, reason: established.reason, message: established.message }, now);
+  }
+  // EstablishingController: accepted names make the CRD Established.
+  const names = status.conditions?.find((c) => c.type === 'NamesAccepted');
+  const est = status.conditions?.find((c) => c.type === 'Established');
+  if (names?.status === 'True' && est?.status !== 'True') {
+    setCondition(status, { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' }, now);
+  }
+  return status;
+}
+
+/** True when the CRD serves its resources (discovery, OpenAPI and the REST paths): Established=True. */
+export function isEstablished(crd: CustomResourceDefinition): boolean {
+  return findCondition(crd, 'Established')?.status === 'True';
+}
+
+/** True while a deleted CRD's custom resources are being removed (CR discovery verbs shrink then). */
+export function isTerminating(crd: CustomResourceDefinition): boolean {
+  return findCondition(crd, 'Terminating')?.status === 'True';
+}
+
+/**
+ * What DELETE of a CRD does first (customresourcedefinition REST.Delete): deletionTimestamp, the
+ * customresourcecleanup finalizer and Terminating=True InstanceDeletionPending. The object is then
+ * updated, not removed; once its custom resources are deleted, finishCRDCleanup releases it.
+ */
+export function markCRDTerminating(crd: CustomResourceDefinition, now: number): void {
+  crd.metadata.deletionTimestamp ??= rfc3339(now);
+  const finalizers = (crd.metadata.finalizers ??= []);
+  if (!finalizers.includes(CUSTOM_RESOURCE_CLEANUP_FINALIZER)) finalizers.push(CUSTOM_RESOURCE_CLEANUP_FINALIZER);
+  setCondition((crd.status ??= {}), {
+    type: 'Terminating',
+    status: 'True',
+    reason: 'InstanceDeletionPending',
+    message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
+  }, now);
+}
+
+/** The Terminating condition while the finalizer deletes instances (crd_finalizer.go). */
+export const INSTANCE_DELETION_IN_PROGRESS: CustomResourceDefinitionCondition = {
+  type: 'Terminating',
+  status: 'True',
+  reason: 'InstanceDeletionInProgress',
+  message: 'CustomResource deletion is in progress',
+};
+
+/**
+ * The finalizer's last step once every custom resource is gone: Terminating=False
+ * InstanceDeletionCompleted, and the customresourcecleanup finalizer removed (so the store deletes it).
+ */
+export function finishCRDCleanup(crd: CustomResourceDefinition, now: number): void {
+  setCondition((crd.status ??= {}), {
+    type: 'Terminating',
+    status: 'False',
+    reason: 'InstanceDeletionCompleted',
+    message: 'removed all instances',
+  }, now);
+  crd.metadata.finalizers = (crd.metadata.finalizers ?? []).filter((f) => f !== CUSTOM_RESOURCE_CLEANUP_FINALIZER);
+}

@@ -1,0 +1,517 @@
+// Schema-aware walks over JSON objects, as structured-merge-diff's typed package: the field set an
+// object specifies (ToFieldSet), the difference between two objects (Compare), the merge of an
+// applied configuration into a live object (Merge), and removing a set of fields (RemoveItems).
+// Lists follow their x-kubernetes-list-type (atomic lists are one field, sets are keyed by value,
+// maps by their key fields), structs and maps marked atomic are one field, and anything the schema
+// does not describe is "deduced" from the data: objects are granular maps, lists are atomic.
+
+import { EMPTY_PATCH_SCHEMA, type PatchFieldMeta, type PatchSchema } from '../patch/schema.js';
+import {
+  FieldSet,
+  keyPE,
+  pathString,
+  peString,
+  serializePE,
+  valuesEqual,
+  type JsonValue,
+  type Path,
+  type PathElement,
+} from './fieldpath.js';
+
+/** How server-side apply treats one node of an object. */
+export type TypeNode =
+  | { readonly t: 'struct'; readonly schema: PatchSchema; readonly atomic: boolean }
+  | { readonly t: 'map'; readonly atomic: boolean; readonly elem: TypeNode }
+  | { readonly t: 'list'; readonly atomic: boolean; readonly keys: readonly string[]; readonly elem: TypeNode; readonly elemSchema: PatchSchema }
+  | { readonly t: 'scalar' }
+  | { readonly t: 'deduced' };
+
+const DEDUCED: TypeNode = { t: 'deduced' };
+const SCALAR: TypeNode = { t: 'scalar' };
+
+/** The node of a whole object of a kind. */
+export function rootNode(schema: PatchSchema): TypeNode {
+  return { t: 'struct', schema, atomic: false };
+}
+
+/** The node a field's patch facts describe (kube-openapi's schemaconv rules). */
+export function nodeOfMeta(meta: PatchFieldMeta | undefined): TypeNode {
+  if (!meta) return DEDUCED;
+  switch (meta.kind) {
+    case 'object':
+      return { t: 'struct', schema: meta.schema ?? EMPTY_PATCH_SCHEMA, atomic: meta.mapType === 'atomic' };
+    case 'map':
+      return { t: 'map', atomic: meta.mapType === 'atomic', elem: meta.items ? nodeOfMeta(meta.items) : DEDUCED };
+    case 'list': {
+      let atomic = true;
+      let keys: string[] = [];
+      if (meta.listType === 'set') atomic = false;
+      else if (meta.listType === 'map') {
+        atomic = false;
+        keys = meta.listMapKeys ?? [];
+      } else if (!meta.listType && meta.patchStrategy === 'merge') {
+        // A list with patch strategy merge and no list type is associative (schemaconv).
+        atomic = false;
+        keys = meta.patchMergeKey ? [meta.patchMergeKey] : [];
+      }
+      const elemSchema = meta.items?.schema ?? meta.schema ?? EMPTY_PATCH_SCHEMA;
+      const elem = meta.items ? nodeOfMeta(meta.items) : keys.length > 0 ? { t: 'struct' as const, schema: elemSchema, atomic: false } : atomic ? DEDUCED : SCALAR;
+      return { t: 'list', atomic, keys, elem, elemSchema };
+    }
+    case 'scalar':
+      return SCALAR;
+    default:
+      return DEDUCED;
+  }
+}
+
+/** The node of a map key or struct field, and whether it is a named field of a struct. */
+export function childNode(node: TypeNode, key: string): { node: TypeNode; named: boolean } {
+  if (node.t === 'struct') {
+    const meta = node.schema.field(key);
+    return meta ? { node: nodeOfMeta(meta), named: true } : { node: DEDUCED, named: false };
+  }
+  if (node.t === 'map') return { node: node.elem, named: false };
+  return { node: DEDUCED, named: false };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+type Resolved = { k: 'leaf' } | { k: 'map' } | { k: 'list'; node: Extract<TypeNode, { t: 'list' }> };
+
+/** Which walk a node takes for the given values (upstream's deduceAtom/handleAtom, leniently). */
+function resolve(node: TypeNode, ...vals: unknown[]): Resolved {
+  const present = vals.filter((v) => v !== undefined && v !== null);
+  switch (node.t) {
+    case 'scalar':
+      return { k: 'leaf' };
+    case 'struct':
+    case 'map':
+      if (node.atomic || present.some((v) => !isObject(v))) return { k: 'leaf' };
+      return { k: 'map' };
+    case 'list':
+      if (node.atomic || present.some((v) => !Array.isArray(v))) return { k: 'leaf' };
+      return { k: 'list', node };
+    case 'deduced':
+      if (present.length > 0 && present.every(isObject)) return { k: 'map' };
+      if (present.length === 0) return { k: 'map' };
+      return { k: 'leaf' };
+  }
+}
+
+/** A schema error in an object, worded as structured-merge-diff's ValidationError. */
+export class TypedValueError extends Error {
+  constructor(readonly errors: { path: string; message: string }[]) {
+    super(errors.length === 1 ? `${errors[0].path}: ${errors[0].message}` : ['errors:', ...errors.map((e) => `  ${e.path}: ${e.message}`)].join('\n'));
+    this.name = 'TypedValueError';
+  }
+}
+
+/** The path element that selects a list element (listItemToPathElement), or an error message. */
+export function listItemPE(list: Extract<TypeNode, { t: 'list' }>, item: unknown): PathElement | string {
+  if (list.keys.length > 0) {
+    if (item === null) return 'associative list with keys may not have a null element';
+    if (!isObject(item)) return 'associative list with keys may not have non-map elements';
+    const fields: [string, JsonValue][] = [];
+    for (const k of list.keys) {
+      if (item[k] !== undefined) fields.push([k, item[k] as JsonValue]);
+      else {
+        const def = list.elemSchema.field(k)?.default;
+        if (def !== undefined && def !== null) fields.push([k, def as JsonValue]);
+        else return `associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)`;
+      }
+    }
+    return keyPE(fields);
+  }
+  if (isObject(item)) return "associative list without keys has an element that's a map type";
+  if (Array.isArray(item)) return 'not supported: associative list with lists as elements';
+  if (item === null || item === undefined) return "associative list without keys has an element that's an explicit null";
+  return { value: item as JsonValue };
+}
+
+function mapKeys(l: unknown, r: unknown): string[] {
+  const keys = new Set<string>();
+  if (isObject(l)) for (const k of Object.keys(l)) if (l[k] !== undefined) keys.add(k);
+  if (isObject(r)) for (const k of Object.keys(r)) if (r[k] !== undefined) keys.add(k);
+  return [...keys];
+}
+
+function isEmptyContainer(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (isObject(v)) return Object.keys(v).every((k) => v[k] === undefined);
+  return false;
+}
+
+// ---- validation (what AsTyped rejects in an applied configuration) ----
+
+/**
+ * Checks list keys (and, unless allowDuplicates, duplicate elements) the way upstream validates an
+ * object it converts for server-side apply.
+ */
+export function validateTyped(value: unknown, node: TypeNode, allowDuplicates = false): void {
+  const errors: { path: string; message: string }[] = [];
+  const walk = (v: unknown, n: TypeNode, path: PathElement[]) => {
+    const r = resolve(n, v);
+    if (r.k === 'leaf' || v === null || v === undefined) return;
+    if (r.k === 'map') {
+      if (!isObject(v)) return;
+      for (const k of Object.keys(v)) {
+        if (v[k] === undefined) continue;
+        walk(v[k], childNode(n, k).node, [...path, { field: k }]);
+      }
+      return;
+    }
+    if (!Array.isArray(v)) return;
+    const seen = new Set<string>();
+    v.forEach((item, i) => {
+      const pe = listItemPE(r.node, item);
+      if (typeof pe === 'string') {
+        errors.push({ path: pathString(path), message: `element ${i}: ${pe}` });
+        return;
+      }
+      const key = serializePE(pe);
+      if (seen.has(key)) {
+        if (allowDuplicates) return;
+        errors.push({ path: pathString(path), message: `duplicate entries for key ${peString(pe)}` });
+        return;
+      }
+      seen.add(key);
+      walk(item, r.node.elem, [...path, pe]);
+    });
+  };
+  walk(value, node, []);
+  if (errors.length > 0) throw new TypedValueError(errors);
+}
+
+// ---- ToFieldSet ----
+
+/** The set of fields an object specifies: leaves, list elements, map entries and empty containers. */
+export function toFieldSet(value: unknown, node: TypeNode): FieldSet {
+  const set = new FieldSet();
+  const walk = (v: unknown, n: TypeNode, path: PathElement[]) => {
+    const r = resolve(n, v);
+    if (r.k === 'leaf') {
+      set.insert(path);
+      return;
+    }
+    if (r.k === 'map') {
+      if (!isObject(v)) return;
+      for (const k of Object.keys(v)) {
+        const cv = v[k];
+        if (cv === undefined) continue;
+        const child = childNode(n, k);
+        const cp = [...path, { field: k }];
+        walk(cv, child.node, cp);
+        if (cv === null || (isObject(cv) && isEmptyContainer(cv)) || !child.named) set.insert(cp);
+      }
+      return;
+    }
+    if (!Array.isArray(v)) return;
+    const pes: (PathElement | undefined)[] = v.map((item) => {
+      const pe = listItemPE(r.node, item);
+      return typeof pe === 'string' ? undefined : pe;
+    });
+    const counts = new Map<string, number>();
+    for (const pe of pes) if (pe) counts.set(serializePE(pe), (counts.get(serializePE(pe)) ?? 0) + 1);
+    const dupInserted = new Set<string>();
+    v.forEach((item, i) => {
+      const pe = pes[i];
+      if (!pe) return;
+      const key = serializePE(pe);
+      const cp = [...path, pe];
+      if ((counts.get(key) ?? 0) > 1) {
+        // Duplicated elements are owned as a whole, without their contents.
+        if (!dupInserted.has(key)) set.insert(cp);
+        dupInserted.add(key);
+        return;
+      }
+      walk(item, r.node.elem, cp);
+      set.insert(cp);
+    });
+  };
+  walk(value, node, []);
+  return set;
+}
+
+// ---- Compare ----
+
+/** The fields the right-hand object removed, modified and added relative to the left (Comparison). */
+export interface Comparison {
+  removed: FieldSet;
+  modified: FieldSet;
+  added: FieldSet;
+}
+
+/** Compares two objects field by field (TypedValue.Compare). */
+export function compare(lhs: unknown, rhs: unknown, node: TypeNode): Comparison {
+  const c: Comparison = { removed: new FieldSet(), modified: new FieldSet(), added: new FieldSet() };
+  const leaf = (l: unknown, r: unknown, path: Path) => {
+    if (l === undefined) c.added.insert(path);
+    else if (r === undefined) c.removed.insert(path);
+    else if (!valuesEqual(l, r)) c.modified.insert(path);
+  };
+  const walk = (l: unknown, r: unknown, n: TypeNode, path: PathElement[]) => {
+    const res = resolve(n, l, r);
+    let isLeaf = res.k === 'leaf';
+    if (res.k === 'map') {
+      if (isEmptyContainer(l) && isEmptyContainer(r)) isLeaf = true;
+      else
+        for (const k of mapKeys(l, r)) {
+          const lv = isObject(l) ? l[k] : undefined;
+          const rv = isObject(r) ? r[k] : undefined;
+          walk(lv, rv, childNode(n, k).node, [...path, { field: k }]);
+        }
+    } else if (res.k === 'list') {
+      if (isEmptyContainer(l) && isEmptyContainer(r)) isLeaf = true;
+      else compareList(l, r, res.node, path);
+    }
+    if (isLeaf) {
+      leaf(l, r, path);
+      return;
+    }
+    if (l === undefined) c.added.insert(path);
+    else if (r === undefined) c.removed.insert(path);
+  };
+  const compareList = (l: unknown, r: unknown, n: Extract<TypeNode, { t: 'list' }>, path: PathElement[]) => {
+    const index = (list: unknown) => {
+      const byKey = new Map<string, { pe: PathElement; items: unknown[] }>();
+      const order: string[] = [];
+      if (Array.isArray(list))
+        for (const item of list) {
+          const pe = listItemPE(n, item);
+          if (typeof pe === 'string') continue;
+          const k = serializePE(pe);
+          const e = byKey.get(k);
+          if (e) e.items.push(item);
+          else {
+            byKey.set(k, { pe, items: [item] });
+            order.push(k);
+          }
+        }
+      return { byKey, order };
+    };
+    const li = index(l);
+    const ri = index(r);
+    const all = [...li.order, ...ri.order.filter((k) => !li.byKey.has(k))];
+    for (const k of all) {
+      const le = li.byKey.get(k);
+      const re = ri.byKey.get(k);
+      const pe = (le ?? re)!.pe;
+      const lList = le?.items ?? [];
+      const rList = re?.items ?? [];
+      const p = [...path, pe];
+      if (lList.length <= 1 && rList.length <= 1) walk(lList[0], rList[0], n.elem, p);
+      else if (lList.length >= 2 && rList.length >= 2) {
+        if (!(lList.length === rList.length && lList.every((x, i) => valuesEqual(x, rList[i])))) c.modified.insert(p);
+      } else if (lList.length >= 2) {
+        if (rList.length !== 0) walk(undefined, rList[0], n.elem, p);
+        c.removed.insert(p);
+      } else {
+        if (lList.length !== 0) walk(lList[0], undefined, n.elem, p);
+        c.added.insert(p);
+      }
+    }
+  };
+  walk(lhs, rhs, node, []);
+  return c;
+}
+
+// ---- Merge ----
+
+/** Merges an applied configuration (rhs) into a live object (lhs) (TypedValue.Merge). */
+export function merge(lhs: unknown, rhs: unknown, node: TypeNode): unknown {
+  const errors: { path: string; message: string }[] = [];
+  const walk = (l: unknown, r: unknown, n: TypeNode, path: PathElement[]): unknown => {
+    const res = resolve(n, l, r);
+    if (res.k === 'map' && !(isEmptyContainer(l) && isEmptyContainer(r))) {
+      const out: Record<string, unknown> = {};
+      for (const k of mapKeys(l, r)) {
+        const lv = isObject(l) ? l[k] : undefined;
+        const rv = isObject(r) ? r[k] : undefined;
+        const m = walk(lv, rv, childNode(n, k).node, [...path, { field: k }]);
+        if (m !== undefined) out[k] = m;
+      }
+      return Object.keys(out).length > 0 ? out : undefined;
+    }
+    if (res.k === 'list' && !(isEmptyContainer(l) && isEmptyContainer(r))) return mergeList(l, r, res.node, path);
+    return r !== undefined ? clone(r) : clone(l);
+  };
+  const mergeList = (l: unknown, r: unknown, n: Extract<TypeNode, { t: 'list' }>, path: PathElement[]): unknown => {
+    const lhs = Array.isArray(l) ? l : [];
+    const rhs = Array.isArray(r) ? r : [];
+    const index = (list: unknown[], allowDuplicates: boolean) => {
+      const pes: PathElement[] = [];
+      const positions: number[] = [];
+      const observed = new Map<string, unknown>();
+      list.forEach((item, i) => {
+        const pe = listItemPE(n, item);
+        if (typeof pe === 'string') {
+          errors.push({ path: pathString(path), message: `element ${i}: ${pe}` });
+          return;
+        }
+        const k = serializePE(pe);
+        if (observed.has(k) && !allowDuplicates) {
+          errors.push({ path: pathString(path), message: `duplicate entries for key ${peString(pe)}` });
+          return;
+        }
+        // A duplicated live element is not merged with the new value: it stands as null.
+        observed.set(k, observed.has(k) ? null : item);
+        pes.push(pe);
+        positions.push(i);
+      });
+      return { pes, positions, observed };
+    };
+    const R = index(rhs, false);
+    const L = index(lhs, true);
+    if (errors.length > 0) return undefined;
+    const key = serializePE;
+    const shared = R.pes.filter((pe) => L.observed.has(key(pe)));
+    let next: PathElement | undefined = shared.shift();
+    const mergedRHS = new Set<string>();
+    const out: unknown[] = [];
+    const push = (v: unknown) => {
+      if (v !== undefined) out.push(v);
+    };
+    let lI = 0;
+    let rI = 0;
+    while (lI < L.pes.length || rI < R.pes.length) {
+      if (lI < L.pes.length && rI < R.pes.length) {
+        const pe = L.pes[lI];
+        if (key(pe) === key(R.pes[rI])) {
+          mergedRHS.add(key(pe));
+          push(walk(L.observed.get(key(pe)), R.observed.get(key(pe)), n.elem, [...path, pe]));
+          lI++;
+          rI++;
+          next = shared.shift();
+          continue;
+        }
+        if (R.observed.has(key(pe)) && next !== undefined && key(next) !== key(pe)) {
+          lI++;
+          continue;
+        }
+      }
+      if (lI < L.pes.length) {
+        const pe = L.pes[lI];
+        if (!R.observed.has(key(pe))) {
+          push(walk(lhs[L.positions[lI]], undefined, n.elem, [...path, pe]));
+          lI++;
+          continue;
+        } else if (mergedRHS.has(key(pe))) {
+          lI++;
+        }
+      }
+      if (rI < R.pes.length) {
+        const pe = R.pes[rI];
+        mergedRHS.add(key(pe));
+        const lChild = L.observed.has(key(pe)) ? L.observed.get(key(pe)) : undefined;
+        push(walk(lChild, R.observed.get(key(pe)), n.elem, [...path, pe]));
+        rI++;
+        if (next !== undefined && key(next) === key(pe)) next = shared.shift();
+      }
+    }
+    return out.length > 0 ? out : undefined;
+  };
+  const out = walk(lhs, rhs, node, []);
+  if (errors.length > 0) throw new TypedValueError(errors);
+  return out;
+}
+
+// ---- RemoveItems ----
+
+/**
+ * Removes the given fields (TypedValue.RemoveItems). A container left empty becomes null, as
+ * upstream's removing walker leaves it; callers decide what a null means for the stored object.
+ */
+export function removeItems(value: unknown, toRemove: FieldSet, node: TypeNode): unknown {
+  const walk = (v: unknown, set: FieldSet, n: TypeNode): unknown => {
+    const res = resolve(n, v);
+    if (res.k === 'leaf') {
+      if (n.t === 'scalar' || (n.t === 'deduced' && !Array.isArray(v) && !isObject(v))) return v;
+      // An atomic list or map under a removal loses its contents.
+      if (Array.isArray(v) || isObject(v)) return null;
+      return v;
+    }
+    if (res.k === 'map') {
+      if (!isObject(v) || isEmptyContainer(v)) return null;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v)) {
+        if (v[k] === undefined) continue;
+        const pe: PathElement = { field: k };
+        if (set.has([pe])) continue;
+        const sub = set.withPrefix(pe);
+        out[k] = sub.empty() ? v[k] : walk(v[k], sub, childNode(n, k).node);
+      }
+      return Object.keys(out).length > 0 ? out : null;
+    }
+    if (!Array.isArray(v) || v.length === 0) return null;
+    const items: unknown[] = [];
+    for (const item of v) {
+      const pe = listItemPE(res.node, item);
+      if (typeof pe === 'string') {
+        items.push(item);
+        continue;
+      }
+      if (set.has([pe])) continue;
+      const sub = set.withPrefix(pe);
+      items.push(sub.empty() ? item : walk(item, sub, res.node.elem));
+    }
+    return items.length > 0 ? items : null;
+  };
+  if (toRemove.empty()) return value;
+  return walk(value, toRemove, node);
+}
+
+/** Adds every named struct field that has children as a member too (Set.EnsureNamedFieldsAreMembers). */
+export function ensureNamedFieldsAreMembers(set: FieldSet, node: TypeNode): FieldSet {
+  const out = new FieldSet();
+  for (const pe of set.memberElements()) out.addMember(pe);
+  for (const c of set.childElements()) {
+    let cn: TypeNode = DEDUCED;
+    if ('field' in c.pe) {
+      if (node.t === 'struct' && node.schema.field(c.pe.field)) out.addMember(c.pe);
+      cn = node.t === 'struct' || node.t === 'map' ? childNode(node, c.pe.field).node : DEDUCED;
+    } else if ('key' in c.pe && node.t === 'list') {
+      cn = node.elem;
+    }
+    out.setChild(c.pe, ensureNamedFieldsAreMembers(c.set, cn));
+  }
+  return out;
+}
+
+// ---- Go zero values ----
+
+/**
+ * The object as Go would encode it after decoding into its types: every struct gains the fields of
+ * its zero value (non-pointer structs as {}, fields without omitempty as null or their zero). Used
+ * so that comparisons see the same "present" fields that upstream's typed objects have.
+ */
+export function withZeroFields(value: unknown, node: TypeNode): unknown {
+  const walk = (v: unknown, n: TypeNode): unknown => {
+    if (Array.isArray(v)) {
+      if (n.t !== 'list') return v.map((x) => clone(x));
+      return v.map((x) => walk(x, n.elem));
+    }
+    if (!isObject(v)) return v;
+    const out: Record<string, unknown> = {};
+    if (n.t === 'struct') {
+      const zero = n.schema.zeroValue?.();
+      for (const [k, z] of Object.entries(zero ?? {})) if (v[k] === undefined) out[k] = clone(z);
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined) continue;
+      out[k] = n.t === 'struct' || n.t === 'map' ? walk(x, childNode(n, k).node) : clone(x);
+    }
+    // Keep the caller's key order first, zero fields after, as the order does not matter here.
+    return out;
+  };
+  return walk(value, node);
+}
+
+/** A deep copy of a JSON value. */
+export function clone<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  return structuredClone(v);
+}
