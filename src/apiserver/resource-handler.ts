@@ -742,7 +742,8 @@ async function handleScale(c: ResourceContext): Promise<void> {
       if (c.verb === 'patch' && rv === current.metadata.resourceVersion) delete out.metadata.resourceVersion;
       return out;
     },
-    writeOpts(c, '', c.verb === 'patch' ? patchType : undefined),
+    // The parent is written as itself, but managedFields record the write as the scale subresource's.
+    { ...writeOpts(c, '', c.verb === 'patch' ? patchType : undefined), fieldManagerSubresource: 'scale' },
   );
   writeObject(c.res, 200, toScale(c.info, c.registry, updated));
 }

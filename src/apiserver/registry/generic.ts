@@ -53,6 +53,8 @@ export interface WriteOptions {
   subresource?: string;
   /** Record the write in managedFields as an Update by this manager (absent for server-side apply). */
   fieldManager?: { manager: string; apiVersion: string };
+  /** The subresource managedFields name when it differs from `subresource` (scale writes the parent). */
+  fieldManagerSubresource?: string;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -468,14 +470,14 @@ export class GenericRegistry {
 
   // managedFields for an ordinary write (the field manager's Update operation).
   private trackUpdate(old: KubeObject | undefined, next: KubeObject, opts: WriteOptions): void {
-    const sub = opts.subresource ?? '';
+    const sub = opts.fieldManagerSubresource ?? opts.subresource ?? '';
     trackUpdate(old, next, {
       manager: opts.fieldManager!.manager,
       apiVersion: opts.fieldManager!.apiVersion,
       schema: this.patchSchema,
       time: rfc3339(this.deps.clock.now()),
       subresource: sub || undefined,
-      ignoredPaths: sub === 'status' ? [['spec']] : sub ? [] : this.hasStatus ? [['status']] : [],
+      ignoredPaths: sub === 'status' ? [['spec']] : this.hasStatus ? [['status']] : [],
     });
   }
 
