@@ -25,6 +25,22 @@ export interface FieldPatchMeta {
 
 /** Patch facts by "<Model>.<field>". Fields not listed merge as plain JSON (lists replace). */
 export const FIELD_PATCH_META: Readonly<Record<string, FieldPatchMeta>> = {
+  // apiextensions.k8s.io.v1
+  'V1CustomResourceDefinitionNames.categories': { listType: 'atomic' },
+  'V1CustomResourceDefinitionNames.shortNames': { listType: 'atomic' },
+  'V1CustomResourceDefinitionSpec.versions': { listType: 'atomic' },
+  'V1CustomResourceDefinitionStatus.conditions': { listType: 'map', listMapKeys: ['type'] },
+  'V1CustomResourceDefinitionStatus.storedVersions': { listType: 'atomic' },
+  'V1CustomResourceDefinitionVersion.additionalPrinterColumns': { listType: 'atomic' },
+  'V1CustomResourceDefinitionVersion.selectableFields': { listType: 'atomic' },
+  'V1JSONSchemaProps.allOf': { listType: 'atomic' },
+  'V1JSONSchemaProps.anyOf': { listType: 'atomic' },
+  'V1JSONSchemaProps.enum': { listType: 'atomic' },
+  'V1JSONSchemaProps.oneOf': { listType: 'atomic' },
+  'V1JSONSchemaProps.required': { listType: 'atomic' },
+  'V1JSONSchemaProps.x-kubernetes-list-map-keys': { listType: 'atomic' },
+  'V1JSONSchemaProps.x-kubernetes-validations': { strategy: 'merge', mergeKey: 'rule', listType: 'map', listMapKeys: ['rule'] },
+  'V1WebhookConversion.conversionReviewVersions': { listType: 'atomic' },
   // apps.v1
   'V1DaemonSetStatus.conditions': { strategy: 'merge', mergeKey: 'type', listType: 'map', listMapKeys: ['type'] },
   'V1DeploymentSpec.strategy': { strategy: 'retainKeys' },

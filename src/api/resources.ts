@@ -229,18 +229,16 @@ export const RESOURCES: readonly ResourceInfo[] = [
 
   // discovery.k8s.io/v1
   row({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, modelType: 'V1EndpointSlice' }),
+
+  // apiextensions.k8s.io/v1
+  row({
+    group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false,
+    modelType: 'V1CustomResourceDefinition', shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [status('CustomResourceDefinition')],
+  }),
 ];
 
-/**
- * apiextensions.k8s.io/v1 customresourcedefinitions, as kube-apiserver v1.32 serves it (shortNames crd
- * and crds, category api-extensions, /status). Kept out of RESOURCES until src/api/schema.ts names the
- * apiextensions models as upstream does (io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.*):
- * the OpenAPI reference tests check every definition name against upstream's.
- */
-export const CRD_RESOURCE: ResourceInfo = row({
-  group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false,
-  modelType: 'V1CustomResourceDefinition', shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [status('CustomResourceDefinition')],
-});
+/** apiextensions.k8s.io/v1 customresourcedefinitions (shortNames crd and crds, category api-extensions, /status). */
+export const CRD_RESOURCE: ResourceInfo = RESOURCES.find((r) => r.group === 'apiextensions.k8s.io' && r.resource === 'customresourcedefinitions')!;
 
 /**
  * Group priorities from kube-apiserver's DefaultGenericAPIServicePriorities: /apis lists groups by

@@ -263,6 +263,8 @@ function packages(): Map<string, { pkg: string; version: string }> {
   return result;
 }
 
+const APIEXTENSIONS_PACKAGE = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions';
+
 /** Core types that only non-core kinds reach among the served ones (StorageClass.allowedTopologies). */
 const CORE_V1_MODELS = new Set(['V1TopologySelectorTerm', 'V1TopologySelectorLabelRequirement']);
 
@@ -271,7 +273,13 @@ function packageOf(model: string, reachedFromGroup: string): { pkg: string; vers
   if (META_V1_MODELS.has(model)) return { pkg: 'io.k8s.apimachinery.pkg.apis.meta', version: 'v1' };
   const prefixed = /^([A-Z][a-z]+)(V\d+(?:(?:alpha|beta)\d+)?)[A-Z]/.exec(model);
   const version = (/^(?:[A-Z][a-z]+)?(V\d+(?:(?:alpha|beta)\d+)?)/.exec(model)?.[1] ?? 'V1').toLowerCase();
-  if (prefixed) return { pkg: `io.k8s.api.${prefixed[1].toLowerCase()}`, version };
+  if (prefixed) {
+    // ApiextensionsV1ServiceReference etc. live with the other apiextensions types.
+    if (prefixed[1] === 'Apiextensions') return { pkg: APIEXTENSIONS_PACKAGE, version };
+    return { pkg: `io.k8s.api.${prefixed[1].toLowerCase()}`, version };
+  }
+  // apiextensions-apiserver's types live outside k8s.io/api.
+  if (reachedFromGroup === 'apiextensions.k8s.io') return { pkg: APIEXTENSIONS_PACKAGE, version };
   return { pkg: `io.k8s.api.${groupPackage(reachedFromGroup)}`, version };
 }
 

@@ -25,7 +25,27 @@ import { GenericRegistry } from './registry/generic.js';
 import { strategyFor } from './registry/strategies.js';
 import { handleResource, toRequestVersion } from './resource-handler.js';
 import { NamespaceFinalizer } from './namespace-finalizer.js';
+import { CRDController } from './crd-controller.js';
+import { builtinKindSchema, customKindSchema, type KindSchema } from './kind-schema.js';
+import type { Printer } from './printers/printer.js';
+import {
+  crdPrinter,
+  crdResources,
+  customResourcePatchSchema,
+  customResourcePrinter,
+  customResourceStrategy,
+  type CustomResourceDefinition,
+} from '../apiextensions/index.js';
 import { bootstrapObjects } from './bootstrap.js';
+
+/** A served CustomResourceDefinition: its resource rows, one registry, and per-version views. */
+interface CustomServing {
+  crd: CustomResourceDefinition;
+  infos: ResourceInfo[];
+  registry: GenericRegistry;
+  kinds: Map<string, KindSchema>;
+  printers: Map<string, Printer>;
+}
 
 /** What /version reports. */
 export interface VersionInfo {
@@ -88,20 +108,26 @@ export class APIServer {
   private readonly rbac: RBACCache;
   private readonly authorizer: RBACAuthorizer;
   private readonly finalizer: NamespaceFinalizer;
+  private readonly crdController: CRDController;
+  private readonly admission: AdmissionChain;
+  /** Served CustomResourceDefinitions, by CRD name. */
+  private readonly custom = new Map<string, CustomServing>();
+  private readonly builtinKinds = new Map<ResourceInfo, KindSchema>();
+  private resourcesCache?: readonly ResourceInfo[];
   private kubernetesVersion: string;
   private started = false;
 
   constructor(readonly config: APIServerConfig) {
     this.clock = config.clock;
     this.kubernetesVersion = config.kubernetesVersion ?? '1.32';
-    const admission = new AdmissionChain([
+    const admission = (this.admission = new AdmissionChain([
       new NamespaceLifecycle(async (name) => this.tryGet('', 'namespaces', '', name)),
       new ServiceAllocation(config.serviceCIDR ?? DEFAULT_SERVICE_CIDR, async () => {
         const info = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
         return (await this.registryFor(info).list('', {})).items;
       }),
       ...(config.extraAdmission ?? []),
-    ]);
+    ]));
     for (const info of RESOURCES) {
       if (REVIEW_RESOURCES.has(`${info.group}/${info.resource}`)) continue;
       const key = storageKey(info);
@@ -120,6 +146,62 @@ export class APIServer {
     this.rbac = new RBACCache(this);
     this.authorizer = new RBACAuthorizer(this.rbac);
     this.finalizer = new NamespaceFinalizer(this);
+    this.crdController = new CRDController({
+      clock: this.clock,
+      registryFor: (info) => this.registryFor(info),
+      serve: (crd) => this.serveCRD(crd),
+      unserve: (name) => this.unserveCRD(name),
+      customRegistry: (name) => this.custom.get(name)?.registry,
+    });
+  }
+
+  /** Every resource served now: the built-in table plus the resources of Established CRDs. */
+  resources(): readonly ResourceInfo[] {
+    this.resourcesCache ??= [...RESOURCES, ...[...this.custom.values()].flatMap((c) => c.infos)];
+    return this.resourcesCache;
+  }
+
+  // Serves (or re-serves, after a change) an Established CRD's versions over one registry.
+  private serveCRD(crd: CustomResourceDefinition): void {
+    const name = crd.metadata.name!;
+    const existing = this.custom.get(name);
+    if (existing && existing.crd.metadata.resourceVersion === crd.metadata.resourceVersion) return;
+    const infos = crdResources(crd);
+    if (!infos.length) return this.unserveCRD(name);
+    const storageVersion = infos[0].storage.version;
+    const storageInfo = infos.find((i) => i.version === storageVersion) ?? { ...infos[0], version: storageVersion };
+    const registry = new GenericRegistry(
+      storageInfo,
+      customResourceStrategy(crd, storageVersion),
+      { store: this.config.store, clock: this.clock, admission: this.admission },
+      customResourcePatchSchema(crd, storageVersion),
+    );
+    const kinds = new Map(infos.map((i) => [i.version, customKindSchema(crd, i.version, i)]));
+    const printers = new Map(infos.map((i) => [i.version, customResourcePrinter(crd, i.version)]));
+    if (existing) this.registries.delete(storageKey(existing.infos[0]));
+    this.custom.set(name, { crd, infos, registry, kinds, printers });
+    this.registries.set(storageKey(storageInfo), registry);
+    this.resourcesCache = undefined;
+  }
+
+  private unserveCRD(name: string): void {
+    const existing = this.custom.get(name);
+    if (!existing) return;
+    this.custom.delete(name);
+    this.registries.delete(storageKey(existing.infos[0]));
+    this.resourcesCache = undefined;
+  }
+
+  /** The schema view of a served resource: its CRD's, or the built-in model's. */
+  private kindFor(info: ResourceInfo): { kind: KindSchema; printer?: Printer } {
+    if (info.custom) {
+      for (const c of this.custom.values()) {
+        if (c.infos.includes(info)) return { kind: c.kinds.get(info.version)!, printer: c.printers.get(info.version) };
+      }
+    }
+    let kind = this.builtinKinds.get(info);
+    if (!kind) this.builtinKinds.set(info, (kind = builtinKindSchema(info)));
+    return { kind, printer: info.group === 'apiextensions.k8s.io' ? crdPrinter : undefined };
   }
 
   /** Creates the objects every cluster starts with, then starts the in-server loops. */
@@ -137,6 +219,7 @@ export class APIServer {
       }
     }
     await this.rbac.start(this.stopController.signal);
+    await this.crdController.start(this.stopController.signal);
     this.finalizer.start(this.stopController.signal);
   }
 
@@ -268,38 +351,38 @@ export class APIServer {
       case '/version':
         return writeObject(res, 200, versionInfo(this.kubernetesVersion, this.clock));
       case '/api':
-        if (wantsAggregated(req)) return writeAggregated(res, aggregatedDiscoveryLegacy());
+        if (wantsAggregated(req)) return writeAggregated(res, aggregatedDiscoveryLegacy(this.resources()));
         return writeObject(res, 200, apiVersions(this.serverAddress));
       case '/apis':
-        if (wantsAggregated(req)) return writeAggregated(res, aggregatedDiscovery());
-        return writeObject(res, 200, apiGroupList());
+        if (wantsAggregated(req)) return writeAggregated(res, aggregatedDiscovery(this.resources()));
+        return writeObject(res, 200, apiGroupList(this.resources()));
       case '/openapi/v2':
         if (!acceptsJson(req.headers.accept)) return writeOpenAPIV2Protobuf(res);
-        return writeObject(res, 200, openapiV2());
+        return writeObject(res, 200, openapiV2(this.resources()));
       case '/openapi/v3':
-        return writeObject(res, 200, openapiV3Root());
+        return writeObject(res, 200, openapiV3Root(this.resources()));
       case '/':
         return writeObject(res, 200, { paths: rootPaths() });
     }
     if (path.startsWith('/openapi/v3/')) {
       const gv = path.slice('/openapi/v3/'.length);
-      const doc = gv === 'api/v1' ? openapiV3GroupVersion('', 'v1') : gv.startsWith('apis/') ? openapiV3GroupVersion(gv.split('/')[1], gv.split('/')[2] ?? '') : undefined;
+      const doc = gv === 'api/v1' ? openapiV3GroupVersion('', 'v1', this.resources()) : gv.startsWith('apis/') ? openapiV3GroupVersion(gv.split('/')[1], gv.split('/')[2] ?? '', this.resources()) : undefined;
       if (!doc) throw pathNotFound();
       return writeObject(res, 200, doc);
     }
     const segs = path.split('/').filter(Boolean);
     if (segs[0] === 'api' && segs.length === 2) {
-      const doc = apiResourceList('', segs[1]);
+      const doc = apiResourceList('', segs[1], this.resources());
       if (!doc) throw pathNotFound();
       return writeObject(res, 200, doc);
     }
     if (segs[0] === 'apis' && segs.length === 2) {
-      const doc = apiGroup(segs[1]);
+      const doc = apiGroup(segs[1], this.resources());
       if (!doc) throw pathNotFound();
       return writeObject(res, 200, doc);
     }
     if (segs[0] === 'apis' && segs.length === 3) {
-      const doc = apiResourceList(segs[1], segs[2]);
+      const doc = apiResourceList(segs[1], segs[2], this.resources());
       if (!doc) throw pathNotFound();
       return writeObject(res, 200, doc);
     }
@@ -307,7 +390,7 @@ export class APIServer {
   }
 
   private async routeResource(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo): Promise<void> {
-    const info = findResource(ri.apiGroup, ri.apiVersion, ri.resource);
+    const info = findResource(ri.apiGroup, ri.apiVersion, ri.resource, this.resources());
     if (!info) throw pathNotFound();
     // A namespaced path to a cluster-scoped resource, or a named namespaced object without a namespace, does not exist.
     if (!info.namespaced && ri.namespace && !(info.group === '' && info.resource === 'namespaces')) throw pathNotFound();
@@ -334,6 +417,7 @@ export class APIServer {
       verb: ri.verb,
       clock: this.clock,
       stop: this.stopController.signal,
+      ...this.kindFor(info),
     });
   }
 

@@ -1,12 +1,14 @@
 // The verbs of one resource request (get, list, watch, create, update, patch, delete,
 // deletecollection, and the status/scale subresources), as kube-apiserver's endpoint handlers.
-import { findByKind, type ResourceInfo } from '../api/resources.js';
+import { findByKind, findResource, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { apiVersionOf } from '../api/types.js';
 import { convert } from '../api/conversion.js';
 import { isProtobuf } from '../api/protobuf/codec.js';
-import { decodeError, decodeErrorMessage, duplicateFields, pruneUnknownFields, strictDecodingMessage } from '../api/schema.js';
-import { patchSchemaFor } from '../api/patchmeta.js';
+import { decodeErrorMessage, duplicateFields } from '../api/schema.js';
+import { strategicMergePatchUnsupported } from '../apiextensions/index.js';
+import { builtinKindSchema, type KindSchema } from './kind-schema.js';
+import type { Printer } from './printers/printer.js';
 import {
   badRequest,
   field,
@@ -48,6 +50,10 @@ export interface ResourceContext {
   verb: string;
   clock: Clock;
   stop: AbortSignal;
+  /** The kind's schema: pruning, strictness, merge semantics, conversion. */
+  kind: KindSchema;
+  /** The Table columns, when not the built-in printer of the resource (custom resources). */
+  printer?: Printer;
 }
 
 const PATCH_TYPES = [
@@ -99,17 +105,18 @@ function requestApiVersion(c: ResourceContext): string {
 }
 
 /** Converts a stored object to the version the client addressed, with its TypeMeta. */
-export function toRequestVersion(info: ResourceInfo, obj: KubeObject): KubeObject {
+export function toRequestVersion(info: ResourceInfo, obj: KubeObject, kind: KindSchema = builtinKindSchema(info)): KubeObject {
   const target = apiVersionOf(info.group, info.version);
-  const out = obj.apiVersion === target ? obj : convert(obj, target);
+  const out = kind.convert(obj, target);
   out.apiVersion = target;
   out.kind = info.kind;
   return out;
 }
 
-function toStorageVersion(reg: GenericRegistry, obj: KubeObject): KubeObject {
+function toStorageVersion(c: ResourceContext, obj: KubeObject): KubeObject {
+  const reg = c.registry;
   const target = reg.storageApiVersion;
-  const out = obj.apiVersion === target ? obj : convert(obj, target);
+  const out = c.kind.convert(obj, target);
   out.apiVersion = target;
   out.kind = reg.info.kind;
   return out;
@@ -208,8 +215,11 @@ function probeSelectable(fn: ((o: KubeObject) => Record<string, string>) | undef
 }
 
 function printer(c: ResourceContext) {
-  return printerFor(c.info.group, c.info.resource) ?? defaultPrinter;
+  return c.printer ?? printerFor(c.info.group, c.info.resource) ?? defaultPrinter;
 }
+
+// The autoscaling/v1 Scale kind every /scale endpoint reads and writes.
+const SCALE_KIND = builtinKindSchema({ ...findResource('autoscaling', 'v1', 'horizontalpodautoscalers')!, kind: 'Scale', modelType: 'V1Scale' });
 
 function includeObject(q: URLSearchParams): 'None' | 'Metadata' | 'Object' {
   const v = q.get('includeObject');
@@ -224,7 +234,7 @@ function partialMetadata(obj: KubeObject): KubeObject {
 async function handleGet(c: ResourceContext): Promise<void> {
   const neg = negotiate(c.req.headers.accept, { allowTable: true, list: false });
   const stored = await c.registry.get(c.namespace, c.name, c.req.query.get('resourceVersion') ?? undefined);
-  const obj = toRequestVersion(c.info, stored);
+  const obj = toRequestVersion(c.info, stored, c.kind);
   if (neg.rep === 'table') {
     const table = toTable(printer(c), [obj], c.clock.now(), { includeObject: includeObject(c.req.query) });
     (table.metadata as Record<string, unknown>).resourceVersion = obj.metadata.resourceVersion;
@@ -257,7 +267,7 @@ async function handleList(c: ResourceContext): Promise<void> {
   const metadata: Record<string, unknown> = { resourceVersion: page.resourceVersion };
   if (page.continueToken) metadata.continue = page.continueToken;
   if (page.remainingItemCount !== undefined) metadata.remainingItemCount = page.remainingItemCount;
-  const items = page.items.map((o) => toRequestVersion(c.info, o));
+  const items = page.items.map((o) => toRequestVersion(c.info, o, c.kind));
   if (neg.rep === 'table') {
     const table = toTable(printer(c), items, c.clock.now(), { includeObject: includeObject(q) });
     table.metadata = metadata;
@@ -304,7 +314,7 @@ async function handleWatch(c: ResourceContext): Promise<void> {
       bookmarkType: { apiVersion: requestApiVersion(c), kind: c.info.kind },
       transform: (stored, first) => {
         // Each watcher decoded its own copy, so only a version conversion needs a new object.
-        const obj = toRequestVersion(c.info, stored);
+        const obj = toRequestVersion(c.info, stored, c.kind);
         if (neg.rep === 'table') {
           const t = toTable(pr, [obj], c.clock.now(), { includeObject: includeObject(q) });
           if (!first) t.columnDefinitions = [];
@@ -356,13 +366,13 @@ function internalPackage(group: string): string {
 /** Applies fieldValidation to unknown and duplicate fields, as upstream's strict decoding. */
 function checkFields(c: ResourceContext, obj: KubeObject, duplicates: string[], warnings: string[]): void {
   const mode = writeQuery(c).fieldValidation;
-  const typeError = decodeError(obj, c.info.modelType);
+  const typeError = c.kind.decodeError(obj);
   if (typeError) throw badRequest(decodeErrorMessage(c.info.kind, c.info.version, typeError));
-  const unknown = pruneUnknownFields(obj, c.info.modelType);
+  const unknown = c.kind.prune(obj);
   if (mode === 'Ignore') return;
   const problems = [...duplicates.map((d) => `duplicate field "${d}"`), ...unknown.map((u) => `unknown field "${u}"`)];
   if (!problems.length) return;
-  if (mode === 'Strict') throw badRequest(strictDecodingMessage(c.info.kind, c.info.version, problems));
+  if (mode === 'Strict') throw badRequest(c.kind.strictMessage(unknown, duplicates.map((d) => `duplicate field "${d}"`)));
   warnings.push(...problems);
 }
 
@@ -377,21 +387,22 @@ async function handleCreate(c: ResourceContext): Promise<void> {
   const opts = writeOpts(c);
   const obj = await decodeObject(c, warnings);
   if (c.name) throw methodNotAllowed(qualified(c), 'create');
-  const created = await c.registry.create(c.namespace, toStorageVersion(c.registry, obj), opts);
+  const created = await c.registry.create(c.namespace, toStorageVersion(c, obj), opts);
   warnings.push(...(c.registry.strategy.warnings?.(created, undefined) ?? []));
-  writeObject(c.res, 201, toRequestVersion(c.info, created), { warnings });
+  writeObject(c.res, 201, toRequestVersion(c.info, created, c.kind), { warnings });
 }
 
 async function handleUpdate(c: ResourceContext): Promise<void> {
   const warnings: string[] = [];
   const opts = writeOpts(c, c.subresource);
-  const body = toStorageVersion(c.registry, await decodeObject(c, warnings));
+  const body = toStorageVersion(c, await decodeObject(c, warnings));
   const updated = await c.registry.update(c.namespace, c.name, () => structuredClone(body), opts);
-  writeObject(c.res, 200, toRequestVersion(c.info, updated), { warnings });
+  writeObject(c.res, 200, toRequestVersion(c.info, updated, c.kind), { warnings });
 }
 
 /** Applies a patch document to the object in the client's version. */
-export function applyPatch(info: ResourceInfo, current: KubeObject, patchType: string, patchText: string, mode = 'Ignore'): KubeObject {
+export function applyPatch(kind: KindSchema, current: KubeObject, patchType: string, patchText: string, mode = 'Ignore'): KubeObject {
+  if (patchType === 'application/strategic-merge-patch+json' && !kind.strategicMergePatch) throw strategicMergePatchUnsupported();
   const tooDeep = nestingDepthError(patchText);
   if (tooDeep) throw badRequest(`error decoding patch: ${tooDeep}`);
   let patch: unknown;
@@ -420,7 +431,7 @@ export function applyPatch(info: ResourceInfo, current: KubeObject, patchType: s
     case 'application/merge-patch+json':
       return applyMergePatch(current, patch) as KubeObject;
     case 'application/strategic-merge-patch+json':
-      return applyStrategicMergePatch(current, patch, patchSchemaFor(info.modelType)) as KubeObject;
+      return applyStrategicMergePatch(current, patch, kind.patchSchema) as KubeObject;
     default:
       throw unsupportedMediaType(PATCH_TYPES.join(', '));
   }
@@ -437,10 +448,10 @@ async function handlePatch(c: ResourceContext): Promise<void> {
     c.namespace,
     c.name,
     (current) => {
-      const versioned = toRequestVersion(c.info, current);
+      const versioned = toRequestVersion(c.info, current, c.kind);
       const pinnedBefore = versioned.metadata.resourceVersion;
       const mode = writeQuery(c, patchType).fieldValidation;
-      const patched = applyPatch(c.info, versioned, patchType, patchText, mode);
+      const patched = applyPatch(c.kind, versioned, patchType, patchText, mode);
       if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw badRequest('patched object is not a JSON object');
       patched.metadata ??= {};
       const fieldWarnings: string[] = [];
@@ -460,11 +471,11 @@ async function handlePatch(c: ResourceContext): Promise<void> {
       if (patched.apiVersion !== requestApiVersion(c) || patched.kind !== c.info.kind) {
         throw badRequest(`the API version in the data (${String(patched.apiVersion)}) does not match the expected API version (${requestApiVersion(c)})`);
       }
-      return toStorageVersion(c.registry, patched);
+      return toStorageVersion(c, patched);
     },
     opts,
   );
-  writeObject(c.res, 200, toRequestVersion(c.info, updated), { warnings });
+  writeObject(c.res, 200, toRequestVersion(c.info, updated, c.kind), { warnings });
 }
 
 /**
@@ -477,7 +488,7 @@ async function handleApply(c: ResourceContext): Promise<void> {
   const config = decodeBody(Buffer.from(text), 'application/yaml') as KubeObject;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw badRequest('error decoding YAML: the applied configuration is not an object');
   const warnings: string[] = [];
-  const unknown = pruneUnknownFields(config, c.info.modelType);
+  const unknown = c.kind.prune(config);
   if (unknown.length && q.fieldValidation === 'Strict') {
     throw badRequest(`failed to create typed patch object (${gvkDisplay(c)}): ${unknown.map((u) => `.${u}: field not declared in schema`).join(', ')}`);
   }
@@ -486,7 +497,7 @@ async function handleApply(c: ResourceContext): Promise<void> {
   const applyOpts = {
     manager: q.manager,
     force: q.force,
-    schema: patchSchemaFor(c.info.modelType),
+    schema: c.kind.patchSchema,
     apiVersion: requestApiVersion(c),
     kind: c.info.kind,
     time: rfc3339(c.clock.now()),
@@ -510,10 +521,10 @@ async function handleApply(c: ResourceContext): Promise<void> {
       c.namespace,
       c.name,
       (current) => {
-        const out = run(toRequestVersion(c.info, current));
+        const out = run(toRequestVersion(c.info, current, c.kind));
         if (pinned) out.metadata.resourceVersion = pinned;
         else delete out.metadata.resourceVersion;
-        return toStorageVersion(c.registry, out);
+        return toStorageVersion(c, out);
       },
       opts,
     );
@@ -525,10 +536,10 @@ async function handleApply(c: ResourceContext): Promise<void> {
     if (out.metadata.name !== c.name) {
       throw badRequest(`the name of the object (${out.metadata.name}) does not match the name on the URL (${c.name})`);
     }
-    result = await c.registry.create(c.namespace, toStorageVersion(c.registry, out), opts);
+    result = await c.registry.create(c.namespace, toStorageVersion(c, out), opts);
     created = true;
   }
-  writeObject(c.res, created ? 201 : 200, toRequestVersion(c.info, result), { warnings });
+  writeObject(c.res, created ? 201 : 200, toRequestVersion(c.info, result, c.kind), { warnings });
 }
 
 /** What a write to this endpoint does not own: status for the main resource, spec for /status. */
@@ -599,7 +610,7 @@ async function handleDelete(c: ResourceContext): Promise<void> {
     gracePeriodSeconds: body.gracePeriodSeconds,
   });
   if (!deleted || RETURNS_DELETED_OBJECT.has(c.info.resource) && c.info.group === '') {
-    return writeObject(c.res, 200, toRequestVersion(c.info, object));
+    return writeObject(c.res, 200, toRequestVersion(c.info, object, c.kind));
   }
   const details: Record<string, unknown> = { name: c.name };
   if (c.info.group) details.group = c.info.group;
@@ -621,7 +632,7 @@ async function handleDeleteCollection(c: ResourceContext): Promise<void> {
         propagationPolicy: body.propagationPolicy,
         gracePeriodSeconds: body.gracePeriodSeconds,
       });
-      deletedItems.push(toRequestVersion(c.info, r.object));
+      deletedItems.push(toRequestVersion(c.info, r.object, c.kind));
     } catch (e) {
       if (e instanceof StatusError && e.code === 404) continue;
       throw e;
@@ -717,7 +728,7 @@ async function handleScale(c: ResourceContext): Promise<void> {
     (current) => {
       const scale = toScale(c.info, c.registry, current);
       let next: KubeObject;
-      if (c.verb === 'patch') next = applyPatch({ ...c.info, modelType: 'V1Scale' }, scale, patchType, text);
+      if (c.verb === 'patch') next = applyPatch(SCALE_KIND, scale, patchType, text);
       else next = decodeBody(Buffer.from(text), c.req.headers['content-type']) as KubeObject;
       const replicas = (next.spec as { replicas?: unknown } | undefined)?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {

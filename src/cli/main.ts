@@ -6,6 +6,7 @@ import { request } from 'node:https';
 import { parseArgs } from 'node:util';
 import { readProcessState, SkiffServer, type ProcessState } from '../host/server.js';
 import { realClock } from '../sim/clock.js';
+import { addonsTable, installAddons } from './addons.js';
 
 const USAGE = `skiff: Amazon EKS emulated on one machine.
 
@@ -13,6 +14,9 @@ Usage:
   skiff up     [--data-dir DIR] [--port N] [--host ADDR]   run skiff in the foreground
   skiff status [--data-dir DIR]                            show whether skiff runs, and where
   skiff down   [--data-dir DIR]                            stop the skiff serving DIR
+  skiff addons list                                        the add-on catalog (CRDs of Karpenter, Argo, Istio, ...)
+  skiff addons install NAME... [--data-dir DIR] [--context CTX]
+                                                           install add-ons' CRDs into a running cluster
   skiff help
 
 Defaults: --data-dir ~/.skiff, --port 6443 (0 picks a free port), --host 127.0.0.1.
@@ -151,6 +155,35 @@ function sleepMs(ms: number): Promise<void> {
   return realClock.sleep(ms);
 }
 
+async function addons(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'list') {
+    parse(rest, {});
+    process.stdout.write(addonsTable());
+    return 0;
+  }
+  if (sub !== 'install') throw new UsageError(`unknown command "${sub ?? ''}" for "skiff addons"\nRun 'skiff help' for usage.`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' }, context: { type: 'string' } }, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^Unknown option '([^']+)'.*$/s, 'unknown flag: $1'));
+  }
+  if (!parsed.positionals.length) throw new UsageError('skiff addons install needs at least one add-on name; see `skiff addons list`');
+  const { dataDir, running } = locate(parsed.values);
+  if (!running) {
+    console.error(`error: skiff is not running for ${dataDir}; start it with \`skiff up --data-dir ${dataDir}\``);
+    return 1;
+  }
+  try {
+    for (const line of await installAddons(dataDir, parsed.positionals, parsed.values.context)) console.log(line);
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    return 1;
+  }
+  return 0;
+}
+
 function help(): number {
   process.stdout.write(USAGE);
   return 0;
@@ -165,6 +198,8 @@ async function main(argv: string[]): Promise<number> {
       return status(rest);
     case 'down':
       return down(rest);
+    case 'addons':
+      return addons(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -422,6 +422,7 @@ export class GenericRegistry {
           return { object: obj, deleted: false };
         }
       } else {
+        this.strategy.beforeDelete?.(next, now);
         const period = this.strategy.checkGracefulDelete?.(obj, requested);
         if (period !== undefined && period > 0) {
           meta.deletionTimestamp = rfc3339(now + period * 1000);

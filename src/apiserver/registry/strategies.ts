@@ -4,6 +4,7 @@ import type { KubeObject } from '../../api/types.js';
 import { coreStrategies } from './core/index.js';
 import { groupStrategies } from './groups.js';
 import type { Strategy } from './strategy.js';
+import { crdStrategy, markCRDTerminating, type CustomResourceDefinition } from '../../apiextensions/index.js';
 
 /**
  * A pod's grace period (podStrategy.CheckGracefulDelete): what the client asked for, else
@@ -32,6 +33,10 @@ export function strategyFor(info: ResourceInfo): Strategy {
     };
   }
   if (info.group === '' && info.resource === 'nodes') return { ...strategy, preserveStatusOnCreate: true };
+  if (info.group === 'apiextensions.k8s.io' && info.resource === 'customresourcedefinitions') {
+    // Deleting a CRD first marks it Terminating with the cleanup finalizer; its instances go, then it.
+    return { ...(crdStrategy as Strategy), beforeDelete: (crd, now) => markCRDTerminating(crd as CustomResourceDefinition, now) };
+  }
   if (info.group === '' && info.resource === 'pods') return { ...strategy, checkGracefulDelete: podGracePeriod };
   return strategy;
 }

@@ -54,6 +54,8 @@ export interface Strategy<T extends KubeObject = KubeObject> {
    * for deleting obj, given the one the client asked for; 0 or undefined deletes at once.
    */
   checkGracefulDelete?(obj: T, requestedSeconds: number | undefined): number | undefined;
+  /** Runs once when deletion starts (no deletionTimestamp yet): may add finalizers and conditions, as a CRD's REST Delete does. */
+  beforeDelete?(obj: T, now: number): void;
   /** Marks an object whose deletion waits on finalizers, e.g. a namespace going Terminating. */
   prepareForDelete?(obj: T): void;
   /** Present when the resource serves /scale. */
