@@ -206,3 +206,27 @@ describe('API semantics', () => {
     assert.equal((await t.request('GET', '/api/v1/namespaces/doomed/configmaps/x')).status, 404);
   });
 });
+
+describe('the add-on endpoint', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.stop());
+
+  test('lists the catalog, installs an add-on, and serves its kinds once Established', async () => {
+    const list = (await t.request('GET', '/skiff/v1/addons')).json();
+    assert.equal(list.kind, 'AddonList');
+    assert.ok(list.items.some((a: { name: string; installed: boolean }) => a.name === 'velero' && !a.installed));
+    const r = await t.request('POST', '/skiff/v1/addons/velero');
+    assert.equal(r.status, 201, r.body);
+    assert.equal(r.json().installed, true);
+    for (let i = 0; i < 50 && (await t.request('GET', '/apis/velero.io/v1/namespaces/default/backups')).status !== 200; i++) await t.clock.advance(10);
+    const backups = await t.request('GET', '/apis/velero.io/v1/namespaces/default/backups');
+    assert.equal(backups.status, 200, backups.body);
+    assert.equal(backups.json().kind, 'BackupList');
+    assert.equal((await t.request('POST', '/skiff/v1/addons/nope')).status, 404);
+    const denied = await t.request('POST', '/skiff/v1/addons/velero', { headers: { 'impersonate-user': 'jane' } });
+    assert.equal(denied.status, 403);
+  });
+});

@@ -3,12 +3,12 @@
 import { setMaxListeners } from 'node:events';
 import type { PeerCertificate } from 'node:tls';
 import type { ResourceInfo } from '../api/resources.js';
-import { RESOURCES, findResource } from '../api/resources.js';
+import { CRD_RESOURCE, RESOURCES, findResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { aggregatedDiscovery, aggregatedDiscoveryLegacy, apiGroup, apiGroupList, apiResourceList, apiVersions } from '../api/discovery.js';
 import { openapiV2, openapiV3GroupVersion, openapiV3Root } from '../api/openapi.js';
 import { patchSchemaFor } from '../api/patchmeta.js';
-import { badRequest, methodNotAllowed, pathNotFound, StatusError, unauthorized } from '../apimachinery/errors.js';
+import { badRequest, methodNotAllowed, notFound, pathNotFound, StatusError, unauthorized } from '../apimachinery/errors.js';
 import type { Clock } from '../sim/clock.js';
 import type { Store } from '../storage/store.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
@@ -19,6 +19,7 @@ import { bootstrapPolicy } from './auth/bootstrap.js';
 import { forbiddenError, RBACAuthorizer, type Attributes } from './auth/rbac.js';
 import { RBACCache } from './rbac-cache.js';
 import { handleReview, REVIEW_RESOURCES } from './reviews.js';
+import { ADDONS, findAddon, installAddon, type Addon } from '../addons/catalog.js';
 import { decodeBody, negotiate, writeError, writeObject, type ApiRequest, type ResponseSink } from './http.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { GenericRegistry } from './registry/generic.js';
@@ -342,6 +343,7 @@ export class APIServer {
   private async route(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo): Promise<void> {
     if (ri.isResourceRequest) return this.routeResource(req, res, ri, user);
     const path = ri.path.replace(/\/+$/, '') || '/';
+    if (path === '/skiff/v1/addons' || path.startsWith('/skiff/v1/addons/')) return this.addonsEndpoint(req, res, path, user);
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowedPath();
     switch (path) {
       case '/healthz':
@@ -419,6 +421,39 @@ export class APIServer {
       stop: this.stopController.signal,
       ...this.kindFor(info),
     });
+  }
+
+  /**
+   * skiff's add-on catalog for this cluster: GET /skiff/v1/addons lists it (with what is
+   * installed); POST /skiff/v1/addons/{name} installs the add-on's CRDs as the caller, who must be
+   * allowed to create CustomResourceDefinitions.
+   */
+  private async addonsEndpoint(req: ApiRequest, res: ResponseSink, path: string, user: UserInfo): Promise<void> {
+    const crds = this.registryFor(CRD_RESOURCE);
+    let installed = new Set((await crds.list('', {})).items.map((c) => c.metadata.name));
+    const describe = (a: Addon) => ({
+      name: a.name,
+      description: a.description,
+      customResourceDefinitions: a.crds.map((c) => c.metadata.name),
+      installed: a.crds.every((c) => installed.has(c.metadata.name)),
+    });
+    if (req.method === 'GET' && path === '/skiff/v1/addons') return writeObject(res, 200, { kind: 'AddonList', apiVersion: 'skiff.dev/v1', items: ADDONS.map(describe) });
+    const name = path.slice('/skiff/v1/addons/'.length);
+    if (req.method !== 'POST' || !name || name.includes('/')) throw methodNotAllowedPath();
+    const attrs: Attributes = { user, verb: 'create', namespace: '', apiGroup: 'apiextensions.k8s.io', apiVersion: 'v1', resource: 'customresourcedefinitions', subresource: '', name: '', resourceRequest: true, path };
+    const d = this.authorizer.authorize(attrs);
+    if (d.decision !== 'allow') throw forbiddenError(attrs, d.reason);
+    if (!findAddon(name)) throw notFound({ group: 'skiff.dev', resource: 'addons' }, name);
+    const addon = await installAddon(name, async (crd) => {
+      try {
+        await crds.create('', structuredClone(crd), { user, dryRun: false });
+      } catch (e) {
+        if (!(e instanceof StatusError && e.code === 409)) throw e;
+        await crds.update('', crd.metadata.name!, (current) => ({ ...current, spec: crd.spec, metadata: { ...current.metadata, labels: { ...current.metadata.labels, ...crd.metadata.labels } } }), { user, dryRun: false });
+      }
+    });
+    installed = new Set((await crds.list('', {})).items.map((c) => c.metadata.name));
+    writeObject(res, 201, describe(addon));
   }
 
   // pods/log (filled by the simulated kubelet later) and pods/binding (the scheduler's bind).
