@@ -6,8 +6,6 @@ import { badRequest, isStatusError, internalError, notAcceptable, StatusError, t
 import { decodeKubernetesProtobuf, isProtobuf, ProtobufDecodeError } from '../api/protobuf/codec.js';
 import { nestingDepthError } from '../apimachinery/json-depth.js';
 
-/** kube-apiserver's MaxRequestBodyBytes: 3 MiB. */
-export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
 /** Where a response goes: an http.ServerResponse, or the in-process transport's sink. */
 export interface ResponseSink {
@@ -40,35 +38,7 @@ export interface ApiRequest {
 /** The representation a client asked for in Accept. */
 export type Representation = 'object' | 'table' | 'partial-metadata' | 'partial-metadata-list';
 
-/** Reads a stream into a buffer, failing with 413 past the limit, as upstream's limitedReadBody. */
-export async function readLimited(stream: AsyncIterable<Buffer | string>, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const c of stream) {
-    if (tooLarge) continue; // drain, so the client gets our answer rather than a reset
-    const b = typeof c === 'string' ? Buffer.from(c) : c;
-    size += b.length;
-    if (size > limit) {
-      tooLarge = true;
-      chunks.length = 0;
-      continue;
-    }
-    chunks.push(b);
-  }
-  if (tooLarge) {
-    throw new StatusError({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: `Request entity too large: limit is ${limit}`,
-      reason: 'RequestEntityTooLarge',
-      code: 413,
-    });
-  }
-  return Buffer.concat(chunks);
-}
+export { MAX_REQUEST_BODY_BYTES, readLimited } from '../apimachinery/request-body.js';
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
 export function mediaType(contentType: string | undefined): string {

@@ -9,7 +9,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import type { ApiRequest, ResponseSink } from '../apiserver/http.js';
 import type { UserInfo } from '../apiserver/auth/authn.js';
-import { readLimited } from '../apiserver/http.js';
+import { readLimited } from '../apimachinery/request-body.js';
 
 /** Response headers, lower-case names. */
 export type Headers = Record<string, string | string[]>;
