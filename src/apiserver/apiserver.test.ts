@@ -230,3 +230,22 @@ describe('the add-on endpoint', () => {
     assert.equal(denied.status, 403);
   });
 });
+
+describe('deprecated API versions', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+    assert.equal((await t.request('POST', '/skiff/v1/addons/vpa')).status, 201);
+    for (let i = 0; i < 50 && (await t.request('GET', '/apis/autoscaling.k8s.io/v1beta2/verticalpodautoscalers')).status !== 200; i++) await t.clock.advance(10);
+  });
+  after(() => t.stop());
+
+  test('every response of a deprecated CRD version carries its Warning header', async () => {
+    const old = await t.request('GET', '/apis/autoscaling.k8s.io/v1beta2/namespaces/default/verticalpodautoscalers');
+    assert.equal(old.status, 200);
+    // The CRD's own deprecationWarning text, as the VPA project declares it.
+    assert.deepEqual(old.headers['Warning'], ['299 - "autoscaling.k8s.io/v1beta2 API is deprecated"']);
+    const current = await t.request('GET', '/apis/autoscaling.k8s.io/v1/namespaces/default/verticalpodautoscalers');
+    assert.equal(current.headers['Warning'], undefined);
+  });
+});

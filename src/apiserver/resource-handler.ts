@@ -28,7 +28,7 @@ import { applyMergePatch } from '../apimachinery/patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../apimachinery/patch/strategic.js';
 import type { Clock } from '../sim/clock.js';
 import type { UserInfo } from './auth/authn.js';
-import { decodeBody, goJsonError, goJsonType, mediaType, negotiate, writeObject, type ApiRequest, type ResponseSink } from './http.js';
+import { decodeBody, goJsonError, goJsonType, mediaType, negotiate, warningHeader, writeObject, type ApiRequest, type ResponseSink } from './http.js';
 import { defaultPrinter, printerFor, toTable } from './printers/index.js';
 import { parseResourceVersion, type GenericRegistry, type ObjectFilter, type WriteOptions } from './registry/generic.js';
 import { apply, fieldManagementErrors, managerOrUserAgent } from '../apimachinery/ssa/index.js';
@@ -67,6 +67,8 @@ const FIELD_VALIDATION = ['Ignore', 'Strict', 'Warn'];
 
 /** Handles one request to a stored resource. */
 export async function handleResource(c: ResourceContext): Promise<void> {
+  // A deprecated API version warns on every response, as upstream's deprecation filter does.
+  if (c.info.deprecationWarning) c = { ...c, res: withWarning(c.res, c.info.deprecationWarning) };
   const { verb, subresource } = c;
   if (subresource && subresource !== 'status' && subresource !== 'scale') throw pathNotFound();
   if (subresource && !c.info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
@@ -93,6 +95,24 @@ export async function handleResource(c: ResourceContext): Promise<void> {
     default:
       throw methodNotAllowed(qualified(c), verb);
   }
+}
+
+/** A response sink that adds one Warning header to whatever the handler writes. */
+export function withWarning(res: ResponseSink, text: string): ResponseSink {
+  return {
+    writeHead(code, headers) {
+      const existing = headers['Warning'];
+      const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+      return res.writeHead(code, { ...headers, Warning: [warningHeader(text), ...list] });
+    },
+    write: (chunk) => res.write(chunk),
+    end: (chunk) => res.end(chunk),
+    once: (event, cb) => res.once(event, cb),
+    get headersSent() {
+      return res.headersSent;
+    },
+    flushHeaders: () => res.flushHeaders?.(),
+  };
 }
 
 function qualified(c: ResourceContext) {
