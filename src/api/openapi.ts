@@ -23,6 +23,11 @@ const PATCH_CONTENT_TYPES = [
 ] as const;
 const PRODUCES = ['application/json', 'application/yaml'];
 
+/** The patch types an operation accepts: kubectl picks strategic merge only where it is listed. */
+function patchContentTypes(op: { noStrategicMergePatch?: boolean }): string[] {
+  return PATCH_CONTENT_TYPES.filter((t) => !(op.noStrategicMergePatch && t === 'application/strategic-merge-patch+json'));
+}
+
 function refTo(name: string, flavor: Flavor): Json {
   return { $ref: flavor === 'v2' ? `#/definitions/${name}` : `#/components/schemas/${name}` };
 }
@@ -246,6 +251,8 @@ interface Operation {
   response: string;
   /** Extra success codes with the same schema. */
   alsoCreated?: boolean;
+  /** Custom resources take no strategic merge patch (apiextensions-apiserver answers 415). */
+  noStrategicMergePatch?: boolean;
   alsoAccepted?: boolean;
 }
 
@@ -325,7 +332,7 @@ function pathItems(resources: readonly ResourceInfo[]): PathItem[] {
     const objOps: Operation[] = [];
     if (has('get')) objOps.push({ method: 'get', action: 'get', operationId: `read${gi}${ns}${r.kind}`, description: `read the specified ${r.kind}`, gvk, params: [], response: kindDef(r) });
     if (has('update')) objOps.push({ method: 'put', action: 'put', operationId: `replace${gi}${ns}${r.kind}`, description: `replace the specified ${r.kind}`, gvk, params: WRITE_PARAMS, body: kindDef(r), response: kindDef(r), alsoCreated: true });
-    if (has('patch')) objOps.push({ method: 'patch', action: 'patch', operationId: `patch${gi}${ns}${r.kind}`, description: `partially update the specified ${r.kind}`, gvk, params: PATCH_PARAMS, body: 'patch', response: kindDef(r), alsoCreated: true });
+    if (has('patch')) objOps.push({ method: 'patch', action: 'patch', operationId: `patch${gi}${ns}${r.kind}`, description: `partially update the specified ${r.kind}`, gvk, params: PATCH_PARAMS, body: 'patch', response: kindDef(r), alsoCreated: true, noStrategicMergePatch: !!r.custom });
     if (has('delete')) objOps.push({ method: 'delete', action: 'delete', operationId: `delete${gi}${ns}${r.kind}`, description: `delete ${article(r.kind)} ${r.kind}`, gvk, params: DELETE_PARAMS, body: META('DeleteOptions'), response: META('Status'), alsoAccepted: true });
     const objPath = `${collection}/{name}`;
     if (objOps.length) items.push({ path: objPath, params: [nameParam(r.kind), ...scopeParams, P.pretty], ops: objOps });
@@ -395,7 +402,7 @@ function subresourceItems(r: ResourceInfo, s: SubresourceInfo, objPath: string, 
   if (has('get')) ops.push({ method: 'get', action: 'get', operationId: `read${gi}${ns}${r.kind}${title}`, description: `read ${s.name} of the specified ${r.kind}`, gvk, params: [], response: def! });
   if (has('create')) ops.push({ method: 'post', action: 'post', operationId: `create${gi}${ns}${r.kind}${title}`, description: `create ${s.name} of ${article(r.kind)} ${r.kind}`, gvk, params: WRITE_PARAMS, body: def!, response: def!, alsoCreated: true, alsoAccepted: true });
   if (has('update')) ops.push({ method: 'put', action: 'put', operationId: `replace${gi}${ns}${r.kind}${title}`, description: `replace ${s.name} of the specified ${r.kind}`, gvk, params: WRITE_PARAMS, body: def!, response: def!, alsoCreated: true });
-  if (has('patch')) ops.push({ method: 'patch', action: 'patch', operationId: `patch${gi}${ns}${r.kind}${title}`, description: `partially update ${s.name} of the specified ${r.kind}`, gvk, params: PATCH_PARAMS, body: 'patch', response: def!, alsoCreated: true });
+  if (has('patch')) ops.push({ method: 'patch', action: 'patch', operationId: `patch${gi}${ns}${r.kind}${title}`, description: `partially update ${s.name} of the specified ${r.kind}`, gvk, params: PATCH_PARAMS, body: 'patch', response: def!, alsoCreated: true, noStrategicMergePatch: !!r.custom });
   return [{ path, params: [...baseParams, P.pretty], ops }];
 }
 
@@ -429,7 +436,7 @@ function renderOpV2(op: Operation, tag: string): Json {
   if (op.alsoAccepted) responses['202'] = { description: 'Accepted', schema };
   responses['401'] = { description: 'Unauthorized' };
   return {
-    consumes: op.body === 'patch' ? [...PATCH_CONTENT_TYPES] : ['*/*'],
+    consumes: op.body === 'patch' ? patchContentTypes(op) : ['*/*'],
     description: op.description,
     operationId: op.operationId,
     ...(params.length ? { parameters: params } : {}),
@@ -456,7 +463,7 @@ function renderOpV3(op: Operation, tag: string): Json {
     ...(op.params.length ? { parameters: op.params.map(renderParamV3) } : {}),
   };
   if (op.body === 'patch') {
-    out.requestBody = { content: Object.fromEntries(PATCH_CONTENT_TYPES.map((t) => [t, { schema: refTo(APIMACHINERY_DEFINITIONS.patch, 'v3') }])), required: true };
+    out.requestBody = { content: Object.fromEntries(patchContentTypes(op).map((t) => [t, { schema: refTo(APIMACHINERY_DEFINITIONS.patch, 'v3') }])), required: true };
   } else if (op.body) {
     out.requestBody = { content: { '*/*': { schema: refTo(op.body, 'v3') } }, ...(op.method === 'delete' ? {} : { required: true }) };
   }

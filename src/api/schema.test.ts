@@ -165,6 +165,26 @@ describe('typeErrors', () => {
     assert.equal(decodeError(obj, 'V1Deployment'), 'json: cannot unmarshal array into Go value of type int32');
   });
 
+  const crdWithSchema = (schema: unknown) => ({ spec: { versions: [{ name: 'v1', schema: { openAPIV3Schema: schema } }] } });
+  const schemaOrCases: Array<{ name: string; schema: unknown; want: string | undefined }> = [
+    { name: 'refuses additionalProperties that is neither a boolean nor a schema', schema: { additionalProperties: 'x' }, want: 'boolean or JSON schema expected' },
+    { name: 'refuses additionalItems of the wrong type', schema: { additionalItems: 1 }, want: 'boolean or JSON schema expected' },
+    { name: 'accepts additionalProperties true and null', schema: { properties: { a: { additionalProperties: true }, b: { additionalProperties: null } } }, want: undefined },
+    {
+      name: 'types the schema inside additionalProperties',
+      schema: { additionalProperties: { type: 3 } },
+      want: 'json: cannot unmarshal number into Go struct field JSONSchemaProps.spec.versions.schema.openAPIV3Schema.additionalProperties.type of type string',
+    },
+    { name: 'ignores items that are neither a schema nor a list (JSONSchemaPropsOrArray)', schema: { items: 'x' }, want: undefined },
+    {
+      name: 'types a list of item schemas',
+      schema: { items: [{ type: [] }] },
+      want: 'json: cannot unmarshal array into Go struct field JSONSchemaProps.spec.versions.schema.openAPIV3Schema.items.type of type string',
+    },
+    { name: 'ignores dependencies values that are neither a schema nor a string list', schema: { dependencies: { a: 1, b: ['c'] } }, want: undefined },
+  ];
+  for (const c of schemaOrCases) test(c.name, () => assert.equal(decodeError(crdWithSchema(c.schema), 'V1CustomResourceDefinition'), c.want));
+
   test('wraps a decode error as transformDecodeError does', () => {
     assert.equal(
       decodeErrorMessage('Deployment', 'v1', decodeError(deployment({ replicas: '3' }), 'V1Deployment')!),

@@ -651,11 +651,49 @@ function walkTypes(value: unknown, type: FieldType, ctx: Ctx, errs: TypeError[])
       const struct = goTypeName(type.model);
       for (const [key, v] of Object.entries(value)) {
         const f = fields.get(key);
-        if (f) walkTypes(v, f.type, { struct, path: joinPath(ctx.path, key) }, errs);
+        if (!f) continue;
+        const fieldCtx = { struct, path: joinPath(ctx.path, key) };
+        const schemaOr = SCHEMA_OR_FIELDS[`${type.model}.${key}`];
+        if (schemaOr) walkSchemaOr(v, schemaOr, fieldCtx, errs);
+        else walkTypes(v, f.type, fieldCtx, errs);
       }
       return;
     }
   }
+}
+
+/**
+ * JSONSchemaProps fields that client-node types as `any` but that upstream decodes with their own
+ * UnmarshalJSON (apiextensions/v1 marshal.go): JSONSchemaPropsOrBool takes a schema or a boolean
+ * and refuses anything else; JSONSchemaPropsOrArray takes a schema or a list of schemas and
+ * silently ignores anything else; the values of dependencies (JSONSchemaPropsOrStringArray) take a
+ * schema or a list of strings and ignore anything else.
+ */
+const SCHEMA_OR_FIELDS: Record<string, 'bool' | 'array' | 'stringArray'> = {
+  'V1JSONSchemaProps.additionalProperties': 'bool',
+  'V1JSONSchemaProps.additionalItems': 'bool',
+  'V1JSONSchemaProps.items': 'array',
+  'V1JSONSchemaProps.dependencies': 'stringArray',
+};
+
+const SCHEMA_TYPE: FieldType = { kind: 'object', model: 'V1JSONSchemaProps' };
+
+function walkSchemaOr(value: unknown, or: 'bool' | 'array' | 'stringArray', ctx: Ctx, errs: TypeError[]): void {
+  if (value === null || value === undefined) return;
+  if (or === 'stringArray') {
+    if (!isPlainObject(value)) return;
+    for (const v of Object.values(value)) {
+      if (isPlainObject(v)) walkTypes(v, SCHEMA_TYPE, ctx, errs);
+      else if (Array.isArray(v)) walkTypes(v, { kind: 'array', items: { kind: 'string', format: '' } }, ctx, errs);
+    }
+    return;
+  }
+  if (isPlainObject(value)) return walkTypes(value, SCHEMA_TYPE, ctx, errs);
+  if (or === 'array') {
+    if (Array.isArray(value)) walkTypes(value, { kind: 'array', items: SCHEMA_TYPE }, ctx, errs);
+    return;
+  }
+  if (typeof value !== 'boolean') errs.push({ message: 'boolean or JSON schema expected', fatal: true });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fieldErrorString } from '../apimachinery/errors.js';
-import { acceptCRD, crdStrategy, defaultCRD, finishCRDCleanup, markCRDTerminating, validateCRD } from './crd-strategy.js';
+import { acceptCRD, crdStrategy, defaultCRD, finishCRDCleanup, markCRDTerminating, normalizeDecodedSchema, validateCRD } from './crd-strategy.js';
 import { validateCRDUpdate } from './crd-validation.js';
 import { cronTabCRD } from './testdata.js';
 import type { CustomResourceDefinition, JSONSchemaProps } from './types.js';
@@ -176,6 +176,56 @@ describe('validateCRD', () => {
   }
 });
 
+describe('schemas as Go decoding leaves them', () => {
+  test('turns null schemas in maps and lists into {}, drops junk items and null pointers, so validation sees objects only', () => {
+    const schema: Record<string, unknown> = {
+      type: 'object',
+      properties: { a: null, b: { type: 'array', items: 'hhhh' }, c: { allOf: [null, { type: 'string' }] }, d: { type: 'array', items: [null] } },
+      not: null,
+      additionalProperties: null,
+    };
+    normalizeDecodedSchema(schema);
+    assert.deepEqual(schema, {
+      type: 'object',
+      properties: { a: {}, b: { type: 'array' }, c: { allOf: [{}, { type: 'string' }] }, d: { type: 'array', items: [{}] } },
+    });
+  });
+
+  test('a CRD whose schema holds nulls and junk items is validated, not crashed on', () => {
+    const crd = cronTabCRD();
+    const spec = crd.spec.versions[0].schema!.openAPIV3Schema!.properties!.spec as Record<string, any>;
+    spec.properties.tags.items = 'hhhh';
+    spec.properties.extra = null;
+    spec.allOf = [null];
+    assert.doesNotThrow(() => validateCRD(crd));
+  });
+});
+
+describe('null list elements decode as zero values', () => {
+  const cases: Array<{ name: string; mutate: (spec: any) => void; want: string }> = [
+    { name: 'a null validation rule', mutate: (s) => (s.versions[0].schema.openAPIV3Schema['x-kubernetes-validations'] = [null]), want: 'spec.validation.openAPIV3Schema.x-kubernetes-validations[0].rule: Required value' },
+    { name: 'a null printer column', mutate: (s) => (s.versions[0].additionalPrinterColumns = [null]), want: 'spec.additionalPrinterColumns[0].name: Required value' },
+    { name: 'a null selectable field', mutate: (s) => (s.versions[0].selectableFields = [null]), want: 'spec.selectableFields[0].jsonPath: Required value' },
+    { name: 'a null version', mutate: (s) => s.versions.push(null), want: 'spec.versions[1].schema.openAPIV3Schema: Required value' },
+    { name: 'a null short name', mutate: (s) => (s.names.shortNames = [null]), want: 'spec.names.shortNames[0]: Invalid value: "": a DNS-1035 label' },
+  ];
+  for (const c of cases) {
+    test(`${c.name} is reported, not crashed on`, () => {
+      const crd = cronTabCRD() as any;
+      c.mutate(crd.spec);
+      const errs = validateCRD(crd).map(fieldErrorString);
+      assert.ok(errs.some((e) => e.startsWith(c.want)), errs.join('\n'));
+    });
+  }
+
+  test('null conditions and stored versions in a status write become zero values', () => {
+    const crd = cronTabCRD() as any;
+    crd.status = { conditions: [null], storedVersions: [null], acceptedNames: { plural: 'crontabs', kind: 'CronTab', shortNames: [null] } };
+    crdStrategy.status.prepareForUpdate(crd);
+    assert.deepEqual(crd.status, { conditions: [{}], storedVersions: [''], acceptedNames: { plural: 'crontabs', kind: 'CronTab', shortNames: [''] } });
+  });
+});
+
 describe('crdStrategy', () => {
   test('defaults singular, listKind, conversion None and storedVersions', () => {
     const crd = cronTabCRD();
@@ -235,6 +285,23 @@ describe('acceptCRD', () => {
     ]);
     assert.equal(status.acceptedNames?.shortNames, undefined);
     assert.equal(status.acceptedNames?.plural, 'crontabs');
+  });
+
+  test('keeps a forged Established=True without reason or message free of undefined fields, so the status equals its JSON form', () => {
+    const other = cronTabCRD();
+    other.metadata.name = 'cronjobs.stable.example.com';
+    other.status = { acceptedNames: { plural: 'cronjobs', kind: 'CronJob', shortNames: ['ct'] } };
+    const crd = cronTabCRD();
+    defaultCRD(crd);
+    crd.status = { conditions: [{ type: 'Established', status: 'True' }] };
+    const status = acceptCRD(crd, [other], NOW);
+    assert.deepStrictEqual(status, JSON.parse(JSON.stringify(status)));
+    assert.deepEqual(status.conditions?.map((c) => [c.type, c.status]), [
+      ['Established', 'True'],
+      ['NamesAccepted', 'False'],
+    ]);
+    // Computing again from the stored result changes nothing: the controller settles.
+    assert.deepStrictEqual(acceptCRD({ ...crd, status }, [other], NOW + 1000), status);
   });
 
   test('a conflicting kind in another group does not count', () => {

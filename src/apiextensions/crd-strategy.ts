@@ -18,8 +18,100 @@ import {
   type CustomResourceDefinitionStatus,
 } from './types.js';
 
+/**
+ * What decoding into apiextensions/v1 Go types does to JSON nulls and junk in a schema, so every
+ * later walk sees schemas as objects: a null schema in a map or list (properties, allOf, items...)
+ * becomes the empty schema {}, a null `not`, `additionalProperties` or `additionalItems` is absent,
+ * and `items` that is neither a schema nor a list of schemas is dropped (JSONSchemaPropsOrArray's
+ * UnmarshalJSON ignores it). Wrong types elsewhere are decode errors (src/api/schema.ts).
+ */
+export function normalizeDecodedSchema(schema: unknown): void {
+  const seen = new Set<unknown>();
+  const walk = (s: unknown, depth: number): void => {
+    if (!s || typeof s !== 'object' || Array.isArray(s) || seen.has(s) || depth > 10_000) return;
+    seen.add(s);
+    const node = s as Record<string, unknown>;
+    for (const k of ['properties', 'patternProperties', 'definitions']) {
+      const m = node[k];
+      if (!m || typeof m !== 'object' || Array.isArray(m)) continue;
+      for (const [name, v] of Object.entries(m)) {
+        if (v === null) (m as Record<string, unknown>)[name] = {};
+        walk((m as Record<string, unknown>)[name], depth + 1);
+      }
+    }
+    for (const k of ['allOf', 'anyOf', 'oneOf']) {
+      const list = node[k];
+      if (!Array.isArray(list)) continue;
+      for (let i = 0; i < list.length; i++) {
+        if (list[i] === null) list[i] = {};
+        walk(list[i], depth + 1);
+      }
+    }
+    if ('items' in node) {
+      const items = node.items;
+      if (Array.isArray(items)) {
+        for (let i = 0; i < items.length; i++) {
+          if (items[i] === null) items[i] = {};
+          walk(items[i], depth + 1);
+        }
+      } else if (items && typeof items === 'object') walk(items, depth + 1);
+      else delete node.items;
+    }
+    zeroNulls(node.required, () => '');
+    zeroNulls(node['x-kubernetes-list-map-keys'], () => '');
+    zeroNulls(node['x-kubernetes-validations'], () => ({}));
+    for (const k of ['not', 'additionalProperties', 'additionalItems']) {
+      if (node[k] === null) delete node[k];
+      else walk(node[k], depth + 1);
+    }
+    const deps = node.dependencies;
+    if (deps && typeof deps === 'object' && !Array.isArray(deps)) for (const v of Object.values(deps)) walk(v, depth + 1);
+  };
+  walk(schema, 0);
+}
+
+/** Replaces null elements of a list by a zero value, as decoding JSON null into a Go []T does. */
+function zeroNulls(list: unknown, zero: () => unknown): void {
+  if (!Array.isArray(list)) return;
+  for (let i = 0; i < list.length; i++) if (list[i] === null) list[i] = zero();
+}
+
+/**
+ * The nulls decoding into apiextensions/v1 Go types turns into zero values, in spec and status:
+ * a null version, printer column, selectable field, condition or validation rule is {}, a null
+ * short name, category, stored version, required field or list-map key is "". Schemas get
+ * normalizeDecodedSchema. Everything after decoding reads these lists element by element.
+ */
+export function normalizeDecodedCRD(crd: CustomResourceDefinition): void {
+  const spec = crd.spec as Partial<CustomResourceDefinition['spec']> | undefined;
+  if (spec && typeof spec === 'object') {
+    zeroNulls(spec.versions, () => ({}));
+    for (const v of Array.isArray(spec.versions) ? spec.versions : []) {
+      if (!v || typeof v !== 'object') continue;
+      zeroNulls(v.additionalPrinterColumns, () => ({}));
+      zeroNulls(v.selectableFields, () => ({}));
+      normalizeDecodedSchema(v.schema?.openAPIV3Schema);
+    }
+    if (spec.names && typeof spec.names === 'object') {
+      zeroNulls(spec.names.shortNames, () => '');
+      zeroNulls(spec.names.categories, () => '');
+    }
+    zeroNulls(spec.conversion?.webhook?.conversionReviewVersions, () => '');
+  }
+  const status = crd.status;
+  if (status && typeof status === 'object') {
+    zeroNulls(status.conditions, () => ({}));
+    zeroNulls(status.storedVersions, () => '');
+    if (status.acceptedNames && typeof status.acceptedNames === 'object') {
+      zeroNulls(status.acceptedNames.shortNames, () => '');
+      zeroNulls(status.acceptedNames.categories, () => '');
+    }
+  }
+}
+
 /** SetDefaults_CustomResourceDefinition(Spec) for v1: singular, listKind, conversion None, storedVersions, webhook port 443. */
 export function defaultCRD(crd: CustomResourceDefinition): void {
+  normalizeDecodedCRD(crd);
   const spec = (crd.spec ??= {} as CustomResourceDefinition['spec']);
   const names = (spec.names ??= {} as CustomResourceDefinitionNames);
   if (!names.singular && names.kind) names.singular = names.kind.toLowerCase();
@@ -72,6 +164,9 @@ export const crdStrategy = {
     return validateCRDUpdate(obj, old);
   },
   status: {
+    prepareForUpdate(obj) {
+      normalizeDecodedCRD(obj);
+    },
     validateUpdate(obj, old) {
       return validateCRDStatusUpdate(obj, old);
     },
@@ -90,19 +185,27 @@ export const crdPrinter: Printer = {
 // ---------------------------------------------------------------------------------------------
 // Acceptance: the naming and establishing controllers, as one pure step.
 
-/** apihelpers.SetCRDCondition: replaces the condition of that type, moving lastTransitionTime only when status changes. */
+/**
+ * apihelpers.SetCRDCondition: replaces the condition of that type, moving lastTransitionTime only
+ * when status changes. A reason or message the new condition lacks is removed, never set to
+ * undefined: the result must equal its own JSON round trip, or the CRD controller, comparing the
+ * status it computed with the stored one, sees a difference no write can settle.
+ */
 export function setCondition(status: CustomResourceDefinitionStatus, cond: CustomResourceDefinitionCondition, now: number): void {
   const conditions = (status.conditions ??= []);
   const at = rfc3339(now);
-  const existing = conditions.find((c) => c.type === cond.type);
+  let existing = conditions.find((c) => c.type === cond.type);
   if (!existing) {
-    conditions.push({ ...cond, lastTransitionTime: at });
-    return;
+    existing = { type: cond.type, status: cond.status, lastTransitionTime: at };
+    conditions.push(existing);
+  } else {
+    if (existing.status !== cond.status || !existing.lastTransitionTime) existing.lastTransitionTime = at;
+    existing.status = cond.status;
   }
-  if (existing.status !== cond.status || !existing.lastTransitionTime) existing.lastTransitionTime = at;
-  existing.status = cond.status;
-  existing.reason = cond.reason;
-  existing.message = cond.message;
+  for (const k of ['reason', 'message'] as const) {
+    if (cond[k] === undefined) delete existing[k];
+    else existing[k] = cond[k];
+  }
 }
 
 function equalToAcceptedOrFresh(requested: string | undefined, accepted: string | undefined, used: Set<string>): string | undefined {

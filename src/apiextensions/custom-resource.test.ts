@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../api/types.js';
-import { fieldErrorString } from '../apimachinery/errors.js';
-import { customResourceStrategy, decodeCustomResource, finalizerWarnings, strictDecodingMessageForCR } from './custom-resource.js';
+import { fieldErrorString, type StatusError } from '../apimachinery/errors.js';
+import { customResourceDecodeError, customResourceStrategy, decodeCustomResource, finalizerWarnings, strictDecodingMessageForCR } from './custom-resource.js';
 import { prune } from './pruning.js';
 import { cronTab, cronTabCRD } from './testdata.js';
 import type { Clock } from '../sim/clock.js';
@@ -172,6 +172,37 @@ describe('decoding custom resources', () => {
   test('additionalProperties: true keeps keys but prunes inside object values', () => {
     const obj = { a: { x: { y: 1 } } };
     assert.deepEqual(prune(obj, { type: 'object', properties: { a: { type: 'object', additionalProperties: true } } }, false), ['a.x.y']);
+  });
+
+  const undecodable: Array<{ name: string; mutate: (obj: Record<string, any>) => void; want: string | undefined }> = [
+    { name: 'a string metadata', mutate: (o) => (o.metadata = ''), want: 'metadata: Invalid value: "": json: cannot unmarshal string into Go value of type v1.ObjectMeta' },
+    { name: 'metadata.labels as a list', mutate: (o) => (o.metadata.labels = ['a']), want: 'metadata: Invalid value: {"name":"my-new-cron-object","namespace":"default","labels":["a"]}: json: cannot unmarshal array into Go struct field ObjectMeta.labels of type map[string]string' },
+    { name: 'a numeric kind', mutate: (o) => (o.kind = 7), want: 'kind: Invalid value: 7: must be a string' },
+    { name: 'an embedded resource whose metadata is a number', mutate: (o) => (o.spec.template = { metadata: 5 }), want: undefined },
+    { name: 'null metadata (decodes as absent)', mutate: (o) => (o.metadata = null), want: undefined },
+  ];
+  for (const c of undecodable) {
+    test(`a custom resource with ${c.name} is ${c.want ? 'a 400 with the decoder error' : 'decoded'}`, () => {
+      const obj = cronTab() as Record<string, any>;
+      c.mutate(obj);
+      const got = customResourceDecodeError(obj, crd.spec.versions[0].schema!.openAPIV3Schema);
+      assert.equal(got, c.want);
+      if (c.want) {
+        assert.throws(
+          () => decodeCustomResource(obj as KubeObject, crd.spec.versions[0].schema!.openAPIV3Schema),
+          (e: StatusError) => e.code === 400 && e.message === (typeof obj.kind === 'string' ? `CronTab in version "v1" cannot be handled as a CronTab: ${c.want}` : c.want),
+        );
+      }
+    });
+  }
+
+  test('checks the metadata of x-kubernetes-embedded-resource objects', () => {
+    const schema = { type: 'object', properties: { spec: { type: 'object', properties: { template: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true } } } } };
+    assert.equal(
+      customResourceDecodeError({ apiVersion: 'x/v1', kind: 'X', metadata: {}, spec: { template: { apiVersion: 'v1', kind: 'Pod', metadata: 5 } } }, schema),
+      'spec.template.metadata: Invalid value: 5: json: cannot unmarshal number into Go value of type v1.ObjectMeta',
+    );
+    assert.equal(customResourceDecodeError({ apiVersion: 'x/v1', kind: 'X', metadata: {}, spec: { template: { kind: ['Pod'] } } }, schema), 'spec.template.kind: Invalid value: []string{"Pod"}: must be a string');
   });
 
   test('words the strict decoding failure as kube-apiserver does for custom resources', () => {

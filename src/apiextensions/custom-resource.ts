@@ -5,7 +5,8 @@
 // evaluated: skiff has no CEL interpreter, so objects those rules would reject are accepted.
 import { isDeepStrictEqual } from 'node:util';
 import { apiVersionOf, type KubeObject } from '../api/types.js';
-import { field, type FieldError } from '../apimachinery/errors.js';
+import { decodeError, decodeErrorMessage } from '../api/schema.js';
+import { badRequest, field, fieldErrorString, type FieldError } from '../apimachinery/errors.js';
 import { isQualifiedName } from '../apimachinery/validation.js';
 import type { Strategy } from '../apiserver/registry/strategy.js';
 import { applyDefaults } from './defaulting.js';
@@ -18,12 +19,58 @@ import { isObject, schemaForVersion, subresourcesForVersion, crdVersion, type Cu
 const MAX_INT32 = 2147483647;
 
 /**
+ * The decoder's error for a custom resource whose apiVersion, kind or metadata have the wrong type,
+ * at the root or in an x-kubernetes-embedded-resource (structuralobjectmeta.Coerce), e.g.
+ * `metadata: Invalid value: "": json: cannot unmarshal string into Go value of type v1.ObjectMeta`.
+ * Everything after decoding (pruning, defaulting, validation, the generic store) relies on these
+ * being a string and an object.
+ */
+export function customResourceDecodeError(obj: unknown, schema: JSONSchemaProps | undefined): string | undefined {
+  const walk = (x: unknown, s: JSONSchemaProps | undefined, path: string, embedded: boolean): FieldError | undefined => {
+    if (Array.isArray(x)) {
+      const items = s && isObject(s.items) ? (s.items as JSONSchemaProps) : undefined;
+      if (!items) return undefined;
+      for (let i = 0; i < x.length; i++) {
+        const e = walk(x[i], items, `${path}[${i}]`, !!items['x-kubernetes-embedded-resource']);
+        if (e) return e;
+      }
+      return undefined;
+    }
+    if (!isObject(x)) return undefined;
+    const at = (k: string) => (path ? `${path}.${k}` : k);
+    for (const [k, v] of Object.entries(x)) {
+      if (embedded && (k === 'apiVersion' || k === 'kind') && typeof v !== 'string') return field.invalid(at(k), v, 'must be a string');
+      if (embedded && k === 'metadata' && v !== null) {
+        const err = decodeError(v, 'V1ObjectMeta');
+        if (err) return field.invalid(at(k), v, err);
+      }
+      if (!s) continue;
+      const props = isObject(s.properties) ? s.properties : undefined;
+      const prop = props?.[k] ?? (isObject(s.additionalProperties) ? (s.additionalProperties as JSONSchemaProps) : undefined);
+      if (!prop || !isObject(prop)) continue;
+      const e = walk(v, prop, at(k), !!prop['x-kubernetes-embedded-resource']);
+      if (e) return e;
+    }
+    return undefined;
+  };
+  const e = walk(obj, schema, '', true);
+  return e ? fieldErrorString(e) : undefined;
+}
+
+/**
  * What kube-apiserver does to a custom resource it decodes (unstructuredSchemaCoercer.apply and the
  * defaulter), in place: prune fields the schema does not know, drop nulls the schema does not allow,
  * then apply defaults. Returns the pruned paths, which fieldValidation=Strict turns into
- * `strict decoding error: unknown field "spec.foo"` and Warn into warnings.
+ * `strict decoding error: unknown field "spec.foo"` and Warn into warnings. An object whose
+ * apiVersion, kind or metadata cannot be decoded (customResourceDecodeError) is a 400, as upstream's
+ * decoder answers it.
  */
 export function decodeCustomResource(obj: KubeObject, schema: JSONSchemaProps | undefined): string[] {
+  const coerceError = customResourceDecodeError(obj, schema);
+  if (coerceError) {
+    const version = typeof obj.apiVersion === 'string' ? obj.apiVersion.split('/').pop()! : '';
+    throw badRequest(typeof obj.kind === 'string' && obj.kind ? decodeErrorMessage(obj.kind, version, coerceError) : coerceError);
+  }
   const unknown = prune(obj, schema, true);
   pruneNonNullableNulls(obj, schema);
   applyDefaults(obj, schema);

@@ -4,7 +4,7 @@
 export * from './types.js';
 export { acceptCRD, crdPrinter, crdStrategy, defaultCRD, finishCRDCleanup, INSTANCE_DELETION_IN_PROGRESS, isEstablished, isTerminating, markCRDTerminating, validateCRD } from './crd-strategy.js';
 export { validateCRDObject, validateCRDStatusUpdate, validateCRDUpdate } from './crd-validation.js';
-export { convertCustomResource, customResourceStrategy, decodeCustomResource, strictDecodingMessageForCR } from './custom-resource.js';
+export { convertCustomResource, customResourceDecodeError, customResourceStrategy, decodeCustomResource, strictDecodingMessageForCR } from './custom-resource.js';
 export { customResourcePrinter } from './printer.js';
 export { customResourcePatchSchema, strategicMergePatchUnsupported, SMP_UNSUPPORTED_MESSAGE, CUSTOM_RESOURCE_PATCH_TYPES } from './patch-schema.js';
 export { crdResources, CUSTOM_RESOURCE_VERBS } from './resources.js';

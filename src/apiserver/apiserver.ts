@@ -14,7 +14,7 @@ import type { Store } from '../storage/store.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { intToIp, parseCidr, ServiceAllocation } from './admission/service-allocation.js';
-import { ANONYMOUS, type Authenticator, type UserInfo } from './auth/authn.js';
+import { ANONYMOUS, withAuthenticatedGroup, type Authenticator, type UserInfo } from './auth/authn.js';
 import { bootstrapPolicy } from './auth/bootstrap.js';
 import { forbiddenError, RBACAuthorizer, type Attributes } from './auth/rbac.js';
 import { RBACCache } from './rbac-cache.js';
@@ -269,7 +269,8 @@ export class APIServer {
   }
 
   private async authenticate(req: ApiRequest, ri: RequestInfo, peerCertificate?: PeerCertificate): Promise<UserInfo> {
-    if (req.user) return req.user;
+    // An in-process caller is authenticated, and every authenticated user is in system:authenticated.
+    if (req.user) return withAuthenticatedGroup(req.user);
     const user = await this.config.authenticator.authenticate({ headers: req.headers, peerCertificate });
     if (user) return user;
     if (!ri.isResourceRequest && PUBLIC_PATHS.has(ri.path)) return ANONYMOUS;

@@ -3,6 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../apimachinery/errors.js';
@@ -84,6 +86,57 @@ describe('HttpsTransport against skiff up', () => {
       assert.equal(inf.listCount, 1);
     } finally {
       stop.abort();
+    }
+  });
+});
+
+describe('HttpsTransport on a kept-alive socket the server drops', () => {
+  /** A server that answers, then drops the connection on the next request that arrives on the same socket. */
+  async function droppingServer(): Promise<{ url: string; sockets: () => number; close: () => Promise<void> }> {
+    const served = new WeakMap<object, number>();
+    let sockets = 0;
+    const server = http.createServer((req, res) => {
+      const n = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, n);
+      req.resume();
+      req.on('end', () => {
+        if (n > 1) req.socket.destroy();
+        else res.end(JSON.stringify({ path: req.url }));
+      });
+    });
+    server.on('connection', () => sockets++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, sockets: () => sockets, close: () => new Promise((r) => server.close(() => r())) };
+  }
+
+  test('a request the server drops on a reused socket is sent once more on a new one', async () => {
+    const server = await droppingServer();
+    const t = new HttpsTransport({ server: server.url });
+    try {
+      assert.equal((await t.request({ method: 'GET', path: '/first' })).status, 200);
+      const second = await t.request({ method: 'PATCH', path: '/second', body: 'x'.repeat(64 * 1024) });
+      assert.equal(second.status, 200);
+      assert.deepEqual(JSON.parse(second.body.toString()), { path: '/second' });
+      assert.equal(server.sockets(), 2);
+    } finally {
+      t.close();
+      await server.close();
+    }
+  });
+
+  test('a reset on a fresh socket is not retried', async () => {
+    const server = http.createServer((req) => req.socket.destroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    let requests = 0;
+    server.on('request', () => requests++);
+    const t = new HttpsTransport({ server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    try {
+      await assert.rejects(() => t.request({ method: 'GET', path: '/' }), { code: 'ECONNRESET' });
+      assert.equal(requests, 1);
+    } finally {
+      t.close();
+      await new Promise<void>((r) => server.close(() => r()));
     }
   });
 });

@@ -291,7 +291,11 @@ export class HttpsTransport implements Transport {
     return new HttpsTransport(kubeconfigTransportConfig(readFileSync(path, 'utf8'), dirname(path), context));
   }
 
-  private send(req: TransportRequest, onResponse: (res: http.IncomingMessage, creq: http.ClientRequest) => void, onError: (e: Error) => void): void {
+  private send(
+    req: TransportRequest,
+    onResponse: (res: http.IncomingMessage, creq: http.ClientRequest) => void,
+    onError: (e: Error, creq: http.ClientRequest) => void,
+  ): void {
     const prefix = this.base.pathname.replace(/\/+$/, '');
     const qs = req.query?.toString();
     const headers: Record<string, string> = { ...lowerCaseHeaders(req.headers) };
@@ -313,22 +317,30 @@ export class HttpsTransport implements Transport {
       },
       (res) => onResponse(res, creq),
     );
-    creq.on('error', onError);
+    creq.on('error', (e) => onError(e, creq));
     creq.end(body);
   }
 
   request(req: TransportRequest): Promise<TransportResponse> {
     return new Promise((resolveReq, reject) => {
-      this.send(
-        req,
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolveReq({ status: res.statusCode ?? 0, headers: res.headers as Headers, body: Buffer.concat(chunks) }));
-          res.on('error', reject);
-        },
-        reject,
-      );
+      const attempt = (retried: boolean) =>
+        this.send(
+          req,
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolveReq({ status: res.statusCode ?? 0, headers: res.headers as Headers, body: Buffer.concat(chunks) }));
+            res.on('error', reject);
+          },
+          (e, creq) => {
+            // A kept-alive socket the server closed before answering (Node's documented keep-alive
+            // race, and its HTTP server dropping a connection on which a request arrives while the
+            // previous large response is still draining) never got a response: send once more.
+            if (!retried && creq.reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET') attempt(true);
+            else reject(e);
+          },
+        );
+      attempt(false);
     });
   }
 
@@ -358,7 +370,7 @@ export class HttpsTransport implements Transport {
             },
           });
         },
-        reject,
+        (e) => reject(e),
       );
     });
   }

@@ -471,6 +471,18 @@ describe('apply', () => {
       assert.equal(err.status.message, c.message);
     });
   }
+
+  test('fails with upstream words on a live object it cannot type, and tolerates duplicates in it', () => {
+    const broken = stored(deployment({ containers: [{ name: 'app', image: 'x', env: [{ value: 'no name' }] }] }));
+    const err = statusOf(() => apply(broken, deployment({ replicas: 3 }), applyOpts('kubectl', T1)));
+    assert.equal(err.code, 500);
+    assert.equal(
+      err.status.message,
+      'failed to create typed live object (default/web; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="app"].env: element 0: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)',
+    );
+    const duplicated = stored(deployment({ containers: [{ name: 'a', image: 'x' }, { name: 'a', image: 'y' }] }));
+    assert.doesNotThrow(() => apply(duplicated, deployment({ replicas: 3 }), applyOpts('kubectl', T1)));
+  });
 });
 
 describe('client-side apply to server-side apply', () => {

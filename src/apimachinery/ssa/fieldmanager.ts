@@ -349,6 +349,14 @@ export function apply(live: object | undefined, config: object, opts: ApplyOptio
     throw e;
   }
   const liveNF = withoutManagedFields(liveObj);
+  // The live object is typed with duplicates allowed, as upstream converts it; one it cannot type
+  // (a list-map element without its key) fails here with upstream's words, not deep in the merge.
+  try {
+    validateTyped(liveNF, ctx.node, true);
+  } catch (e) {
+    if (e instanceof TypedValueError) throw plainError(`failed to create typed live object (${objectGVKNN(liveObj)}): ${e.message}`);
+    throw e;
+  }
   const liveZ = withZeroFields(liveNF, ctx.node) as Obj;
   const emptyZ = withZeroFields({}, ctx.node);
 

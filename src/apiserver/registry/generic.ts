@@ -250,7 +250,11 @@ export class GenericRegistry {
       ...(this.strategy.validate?.(obj, this.ctx) ?? []),
     ];
     if (errs.length) throw invalid(this.qualifiedKind, meta.name ?? meta.generateName ?? '', errs);
-    if (opts.dryRun) return obj;
+    if (opts.dryRun) {
+      // The dry-run store still answers AlreadyExists for a taken name.
+      if (await this.deps.store.get(this.key(namespace, meta.name!))) throw alreadyExists(this.qualified, meta.name!);
+      return obj;
+    }
     try {
       const kv = await this.deps.store.create(this.key(namespace, meta.name!), this.encode(obj));
       meta.resourceVersion = String(kv.modRevision);

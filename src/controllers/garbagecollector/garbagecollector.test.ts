@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { startTestServer, type TestServer } from '../../apiserver/testing.js';
 import { isNotFound, RestClient, type ResourceClient, type ResourceRef } from '../../client/rest.js';
@@ -320,6 +321,25 @@ describe('GarbageCollector discovery', () => {
       const monitored = gc.graph.monitoredResources().map((r) => `${r.group}/${r.resource}`);
       assert.ok(monitored.includes('/configmaps') && monitored.includes('apps/deployments'));
       assert.ok(!monitored.includes('/events') && !monitored.includes('events.k8s.io/events'));
+    } finally {
+      stop.abort();
+      t.stop();
+    }
+  });
+});
+
+describe('GarbageCollector and its stop signal', () => {
+  test('monitors every resource with a fixed number of abort listeners on the signal it was started with', async () => {
+    const t = await startTestServer();
+    const stop = new AbortController();
+    try {
+      const gc = new GarbageCollector({ client: new RestClient(new InProcessTransport(t.server, GC_USER)), clock: t.clock, log: () => {} });
+      gc.start(stop.signal);
+      await eventually(() => gc.isSynced(), { clock: t.clock, stepMs: 10 });
+      assert.ok(gc.graph.monitoredResources().length > 10, 'more monitors than Node allows listeners before warning');
+      assert.ok(getEventListeners(stop.signal, 'abort').length <= 2, `${getEventListeners(stop.signal, 'abort').length} abort listeners`);
+      stop.abort();
+      assert.ok(gc.graph.monitoredResources().length > 0);
     } finally {
       stop.abort();
       t.stop();

@@ -131,12 +131,16 @@ export class GraphBuilder {
 
   /** Starts every monitor not yet running; monitors added later start at once. */
   startMonitors(signal: AbortSignal): void {
-    this.signal = signal;
+    if (this.signal !== signal) {
+      this.signal = signal;
+      // One listener for every monitor, not one each: those would pile up on the cluster's signal
+      // (Node warns past 10) and outlive the monitors of resources that went away.
+      signal.addEventListener('abort', () => this.monitors.forEach((m) => m.stop.abort()), { once: true });
+    }
     for (const m of this.monitors.values()) {
       if (m.informer.isStarted) continue;
-      const stop = m.stop;
-      signal.addEventListener('abort', () => stop.abort(), { once: true });
-      m.informer.start(stop.signal);
+      if (signal.aborted) m.stop.abort();
+      m.informer.start(m.stop.signal);
     }
   }
 
