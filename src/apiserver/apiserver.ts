@@ -193,6 +193,11 @@ export class APIServer {
     this.resourcesCache = undefined;
   }
 
+  private customTerminating(info: ResourceInfo): boolean {
+    for (const c of this.custom.values()) if (c.infos.includes(info)) return !!c.crd.metadata.deletionTimestamp;
+    return false;
+  }
+
   /** The schema view of a served resource: its CRD's, or the built-in model's. */
   private kindFor(info: ResourceInfo): { kind: KindSchema; printer?: Printer } {
     if (info.custom) {
@@ -405,6 +410,12 @@ export class APIServer {
       return writeObject(res, 201, handleReview(review, this, user, ri.namespace, body as KubeObject));
     }
     const registry = this.registryFor(info);
+    if (info.custom && ri.verb === 'create' && this.customTerminating(info)) {
+      // crdHandler: no new objects while the CRD's objects are being deleted.
+      const err = methodNotAllowed({ group: info.group, resource: info.resource }, ri.verb);
+      err.status.message = `${ri.verb} not allowed while custom resource definition is terminating`;
+      throw err;
+    }
     if (info.group === '' && info.resource === 'pods' && (ri.subresource === 'log' || ri.subresource === 'binding')) {
       return this.podSubresource(req, res, ri, user, info, registry);
     }

@@ -117,6 +117,8 @@ export class CRDController {
   private async finalize(crd: CustomResourceDefinition): Promise<void> {
     if (!crd.metadata.finalizers?.includes(CLEANUP_FINALIZER)) return;
     const name = crd.metadata.name!;
+    // Serve the terminating CRD, so creates are refused while its objects go.
+    if (this.host.customRegistry(name)) this.host.serve(crd);
     const objects = this.host.customRegistry(name);
     if (objects) {
       const list = await objects.list('', {});
@@ -145,7 +147,8 @@ export class CRDController {
         delete next.metadata.resourceVersion;
         return next;
       },
-      { user: CONTROLLER, dryRun: false },
+      // As upstream's crd_finalizer: through /status, whose strategy takes finalizers from the request.
+      { user: CONTROLLER, dryRun: false, subresource: 'status' },
     );
   }
 }

@@ -70,6 +70,12 @@ export function decodeBody(buf: Buffer, contentType: string | undefined, expect?
       const docs = YAML.parseAllDocuments(text);
       if (docs.length !== 1) throw new Error('expected a single YAML document');
       if (docs[0].errors.length) throw docs[0].errors[0];
+      // sigs.k8s.io/yaml refuses maps and lists as map keys; JSON has nowhere to put them.
+      YAML.visit(docs[0], {
+        Pair(_, pair) {
+          if (YAML.isCollection(pair.key)) throw new Error(`invalid map key: ${String(pair.key).replace(/\s+/g, ' ').trim()}`);
+        },
+      });
       value = docs[0].toJSON();
     } catch (e) {
       throw unrecognized(`error converting YAML to JSON: yaml: ${(e as Error).message.split('\n')[0]}`);

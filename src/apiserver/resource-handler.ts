@@ -461,6 +461,8 @@ async function handlePatch(c: ResourceContext): Promise<void> {
   const patchType = mediaType(c.req.headers['content-type']);
   if (!PATCH_TYPES.includes(patchType)) throw unsupportedMediaType(PATCH_TYPES.join(', '));
   if (patchType === 'application/apply-patch+yaml') return handleApply(c);
+  // Upstream refuses the media type before it reads the object.
+  if (patchType === 'application/strategic-merge-patch+json' && !c.kind.strategicMergePatch) throw strategicMergePatchUnsupported();
   const patchText = (await c.req.body()).toString('utf8');
   const warnings: string[] = [];
   const opts = writeOpts(c, c.subresource, patchType);
@@ -508,6 +510,9 @@ async function handleApply(c: ResourceContext): Promise<void> {
   const config = decodeBody(Buffer.from(text), 'application/yaml') as KubeObject;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw badRequest('error decoding YAML: the applied configuration is not an object');
   const warnings: string[] = [];
+  // The configuration must convert to the kind's typed form before anything uses its values.
+  const typeError = c.kind.decodeError(config);
+  if (typeError) throw badRequest(`failed to create typed patch object (${gvkDisplay(c)}): ${typeError}`);
   const unknown = c.kind.prune(config);
   if (unknown.length && q.fieldValidation === 'Strict') {
     throw badRequest(`failed to create typed patch object (${gvkDisplay(c)}): ${unknown.map((u) => `.${u}: field not declared in schema`).join(', ')}`);
@@ -749,7 +754,7 @@ async function handleScale(c: ResourceContext): Promise<void> {
       const scale = toScale(c.info, c.registry, current);
       let next: KubeObject;
       if (c.verb === 'patch') next = applyPatch(SCALE_KIND, scale, patchType, text);
-      else next = decodeBody(Buffer.from(text), c.req.headers['content-type']) as KubeObject;
+      else next = decodeBody(Buffer.from(text), c.req.headers['content-type'], { apiVersion: 'autoscaling/v1', kind: 'Scale' }) as KubeObject;
       const replicas = (next.spec as { replicas?: unknown } | undefined)?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
         throw badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);

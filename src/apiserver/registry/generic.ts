@@ -347,11 +347,19 @@ export class GenericRegistry {
       // A status write changes status only (ResetObjectMetaForStatus and the status strategies).
       const status = next.status;
       const rv = meta.resourceVersion;
+      // ResetObjectMetaForStatus keeps managedFields: a status apply has just computed them.
+      const managedFields = meta.managedFields;
+      const finalizers = meta.finalizers;
       for (const k of Object.keys(next)) delete next[k];
       Object.assign(next, structuredClone(old));
       if (status === undefined) delete next.status;
       else next.status = status;
       next.metadata.resourceVersion = rv;
+      if (managedFields !== undefined) next.metadata.managedFields = managedFields;
+      if (this.strategy.status?.finalizersFromRequest) {
+        if (finalizers?.length) next.metadata.finalizers = finalizers;
+        else delete next.metadata.finalizers;
+      }
       this.strategy.status?.prepareForUpdate?.(next, old, this.ctx);
       return;
     }

@@ -35,7 +35,12 @@ export function strategyFor(info: ResourceInfo): Strategy {
   if (info.group === '' && info.resource === 'nodes') return { ...strategy, preserveStatusOnCreate: true };
   if (info.group === 'apiextensions.k8s.io' && info.resource === 'customresourcedefinitions') {
     // Deleting a CRD first marks it Terminating with the cleanup finalizer; its instances go, then it.
-    return { ...(crdStrategy as Strategy), beforeDelete: (crd, now) => markCRDTerminating(crd as CustomResourceDefinition, now) };
+    const base = crdStrategy as Strategy;
+    return {
+      ...base,
+      beforeDelete: (crd, now) => markCRDTerminating(crd as CustomResourceDefinition, now),
+      status: { ...(base.status ?? {}), finalizersFromRequest: true },
+    };
   }
   if (info.group === '' && info.resource === 'pods') return { ...strategy, checkGracefulDelete: podGracePeriod };
   return strategy;

@@ -46,6 +46,8 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   selectableFields?(obj: T): Record<string, string>;
   /** The status subresource's update rules: what a write to /status may change. */
   status?: {
+    /** A status write may also change metadata.finalizers (the CRD status strategy allows it). */
+    finalizersFromRequest?: boolean;
     prepareForUpdate?(obj: T, old: T, ctx: StrategyContext): void;
     validateUpdate?(obj: T, old: T, ctx: StrategyContext): FieldError[];
   };
