@@ -224,6 +224,16 @@ describe('null list elements decode as zero values', () => {
     crdStrategy.status.prepareForUpdate(crd);
     assert.deepEqual(crd.status, { conditions: [{}], storedVersions: [''], acceptedNames: { plural: 'crontabs', kind: 'CronTab', shortNames: [''] } });
   });
+
+  test('a status of nulls decodes as empty lists and zero names, and a later update is validated, not crashed on', () => {
+    const crd = cronTabCRD() as any;
+    crd.status = { acceptedNames: null, conditions: null, storedVersions: null };
+    crdStrategy.status.prepareForUpdate(crd);
+    assert.deepEqual(crd.status, { acceptedNames: { plural: '', kind: '' } });
+    const next = structuredClone(crd);
+    next.spec.versions = [];
+    assert.doesNotThrow(() => crdStrategy.validate(next));
+  });
 });
 
 describe('crdStrategy', () => {
@@ -302,6 +312,25 @@ describe('acceptCRD', () => {
     ]);
     // Computing again from the stored result changes nothing: the controller settles.
     assert.deepStrictEqual(acceptCRD({ ...crd, status }, [other], NOW + 1000), status);
+  });
+
+  test('gives a hand-written status without NamesAccepted its conditions back, as the naming controller does every sync', () => {
+    const crd = cronTabCRD();
+    defaultCRD(crd);
+    const first = acceptCRD(crd, [], NOW);
+    crd.status = { ...first, conditions: [{ type: 'Established', status: 'Frob' as 'True', lastTransitionTime: 'yesterday' }] };
+    const status = acceptCRD(crd, [], NOW + 1000);
+    assert.deepEqual(status.conditions?.map((c) => [c.type, c.status, c.reason]), [
+      ['Established', 'True', 'InitialNamesAccepted'],
+      ['NamesAccepted', 'True', 'NoConflicts'],
+    ]);
+  });
+
+  test('changes nothing once the names are accepted and established', () => {
+    const crd = cronTabCRD();
+    defaultCRD(crd);
+    crd.status = acceptCRD(crd, [], NOW);
+    assert.deepStrictEqual(acceptCRD(crd, [], NOW + 5000), crd.status);
   });
 
   test('a conflicting kind in another group does not count', () => {

@@ -79,8 +79,9 @@ function zeroNulls(list: unknown, zero: () => unknown): void {
 /**
  * The nulls decoding into apiextensions/v1 Go types turns into zero values, in spec and status:
  * a null version, printer column, selectable field, condition or validation rule is {}, a null
- * short name, category, stored version, required field or list-map key is "". Schemas get
- * normalizeDecodedSchema. Everything after decoding reads these lists element by element.
+ * short name, category, stored version, required field or list-map key is "", a null status list
+ * is absent and null acceptedNames the zero names. Schemas get normalizeDecodedSchema. Everything
+ * after decoding reads these lists element by element.
  */
 export function normalizeDecodedCRD(crd: CustomResourceDefinition): void {
   const spec = crd.spec as Partial<CustomResourceDefinition['spec']> | undefined;
@@ -100,6 +101,10 @@ export function normalizeDecodedCRD(crd: CustomResourceDefinition): void {
   }
   const status = crd.status;
   if (status && typeof status === 'object') {
+    // Null lists are nil slices (absent); null acceptedNames is the zero CustomResourceDefinitionNames.
+    if (status.conditions === null) delete status.conditions;
+    if (status.storedVersions === null) delete status.storedVersions;
+    if (status.acceptedNames === null) status.acceptedNames = { plural: '', kind: '' };
     zeroNulls(status.conditions, () => ({}));
     zeroNulls(status.storedVersions, () => '');
     if (status.acceptedNames && typeof status.acceptedNames === 'object') {
@@ -253,37 +258,42 @@ export function acceptCRD(crd: CustomResourceDefinition, existingCRDs: readonly 
   const status: CustomResourceDefinitionStatus = structuredClone(crd.status ?? {});
   const requested = crd.spec.names;
   const accepted: Partial<CustomResourceDefinitionNames> = status.acceptedNames ?? {};
-  if (!sameNames(requested, status.acceptedNames as CustomResourceDefinitionNames | undefined)) {
-    const { resources, kinds } = namesInUse(crd, existingCRDs);
-    const next: CustomResourceDefinitionNames = { plural: accepted.plural ?? '', kind: accepted.kind ?? '' };
-    if (accepted.singular !== undefined) next.singular = accepted.singular;
-    if (accepted.shortNames !== undefined) next.shortNames = accepted.shortNames;
-    if (accepted.listKind !== undefined) next.listKind = accepted.listKind;
-    let cond: CustomResourceDefinitionCondition = { type: 'NamesAccepted', status: 'Unknown' };
-    const conflict = (reason: string, message: string) => {
-      cond = { type: 'NamesAccepted', status: 'False', reason, message };
-    };
-    let err = equalToAcceptedOrFresh(requested.plural, accepted.plural, resources);
-    if (err) conflict('PluralConflict', err);
-    else next.plural = requested.plural;
-    err = equalToAcceptedOrFresh(requested.singular, accepted.singular, resources);
-    if (err) conflict('SingularConflict', err);
-    else if (requested.singular !== undefined) next.singular = requested.singular;
-    if (JSON.stringify(requested.shortNames ?? []) !== JSON.stringify(accepted.shortNames ?? [])) {
-      const had = new Set(accepted.shortNames ?? []);
-      const errs = [...new Set((requested.shortNames ?? []).filter((s) => !had.has(s)).map((s) => equalToAcceptedOrFresh(s, '', resources)).filter((e): e is string => !!e))];
-      if (errs.length) conflict('ShortNamesConflict', errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
-      else if (requested.shortNames !== undefined) next.shortNames = requested.shortNames;
-      else delete next.shortNames;
-    }
-    err = equalToAcceptedOrFresh(requested.kind, accepted.kind, kinds);
-    if (err) conflict('KindConflict', err);
-    else next.kind = requested.kind;
-    err = equalToAcceptedOrFresh(requested.listKind, accepted.listKind, kinds);
-    if (err) conflict('ListKindConflict', err);
-    else if (requested.listKind !== undefined) next.listKind = requested.listKind;
-    if (requested.categories !== undefined) next.categories = requested.categories;
-    if (cond.status === 'Unknown') cond = { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' };
+  // NamingConditionController.calculateNamesAndConditions: every pass, so a status that lost its
+  // NamesAccepted condition (or was written by hand) gets it back.
+  const { resources, kinds } = namesInUse(crd, existingCRDs);
+  const next: CustomResourceDefinitionNames = { plural: accepted.plural ?? '', kind: accepted.kind ?? '' };
+  if (accepted.singular !== undefined) next.singular = accepted.singular;
+  if (accepted.shortNames !== undefined) next.shortNames = accepted.shortNames;
+  if (accepted.listKind !== undefined) next.listKind = accepted.listKind;
+  let cond: CustomResourceDefinitionCondition = { type: 'NamesAccepted', status: 'Unknown' };
+  const conflict = (reason: string, message: string) => {
+    cond = { type: 'NamesAccepted', status: 'False', reason, message };
+  };
+  let err = equalToAcceptedOrFresh(requested.plural, accepted.plural, resources);
+  if (err) conflict('PluralConflict', err);
+  else next.plural = requested.plural;
+  err = equalToAcceptedOrFresh(requested.singular, accepted.singular, resources);
+  if (err) conflict('SingularConflict', err);
+  else if (requested.singular !== undefined) next.singular = requested.singular;
+  if (JSON.stringify(requested.shortNames ?? []) !== JSON.stringify(accepted.shortNames ?? [])) {
+    const had = new Set(accepted.shortNames ?? []);
+    const errs = [...new Set((requested.shortNames ?? []).filter((s) => !had.has(s)).map((s) => equalToAcceptedOrFresh(s, '', resources)).filter((e): e is string => !!e))];
+    if (errs.length) conflict('ShortNamesConflict', errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
+    else if (requested.shortNames !== undefined) next.shortNames = requested.shortNames;
+    else delete next.shortNames;
+  }
+  err = equalToAcceptedOrFresh(requested.kind, accepted.kind, kinds);
+  if (err) conflict('KindConflict', err);
+  else next.kind = requested.kind;
+  err = equalToAcceptedOrFresh(requested.listKind, accepted.listKind, kinds);
+  if (err) conflict('ListKindConflict', err);
+  else if (requested.listKind !== undefined) next.listKind = requested.listKind;
+  if (requested.categories !== undefined) next.categories = requested.categories;
+  if (cond.status === 'Unknown') cond = { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' };
+  // sync: nothing to write when the names and the NamesAccepted condition are unchanged.
+  const current = status.conditions?.find((c) => c.type === 'NamesAccepted');
+  const equivalent = !!current && current.status === cond.status && current.reason === cond.reason && current.message === cond.message;
+  if (!sameNames(next, status.acceptedNames as CustomResourceDefinitionNames | undefined) || !equivalent) {
     let established: CustomResourceDefinitionCondition = findCondition(crd, 'Established') ?? {
       type: 'Established',
       status: 'False',

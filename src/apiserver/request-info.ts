@@ -31,12 +31,12 @@ const METHOD_VERBS: Record<string, string> = {
 };
 
 /**
- * A boolean query parameter as upstream's Convert_Slice_string_To_bool reads it: absent, "",
- * "false" (any case) and "0" are false; anything else ("true", "True", "1", "yes") is true.
+ * A boolean query parameter as upstream's Convert_Slice_string_To_bool reads it: absent, "0" and
+ * "false" (any case) are false; anything else, the empty value included ("?watch="), is true.
  */
 export function queryBool(query: URLSearchParams, name: string): boolean {
   const v = query.get(name);
-  return v !== null && v !== '' && v.toLowerCase() !== 'false' && v !== '0';
+  return v !== null && v.toLowerCase() !== 'false' && v !== '0';
 }
 
 /** decodeURIComponent, failing as a 400 (as Go's URL parser rejects a bad escape) instead of throwing URIError. */

@@ -753,7 +753,12 @@ async function handleScale(c: ResourceContext): Promise<void> {
     (current) => {
       const scale = toScale(c.info, c.registry, current);
       let next: KubeObject;
-      if (c.verb === 'patch') next = applyPatch(SCALE_KIND, scale, patchType, text);
+      if (c.verb === 'patch' && patchType === 'application/apply-patch+yaml') {
+        // Server-side apply of a Scale: the applied replicas go to the parent; managedFields record
+        // the write as the scale subresource's (conflicts on the Scale view are not computed).
+        const config = decodeBody(Buffer.from(text), 'application/yaml', { apiVersion: 'autoscaling/v1', kind: 'Scale' }) as KubeObject;
+        next = { ...scale, spec: { ...(scale.spec as object), ...((config.spec as object | undefined) ?? {}) } };
+      } else if (c.verb === 'patch') next = applyPatch(SCALE_KIND, scale, patchType, text);
       else next = decodeBody(Buffer.from(text), c.req.headers['content-type'], { apiVersion: 'autoscaling/v1', kind: 'Scale' }) as KubeObject;
       const replicas = (next.spec as { replicas?: unknown } | undefined)?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {

@@ -1,9 +1,12 @@
 // Random and mutated Kubernetes API requests for the robustness fuzz tests: valid objects of the
-// built-in kinds (the seed fixtures plus a few workload kinds) with fields dropped, replaced,
-// retyped, blown up or nested deep, sent as create/update/patch (all three types)/delete/list/
-// watch with random query parameters and headers, to the right paths and to wrong ones.
+// built-in kinds (the seed fixtures plus a few workload kinds) and of custom resources, with fields
+// dropped, replaced, retyped, blown up or nested deep, sent as create/update/patch (all four types,
+// server-side apply included)/delete/list/watch with random query parameters and headers, to the
+// right paths and to wrong ones.
 import fc from 'fast-check';
+import YAML from 'yaml';
 import { findByKind, type ResourceInfo } from '../../src/api/resources.js';
+import { jsonNestingDepth } from '../../src/apimachinery/json-depth.js';
 import { seedFixtures } from '../fixtures/fixtures.js';
 
 /** The namespace the fuzzers seed and mostly aim at. */
@@ -22,6 +25,8 @@ export interface FuzzRequest {
   target?: string;
   /** True when the request is a write (anything but GET/HEAD). */
   write: boolean;
+  /** An extra expectation on the answer: returns why it is wrong, or undefined. */
+  expect?: (status: number, text: string) => string | undefined;
 }
 
 /** A valid object of a built-in kind and where it lives. */
@@ -112,7 +117,8 @@ const EXTRA_SEEDS: Record<string, any>[] = [
   },
 ];
 
-function collectionUrl(info: ResourceInfo, namespace: string): string {
+/** The URL of a resource's collection in a namespace (or cluster-scoped). */
+export function collectionUrl(info: ResourceInfo, namespace: string): string {
   const base = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
   return info.namespaced ? `${base}/namespaces/${namespace}/${info.resource}` : `${base}/${info.resource}`;
 }
@@ -483,8 +489,10 @@ function withDirectives(patch: unknown, directives: { key: string; value: unknow
   return patch;
 }
 
-function encodeName(name: unknown): string {
-  return encodeURIComponent(typeof name === 'string' && name ? name : 'x');
+/** A name as a path segment; lone surrogates (which encodeURIComponent refuses) become U+FFFD, as a client's UTF-8 encoder makes them. */
+export function encodeName(name: unknown): string {
+  const text = typeof name === 'string' && name ? name : 'x';
+  return encodeURIComponent(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
 }
 
 /** Requests built from one seed object. */
@@ -539,6 +547,9 @@ function seededRequest(seed: SeedObject): fc.Arbitrary<FuzzRequest> {
         body: JSON.stringify(patch) ?? 'null',
         target: url,
         write: true,
+        // Custom resources take no strategic merge patch: the patch handler's first check says so
+        // (only a URL Go cannot parse, with a bad percent-escape, fails before it).
+        ...(strategic && seed.info.custom && !/%(?![0-9a-fA-F]{2})/.test(url) ? { expect: expectStatus(415) } : {}),
       };
     });
 
@@ -607,6 +618,7 @@ function seededRequest(seed: SeedObject): fc.Arbitrary<FuzzRequest> {
   const hasScale = seed.info.subresources.some((s) => s.name === 'scale');
   const hasStatus = seed.info.subresources.some((s) => s.name === 'status');
   return fc.oneof(
+    { weight: 4, arbitrary: applyRequest(seed) },
     { weight: 6, arbitrary: create },
     { weight: 4, arbitrary: update },
     { weight: 5, arbitrary: mergeLike },
@@ -617,6 +629,279 @@ function seededRequest(seed: SeedObject): fc.Arbitrary<FuzzRequest> {
     { weight: 4, arbitrary: read },
     { weight: 1, arbitrary: deep },
   );
+}
+
+/** An expectation that the answer has exactly this status. */
+function expectStatus(code: number): (status: number) => string | undefined {
+  return (status) => (status === code ? undefined : `expected ${code}, got ${status}`);
+}
+
+// ---- server-side apply ----
+
+/** fieldManager values: a good one mostly, absent, empty, too long (128 is the limit), odd characters. */
+const fieldManagerArb: fc.Arbitrary<string | null> = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('fuzz-apply', 'other-manager') },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 2, arbitrary: fc.constantFrom('', 'x'.repeat(128), 'x'.repeat(129), 'ü'.repeat(65), 'a b', 'kubectl/v1.32.0 (linux/amd64)', '\u0000', 'tab\\there', '\n', 'before-first-apply', '😀') },
+  { weight: 1, arbitrary: weirdString.filter((s) => s.length < 300) },
+);
+
+/** force: absent mostly, true, false, or not a boolean. */
+const forceArb = fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: fc.constant('true') }, { weight: 2, arbitrary: fc.constantFrom('false', 'True', '1', 'x', '') });
+
+/** What to do to an applied configuration before sending it. */
+const APPLY_SHAPES = [
+  'wrong-apiVersion',
+  'wrong-kind',
+  'no-apiVersion',
+  'no-kind',
+  'managedFields',
+  'managedFields-junk',
+  'listmap-duplicate',
+  'no-name',
+  'other-name',
+  'resourceVersion',
+  'status',
+  'uid',
+  'generateName',
+  'finalizers',
+  'null-metadata',
+] as const;
+
+type ApplyShape = (typeof APPLY_SHAPES)[number];
+
+/** Duplicates an element of the first list of keyed objects (containers, ports, env, conditions): a list-map key twice. */
+function duplicateListMapKey(obj: any, at: number): void {
+  const lists: any[][] = [];
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) {
+      const first = x[0];
+      if (first && typeof first === 'object' && !Array.isArray(first) && ['name', 'containerPort', 'port', 'type', 'key', 'ip'].some((k) => k in first)) lists.push(x);
+      x.forEach(walk);
+    } else if (x && typeof x === 'object') Object.values(x).forEach(walk);
+  };
+  walk(obj);
+  if (!lists.length) return;
+  const list = lists[at % lists.length];
+  const copy = structuredClone(list[at % list.length]);
+  if (at % 2 && copy && typeof copy === 'object') copy.fuzzDuplicate = at;
+  list.push(copy);
+}
+
+function shapeApply(obj: any, shape: ApplyShape, at: number, value: unknown): void {
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return;
+  const meta = obj.metadata && typeof obj.metadata === 'object' && !Array.isArray(obj.metadata) ? obj.metadata : undefined;
+  switch (shape) {
+    case 'wrong-apiVersion':
+      obj.apiVersion = ['v2', 'apps/v9', 'frob.example.com/v1', '', 'v1/v1', 42][at % 6];
+      break;
+    case 'wrong-kind':
+      obj.kind = ['Frob', 'ConfigMap', 'List', 'Status', '', 'deployment'][at % 6];
+      break;
+    case 'no-apiVersion':
+      delete obj.apiVersion;
+      break;
+    case 'no-kind':
+      delete obj.kind;
+      break;
+    case 'managedFields':
+      if (meta)
+        meta.managedFields = [
+          { manager: 'someone', operation: 'Apply', apiVersion: obj.apiVersion, time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:x': {} } } } },
+        ];
+      break;
+    case 'managedFields-junk':
+      if (meta)
+        meta.managedFields = [
+          value,
+          [{ manager: 'm', operation: 'Frob', fieldsType: 'FieldsV2', fieldsV1: 'f:spec' }],
+          [{ manager: '', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'k:{bad json': {} } } }],
+          [{ manager: 'm', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'x:nope': { '.': 1 } } }],
+          {},
+        ][at % 5];
+      break;
+    case 'listmap-duplicate':
+      duplicateListMapKey(obj, at);
+      break;
+    case 'no-name':
+      if (meta) delete meta.name;
+      break;
+    case 'other-name':
+      if (meta) meta.name = ['other', '', 'UPPER', 'a'.repeat(300), 42][at % 5];
+      break;
+    case 'resourceVersion':
+      if (meta) meta.resourceVersion = ['1', 'abc', '', '99999999', 7][at % 5];
+      break;
+    case 'status':
+      obj.status = value;
+      break;
+    case 'uid':
+      if (meta) meta.uid = ['00000000-0000-0000-0000-000000000000', 'not-a-uid', 1][at % 3];
+      break;
+    case 'generateName':
+      if (meta) {
+        delete meta.name;
+        meta.generateName = 'gen-';
+      }
+      break;
+    case 'finalizers':
+      if (meta) meta.finalizers = [['example.com/f'], ['kubernetes'], ['Bad Finalizer'], 'x', [1]][at % 5];
+      break;
+    case 'null-metadata':
+      obj.metadata = [null, 'x', [], {}][at % 4];
+      break;
+  }
+}
+
+/** A YAML alias bomb: every level refers to the one below ten times. */
+function aliasBomb(levels: number): string {
+  let out = 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+  for (let i = 1; i < levels; i++) out += `a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(',')}]\n`;
+  return out;
+}
+
+/** Map keys YAML allows and JSON does not: scalars become strings upstream, collections are refused. */
+const NON_STRING_KEYS = ['1: x', 'null: y', 'true: z', '~: 1', '.inf: 3', '? [a, b]\n: c', '? {a: 1}\n: 2'];
+const COLLECTION_KEY = /^\? [[{]/m;
+
+/** Text-level damage to a YAML document: what a hand-edited manifest or a broken client sends. */
+const YAML_TEXT_MUTATIONS: ((text: string, at: number) => string)[] = [
+  (t, at) => {
+    const lines = t.split('\n');
+    lines[at % lines.length] = '\t' + lines[at % lines.length];
+    return lines.join('\n');
+  },
+  (t, at) => t.slice(0, at % (t.length + 1)),
+  (t) => `${t}\nkind: Duplicate\n`,
+  (t) => `${t}\nmetadata:\n  name: dup\n`,
+  (t) => `${aliasBomb(9)}${t}`,
+  (t) => `base: &m {labels: {a: b}}\n${t.replace(/^metadata:\n/m, 'metadata:\n  <<: *m\n')}`,
+  (t) => `${t}\nextra: *undefined_alias\n`,
+  (t) => `${t}\n---\n${t}`,
+  (t) => `---\n---\n${t}`,
+  (t) => `%YAML 1.1\n---\n${t}`,
+  (t) => `%TAG ! tag:example.com,2000:\n---\n${t}`,
+  (t) => `\uFEFF${t}`,
+  (t) => t.replace(/\n/g, '\r\n'),
+  (t, at) => `${t}\n${NON_STRING_KEYS[at % NON_STRING_KEYS.length]}\n`,
+  (t, at) => `${t}\nweird: ${['.inf', '-.inf', '.nan', '0o17', '0x1F', '1_000', '2001-12-14t21:59:43.10-05:00', 'yes', 'on', '=', '!!binary aGVsbG8=', '!!set {a, b}', '!!omap [a: 1]', '!custom x', '!!python/object:os.system x', '!!int "x"', '!!float abc', '1e999', '-0', "'unterminated", '"\\ud800"', '"\\x00"', '|\n  block\n   text', '>-\n  folded'][at % 24]}\n`,
+  (t, at) => t.replace(/: /g, at % 2 ? ':' : ':  '),
+  (t) => t.replace(/^(\s*)(\w+):/m, '$1$2 :'),
+  (t, at) => `${t}\nnested: ${'['.repeat(1000 + (at % 50_000))}${']'.repeat(1000 + (at % 50_000))}\n`,
+  (t, at) => `${t}\nnested: ${'{a: '.repeat(1000 + (at % 20_000))}1${'}'.repeat(1000 + (at % 20_000))}\n`,
+  (t, at) => {
+    let out = 'deep:\n';
+    const depth = 200 + (at % 2000);
+    for (let i = 0; i < depth; i++) out += `${'  '.repeat(i + 1)}a:\n`;
+    return `${t}\n${out}${'  '.repeat(depth + 1)}x\n`;
+  },
+  (t, at) => `${t}\n${'k'.repeat(1000 + (at % 100_000))}: v\n`,
+  (t) => t.replace(/"/g, ''),
+  (t, at) => `${t}\x00\x01\x7f${String.fromCharCode(at % 32)}`,
+  () => '',
+  () => '# only a comment\n',
+  () => '- a\n- b\n',
+  () => 'just a string',
+  () => 'null',
+];
+
+/** A server-side apply (application/apply-patch+yaml) of a seed object, mutated in body, text and options. */
+function applyRequest(seed: SeedObject): fc.Arbitrary<FuzzRequest> {
+  const hasScale = seed.info.subresources.some((s) => s.name === 'scale');
+  const hasStatus = seed.info.subresources.some((s) => s.name === 'status');
+  const objectUrl = `${seed.collection}/${encodeName(seed.name)}`;
+  const targets = ['existing', 'existing', 'missing', ...(hasStatus ? ['status'] : []), ...(hasScale ? ['scale', 'scale'] : [])];
+  return fc
+    .record({
+      mutations: fc.oneof({ weight: 3, arbitrary: fc.constant<Mutation[]>([]) }, { weight: 2, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 3 }) }),
+      shapes: fc.oneof({ weight: 2, arbitrary: fc.constant<ApplyShape[]>([]) }, { weight: 3, arbitrary: fc.array(fc.constantFrom(...APPLY_SHAPES), { minLength: 1, maxLength: 2 }) }),
+      at: fc.nat(),
+      value: fuzzValue,
+      target: fc.constantFrom(...targets),
+      encoding: fc.constantFrom('yaml', 'yaml', 'json', 'text-mutated'),
+      textMutation: fc.nat(),
+      fieldManager: fieldManagerArb,
+      force: forceArb,
+      extra: fc.oneof({ weight: 3, arbitrary: fc.constant(new URLSearchParams()) }, { weight: 1, arbitrary: randomQuery }),
+      contentType: fc.oneof(
+        { weight: 12, arbitrary: fc.constant('application/apply-patch+yaml') },
+        { weight: 1, arbitrary: fc.constantFrom('application/apply-patch+yaml; charset=utf-8', 'application/apply-patch+json', 'application/apply-patch+cbor', 'application/apply-patch+yaml;;') },
+      ),
+      replicas: fuzzValue,
+      // A third of the applies are well-formed, so the success paths (and ownership) are exercised too.
+      plain: fc.nat({ max: 2 }).map((n) => n === 0),
+    })
+    .map((g) => (g.plain ? { ...g, mutations: [], shapes: [], encoding: 'yaml', extra: new URLSearchParams(), contentType: 'application/apply-patch+yaml', fieldManager: 'fuzz-apply', force: g.force === null ? null : 'true' } : g))
+    .map(({ mutations, shapes, at, value, target, encoding, textMutation, fieldManager, force, extra, contentType, replicas }) => {
+      const missingName = `${seed.name}-ssa${at % 4}`;
+      let body: any;
+      if (target === 'scale') {
+        body = { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: seed.name, ...(seed.info.namespaced ? { namespace: FUZZ_NS } : {}) }, spec: { replicas: at % 3 ? at % 5 : replicas } };
+        body = mutate(body, mutations);
+      } else {
+        body = mutate(seed.obj, mutations);
+        if (target === 'missing' && body && typeof body === 'object' && body.metadata && typeof body.metadata === 'object') body.metadata.name = missingName;
+        if (target === 'status' && body && typeof body === 'object' && !Array.isArray(body)) body.status = at % 2 ? value : { observedGeneration: 1, replicas: at % 4, conditions: [{ type: 'Ready', status: 'True' }] };
+      }
+      for (const shape of shapes) shapeApply(body, shape, at, value);
+      // JSON is YAML too; big or deep documents stay JSON, which renders them far faster.
+      let text = JSON.stringify(body) ?? 'null';
+      if (encoding !== 'json' && text.length < 20_000 && jsonNestingDepth(text) < 40) {
+        try {
+          text = YAML.stringify(body, { aliasDuplicateObjects: false, lineWidth: 0 });
+        } catch {
+          // stays JSON
+        }
+      }
+      if (encoding === 'text-mutated') text = YAML_TEXT_MUTATIONS[textMutation % YAML_TEXT_MUTATIONS.length](text, at);
+      const q = new URLSearchParams(extra);
+      if (fieldManager !== null) q.set('fieldManager', fieldManager);
+      if (force !== null) q.set('force', force);
+      const url = target === 'missing' ? `${seed.collection}/${encodeName(missingName)}` : target === 'existing' ? objectUrl : `${objectUrl}/${target}`;
+      // The manager as the server reads it back from the query (a lone surrogate arrives as U+FFFD).
+      const manager = fieldManager === null ? null : new URLSearchParams(new URLSearchParams({ m: fieldManager }).toString()).get('m');
+      // A clean configuration sets fields, so its manager must own some (an empty set drops the entry).
+      const setsFields = Object.keys(seed.obj).some((k) => !['apiVersion', 'kind', 'metadata'].includes(k)) || !!seed.obj.metadata?.labels || !!seed.obj.metadata?.annotations;
+      const clean = mutations.length === 0 && shapes.length === 0 && encoding !== 'text-mutated' && setsFields && target !== 'scale' && (target !== 'status' || at % 2 === 0);
+      const apiVersion = seed.info.group ? `${seed.info.group}/${seed.info.version}` : seed.info.version;
+      const cleanScale =
+        target === 'scale' && mutations.length === 0 && shapes.length === 0 && encoding !== 'text-mutated' && extra.size === 0 && contentType === 'application/apply-patch+yaml' &&
+        (fieldManager === 'fuzz-apply' || fieldManager === 'other-manager') && (force === null || force === 'true' || force === 'false') && at % 3 !== 0;
+      return {
+        label: `apply ${seed.info.resource}${target === 'existing' ? '' : ` (${target})`}`,
+        method: 'PATCH',
+        url: withQuery(url, q),
+        headers: { 'content-type': contentType },
+        body: text,
+        target: target === 'missing' ? url : objectUrl,
+        write: true,
+        // An accepted apply records its manager's ownership of what it set.
+        expect: (status: number, answer: string) => {
+          // A well-formed Scale applied by a proper manager is applied (or meets a missing object or another owner).
+          if (cleanScale && ![200, 404, 409].includes(status)) return `an apply of a valid Scale answered ${status}`;
+          // sigs.k8s.io/yaml cannot turn a list or map key into a JSON key: "error converting YAML to JSON".
+          if (status < 300 && COLLECTION_KEY.test(text)) return 'a YAML document with a collection as a map key was accepted';
+          if (status !== 200 && status !== 201) return undefined;
+          if (status === 201 && target !== 'missing' && target !== 'existing') return 'a subresource apply created an object';
+          let out: any;
+          try {
+            out = JSON.parse(answer);
+          } catch {
+            return 'an accepted apply answered no JSON object';
+          }
+          const entries: any[] = out?.metadata?.managedFields ?? [];
+          for (const e of entries) {
+            if (e.fieldsType !== 'FieldsV1' || !e.fieldsV1 || typeof e.fieldsV1 !== 'object' || !['Apply', 'Update'].includes(e.operation) || typeof e.manager !== 'string') {
+              return `a malformed managedFields entry: ${JSON.stringify(e).slice(0, 400)}`;
+            }
+          }
+          if (!manager || target === 'scale') return undefined;
+          const own = entries.find((e) => e.manager === manager && e.operation === 'Apply' && (e.subresource ?? '') === (target === 'status' ? 'status' : ''));
+          if (own && own.apiVersion !== apiVersion) return `the Apply entry records apiVersion ${own.apiVersion}, not ${apiVersion}`;
+          return own || !clean ? undefined : `no Apply entry of manager ${JSON.stringify(manager)} in managedFields: ${JSON.stringify(entries).slice(0, 400)}`;
+        },
+      };
+    });
 }
 
 /** Requests that are not about a seed: junk methods, paths and bodies. */
@@ -635,6 +920,14 @@ const junkRequest: fc.Arbitrary<FuzzRequest> = fc
 export function requestArbitrary(seeds: SeedObject[]): fc.Arbitrary<FuzzRequest> {
   const seeded = fc.nat({ max: seeds.length - 1 }).chain((i) => seededRequest(seeds[i]));
   return fc.oneof({ weight: 9, arbitrary: seeded }, { weight: 1, arbitrary: junkRequest });
+}
+
+/** Server-side apply requests only, over every seed, with those that have subresources (status, scale) picked more often. */
+export function applyArbitrary(seeds: SeedObject[]): fc.Arbitrary<FuzzRequest> {
+  const any = fc.nat({ max: seeds.length - 1 }).chain((i) => applyRequest(seeds[i]));
+  const withSubresources = seeds.filter((s) => s.info.subresources.some((r) => r.name === 'scale' || r.name === 'status'));
+  if (!withSubresources.length) return any;
+  return fc.oneof({ weight: 3, arbitrary: any }, { weight: 1, arbitrary: fc.nat({ max: withSubresources.length - 1 }).chain((i) => applyRequest(withSubresources[i])) });
 }
 
 function withQuery(path: string, q: URLSearchParams): string {

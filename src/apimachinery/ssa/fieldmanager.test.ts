@@ -472,6 +472,11 @@ describe('apply', () => {
     });
   }
 
+  test('returns an object with metadata even when the configuration has metadata: null', () => {
+    const obj = apply(undefined, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: null }, applyOpts('kubectl', T0));
+    assert.deepEqual(obj.metadata, {});
+  });
+
   test('fails with upstream words on a live object it cannot type, and tolerates duplicates in it', () => {
     const broken = stored(deployment({ containers: [{ name: 'app', image: 'x', env: [{ value: 'no name' }] }] }));
     const err = statusOf(() => apply(broken, deployment({ replicas: 3 }), applyOpts('kubectl', T1)));

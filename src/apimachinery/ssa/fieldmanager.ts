@@ -301,12 +301,11 @@ function sortKeys(v: unknown): unknown {
 
 // ---- entry points ----
 
+// The result is a Kubernetes object, whose ObjectMeta is a struct: metadata is always an object,
+// even when the configuration said `metadata: null` (callers name the object through it).
 function setManagedFields(o: Obj, managed: Managed): void {
   const encoded = encodeManagedFields(managed);
-  if (!isObj(o.metadata)) {
-    if (!encoded) return;
-    o.metadata = {};
-  }
+  if (!isObj(o.metadata)) o.metadata = {};
   const m = o.metadata as Obj;
   if (encoded) m.managedFields = encoded;
   else delete m.managedFields;
