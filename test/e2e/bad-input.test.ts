@@ -514,7 +514,6 @@ const CASES: BadInputCase[] = [
     reason: 'UnsupportedMediaType',
     message:
       'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml',
-    todo: 'server-side apply (issue 3): upstream lists application/apply-patch+yaml among the patch types',
   },
   {
     name: 'rejects a patch of an object that does not exist with 404',
