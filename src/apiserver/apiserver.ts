@@ -20,11 +20,11 @@ import { forbiddenError, RBACAuthorizer, type Attributes } from './auth/rbac.js'
 import { RBACCache } from './rbac-cache.js';
 import { handleReview, REVIEW_RESOURCES } from './reviews.js';
 import { ADDONS, findAddon, installAddon, type Addon } from '../addons/catalog.js';
-import { decodeBody, negotiate, writeError, writeObject, type ApiRequest, type ResponseSink } from './http.js';
+import { decodeBody, writeError, writeObject, type ApiRequest, type ResponseSink } from './http.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { GenericRegistry } from './registry/generic.js';
 import { strategyFor } from './registry/strategies.js';
-import { handleResource, toRequestVersion } from './resource-handler.js';
+import { handleResource } from './resource-handler.js';
 import { NamespaceFinalizer } from './namespace-finalizer.js';
 import { CRDController } from './crd-controller.js';
 import { builtinKindSchema, customKindSchema, type KindSchema } from './kind-schema.js';
@@ -82,10 +82,9 @@ const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/ver
 const AGGREGATED_DISCOVERY_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 /** The full EKS-style version string for a minor version. */
-export function versionInfo(kubernetesVersion: string, clock: Clock): VersionInfo {
+export function versionInfo(kubernetesVersion: string): VersionInfo {
   const [major, minor] = kubernetesVersion.split('.');
   const patch = PATCH_RELEASES[kubernetesVersion] ?? 0;
-  void clock;
   return {
     major,
     minor: `${minor}+`,
@@ -357,7 +356,7 @@ export class APIServer {
       case '/readyz':
         return writeHealth(res, path.slice(1), req.query.has('verbose'));
       case '/version':
-        return writeObject(res, 200, versionInfo(this.kubernetesVersion, this.clock));
+        return writeObject(res, 200, versionInfo(this.kubernetesVersion));
       case '/api':
         if (wantsAggregated(req)) return writeAggregated(res, aggregatedDiscoveryLegacy(this.resources()));
         return writeObject(res, 200, apiVersions(this.serverAddress));
@@ -417,7 +416,7 @@ export class APIServer {
       throw err;
     }
     if (info.group === '' && info.resource === 'pods' && (ri.subresource === 'log' || ri.subresource === 'binding')) {
-      return this.podSubresource(req, res, ri, user, info, registry);
+      return this.podSubresource(req, res, ri, user, registry);
     }
     await handleResource({
       req,
@@ -469,7 +468,7 @@ export class APIServer {
   }
 
   // pods/log (filled by the simulated kubelet later) and pods/binding (the scheduler's bind).
-  private async podSubresource(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo, info: ResourceInfo, registry: GenericRegistry): Promise<void> {
+  private async podSubresource(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo, registry: GenericRegistry): Promise<void> {
     if (ri.subresource === 'log') {
       if (ri.verb !== 'get') throw methodNotAllowed({ group: '', resource: 'pods/log' }, ri.verb);
       const pod = await registry.get(ri.namespace, ri.name);
@@ -517,7 +516,6 @@ export class APIServer {
       { user, dryRun: false, subresource: 'binding' },
     );
     writeObject(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
-    void info;
   }
 }
 
@@ -582,4 +580,3 @@ function rootPaths(): string[] {
   return [...paths].sort();
 }
 
-export { negotiate, toRequestVersion };

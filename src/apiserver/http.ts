@@ -2,7 +2,7 @@
 // objects, Status errors and Warning headers the way kube-apiserver does.
 import type { IncomingHttpHeaders } from 'node:http';
 import YAML from 'yaml';
-import { badRequest, isStatusError, internalError, notAcceptable, StatusError, type Status } from '../apimachinery/errors.js';
+import { badRequest, isStatusError, internalError, notAcceptable, type Status } from '../apimachinery/errors.js';
 import { decodeKubernetesProtobuf, isProtobuf, ProtobufDecodeError } from '../api/protobuf/codec.js';
 import { nestingDepthError } from '../apimachinery/json-depth.js';
 

@@ -3,7 +3,6 @@
 import { findByKind, findResource, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { apiVersionOf } from '../api/types.js';
-import { convert } from '../api/conversion.js';
 import { isProtobuf } from '../api/protobuf/codec.js';
 import { decodeErrorMessage, duplicateFields } from '../api/schema.js';
 import { strategicMergePatchUnsupported } from '../apiextensions/index.js';
@@ -15,7 +14,6 @@ import {
   invalid,
   type FieldError,
   methodNotAllowed,
-  notFound,
   pathNotFound,
   StatusError,
   unsupportedMediaType,
@@ -30,7 +28,7 @@ import type { Clock } from '../sim/clock.js';
 import type { UserInfo } from './auth/authn.js';
 import { decodeBody, goJsonError, goJsonType, mediaType, negotiate, warningHeader, writeObject, type ApiRequest, type ResponseSink } from './http.js';
 import { defaultPrinter, printerFor, toTable } from './printers/index.js';
-import { parseResourceVersion, type GenericRegistry, type ObjectFilter, type WriteOptions } from './registry/generic.js';
+import { type GenericRegistry, type ObjectFilter, type WriteOptions } from './registry/generic.js';
 import { apply, fieldManagementErrors, managerOrUserAgent } from '../apimachinery/ssa/index.js';
 import { rfc3339 } from '../sim/clock.js';
 import { serveWatch } from './watch.js';
@@ -692,7 +690,7 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
 }
 
 /** The autoscaling/v1 Scale view of an object, as the scale subresource returns it. */
-export function toScale(info: ResourceInfo, registry: GenericRegistry, obj: KubeObject): KubeObject {
+export function toScale(registry: GenericRegistry, obj: KubeObject): KubeObject {
   const paths = registry.strategy.scale!;
   let selector = '';
   if (paths.labelSelectorPath) {
@@ -715,7 +713,6 @@ export function toScale(info: ResourceInfo, registry: GenericRegistry, obj: Kube
     spec: { replicas: Number(getPath(obj, paths.specReplicasPath) ?? 0) },
     status,
   };
-  void info;
 }
 
 interface LabelSelectorLike {
@@ -742,7 +739,7 @@ async function handleScale(c: ResourceContext): Promise<void> {
   const paths = c.registry.strategy.scale;
   if (c.verb === 'get') {
     const obj = await c.registry.get(c.namespace, c.name);
-    return writeObject(c.res, 200, toScale(c.info, c.registry, obj));
+    return writeObject(c.res, 200, toScale(c.registry, obj));
   }
   if (c.verb !== 'update' && c.verb !== 'patch') throw methodNotAllowed(qualified(c), c.verb);
   const patchType = mediaType(c.req.headers['content-type']);
@@ -751,7 +748,7 @@ async function handleScale(c: ResourceContext): Promise<void> {
     c.namespace,
     c.name,
     (current) => {
-      const scale = toScale(c.info, c.registry, current);
+      const scale = toScale(c.registry, current);
       let next: KubeObject;
       if (c.verb === 'patch' && patchType === 'application/apply-patch+yaml') {
         // Server-side apply of a Scale: the applied replicas go to the parent; managedFields record
@@ -786,7 +783,6 @@ async function handleScale(c: ResourceContext): Promise<void> {
     // The parent is written as itself, but managedFields record the write as the scale subresource's.
     { ...writeOpts(c, '', c.verb === 'patch' ? patchType : undefined), fieldManagerSubresource: 'scale' },
   );
-  writeObject(c.res, 200, toScale(c.info, c.registry, updated));
+  writeObject(c.res, 200, toScale(c.registry, updated));
 }
 
-export { notFound, parseResourceVersion };

@@ -1,7 +1,7 @@
 // NamespaceLifecycle admission: no new content in a namespace that does not exist or is being
 // terminated, and the system namespaces may never be deleted (as kube-apiserver's plugin).
 import type { KubeObject } from '../../api/types.js';
-import { forbidden, groupResourceString, notFound, StatusError } from '../../apimachinery/errors.js';
+import { forbidden, notFound, StatusError } from '../../apimachinery/errors.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
 
 /** Namespaces upstream refuses to delete. */
@@ -28,6 +28,5 @@ export class NamespaceLifecycle implements AdmissionPlugin {
       };
       throw new StatusError(err.status);
     }
-    void groupResourceString;
   }
 }

@@ -143,7 +143,8 @@ export class GenericRegistry {
   }
 
   async get(namespace: string, name: string, resourceVersion?: string): Promise<KubeObject> {
-    const rev = parseResourceVersion(resourceVersion);
+    // A malformed resourceVersion is a 400; any valid one is satisfied by the latest state.
+    parseResourceVersion(resourceVersion);
     let kv: KeyValue | undefined;
     try {
       // A get with a resourceVersion other than 0 reads at least as new as it; the latest satisfies that.
@@ -152,7 +153,6 @@ export class GenericRegistry {
       throw this.translate(e, name);
     }
     if (!kv) throw notFound(this.qualified, name);
-    void rev;
     return this.decode(kv);
   }
 
@@ -616,9 +616,7 @@ export function specChanged(a: KubeObject, b: KubeObject): boolean {
 }
 
 function tooLargeResourceVersion(rv: number) {
-  return Object.assign(
-    badRequest(`Too large resource version: ${rv}, current: unknown`),
-  );
+  return badRequest(`Too large resource version: ${rv}, current: unknown`);
 }
 
 /** Encodes a continue token as upstream does: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"key\u0000"}. */
@@ -644,4 +642,3 @@ export function decodeContinue(token: string): { rv: number; start: string } {
   return { rv: parsed.rv, start };
 }
 
-export { field };
