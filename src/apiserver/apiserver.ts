@@ -38,6 +38,10 @@ import {
   type CustomResourceDefinition,
 } from '../apiextensions/index.js';
 import { bootstrapObjects } from './bootstrap.js';
+import type { KubeletConnection, PodSubresourceContext } from './pod-subresources.js';
+import { handleBinding } from './pod-binding.js';
+import { handleEviction } from './pod-eviction.js';
+import { handlePodLog } from './pod-log.js';
 
 /** A served CustomResourceDefinition: its resource rows, one registry, and per-version views. */
 interface CustomServing {
@@ -116,6 +120,8 @@ export class APIServer {
   private resourcesCache?: readonly ResourceInfo[];
   private kubernetesVersion: string;
   private started = false;
+
+  private kubelets?: KubeletConnection;
 
   constructor(readonly config: APIServerConfig) {
     this.clock = config.clock;
@@ -415,7 +421,7 @@ export class APIServer {
       err.status.message = `${ri.verb} not allowed while custom resource definition is terminating`;
       throw err;
     }
-    if (info.group === '' && info.resource === 'pods' && (ri.subresource === 'log' || ri.subresource === 'binding')) {
+    if (info.group === '' && info.resource === 'pods' && (ri.subresource === 'log' || ri.subresource === 'binding' || ri.subresource === 'eviction')) {
       return this.podSubresource(req, res, ri, user, registry);
     }
     await handleResource({
@@ -467,55 +473,17 @@ export class APIServer {
     writeObject(res, 201, describe(addon));
   }
 
-  // pods/log (filled by the simulated kubelet later) and pods/binding (the scheduler's bind).
+  // pods/binding, pods/log and pods/eviction: their own handlers over the same context.
   private async podSubresource(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo, registry: GenericRegistry): Promise<void> {
-    if (ri.subresource === 'log') {
-      if (ri.verb !== 'get') throw methodNotAllowed({ group: '', resource: 'pods/log' }, ri.verb);
-      const pod = await registry.get(ri.namespace, ri.name);
-      const containers = ((pod.spec as { containers?: { name: string }[] })?.containers ?? []).map((c) => c.name);
-      const container = req.query.get('container');
-      if (!container && containers.length > 1) {
-        throw badRequest(`a container name must be specified for pod ${ri.name}, choose one of: [${containers.join(' ')}]`);
-      }
-      if (container && !containers.includes(container)) {
-        throw badRequest(`container ${container} is not valid for pod ${ri.name}`);
-      }
-      const phase = (pod.status as { phase?: string } | undefined)?.phase;
-      if (!phase || phase === 'Pending') {
-        throw badRequest(`container "${container ?? containers[0]}" in pod "${ri.name}" is waiting to start: ContainerCreating`);
-      }
-      res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
-      res.end('');
-      return;
-    }
-    if (ri.verb !== 'create') throw methodNotAllowed({ group: '', resource: 'pods/binding' }, ri.verb);
-    const binding = decodeBody(await req.body(), req.headers['content-type'], { apiVersion: 'v1', kind: 'Binding' }) as { target?: { name?: string } };
-    const node = binding?.target?.name;
-    if (!node) throw badRequest('Binding target.name is required');
-    await registry.update(
-      ri.namespace,
-      ri.name,
-      (pod) => {
-        const spec = (pod.spec ??= {}) as { nodeName?: string };
-        if (spec.nodeName) {
-          throw new StatusError({
-            kind: 'Status',
-            apiVersion: 'v1',
-            metadata: {},
-            status: 'Failure',
-            message: `Operation cannot be fulfilled on pods/binding "${ri.name}": pod ${ri.name} is already assigned to node "${spec.nodeName}"`,
-            reason: 'Conflict',
-            details: { name: ri.name, kind: 'pods/binding' },
-            code: 409,
-          });
-        }
-        spec.nodeName = node;
-        delete pod.metadata.resourceVersion;
-        return pod;
-      },
-      { user, dryRun: false, subresource: 'binding' },
-    );
-    writeObject(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    const ctx: PodSubresourceContext = { req, res, ri, user, pods: registry, registryFor: (info) => this.registryFor(info), clock: this.clock, kubelets: this.kubelets, stop: this.stopController.signal };
+    if (ri.subresource === 'log') return handlePodLog(ctx);
+    if (ri.subresource === 'eviction') return handleEviction(ctx);
+    return handleBinding(ctx);
+  }
+
+  /** Plugs in how logs reach kubelets (the host's simulated kubelets). */
+  setKubeletConnection(kubelets: KubeletConnection | undefined): void {
+    this.kubelets = kubelets;
   }
 }
 

@@ -476,6 +476,12 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
     return body;
   }
 
+  /** POSTs body to a subresource of name (pods/binding, pods/eviction, serviceaccounts/token). */
+  async createSubresource<R = unknown>(name: string, subresource: string, body: unknown, opts: WriteOptions = {}): Promise<R> {
+    const { body: out } = await this.rest.requestJSON<R>('POST', this.path(this.ns, name, subresource), { query: writeQuery(opts), body, qr: this.qr, name });
+    return out;
+  }
+
   /** Patches name; for 'apply' the body is the applied configuration and fieldManager is required. */
   async patch(name: string, type: PatchType, patch: unknown, opts: PatchOptions = {}): Promise<T> {
     const { body } = await this.rest.requestJSON<T>('PATCH', this.path(this.ns, name, opts.subresource), {

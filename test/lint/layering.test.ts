@@ -17,7 +17,10 @@ const FORBIDDEN: Record<string, string[]> = {
   addons: ['storage', 'apiserver', 'client', 'controllers', 'host', 'cli'],
   apiserver: ['client', 'controllers', 'host', 'cli'],
   client: ['storage', 'apiserver', 'controllers', 'host', 'cli'],
-  controllers: ['storage', 'apiserver', 'host', 'cli'],
+  controllers: ['storage', 'apiserver', 'host', 'cli', 'scheduler', 'kubelet'],
+  // The scheduler and the simulated kubelets are clients of the API like the controllers.
+  scheduler: ['storage', 'apiserver', 'apiextensions', 'host', 'cli', 'controllers', 'kubelet'],
+  kubelet: ['storage', 'apiserver', 'apiextensions', 'host', 'cli', 'controllers', 'scheduler'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,0 +1,35 @@
+// pods/binding: the scheduler's bind, which sets spec.nodeName once (BindingREST).
+import { badRequest, methodNotAllowed, StatusError } from '../apimachinery/errors.js';
+import { decodeBody, writeObject } from './http.js';
+import type { PodSubresourceContext } from './pod-subresources.js';
+
+export async function handleBinding({ req, res, ri, user, pods }: PodSubresourceContext): Promise<void> {
+  if (ri.verb !== 'create') throw methodNotAllowed({ group: '', resource: 'pods/binding' }, ri.verb);
+  const binding = decodeBody(await req.body(), req.headers['content-type'], { apiVersion: 'v1', kind: 'Binding' }) as { target?: { name?: string } };
+  const node = binding?.target?.name;
+  if (!node) throw badRequest('Binding target.name is required');
+  await pods.update(
+    ri.namespace,
+    ri.name,
+    (pod) => {
+      const spec = (pod.spec ??= {}) as { nodeName?: string };
+      if (spec.nodeName) {
+        throw new StatusError({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `Operation cannot be fulfilled on pods/binding "${ri.name}": pod ${ri.name} is already assigned to node "${spec.nodeName}"`,
+          reason: 'Conflict',
+          details: { name: ri.name, kind: 'pods/binding' },
+          code: 409,
+        });
+      }
+      spec.nodeName = node;
+      delete pod.metadata.resourceVersion;
+      return pod;
+    },
+    { user, dryRun: false, subresource: 'binding' },
+  );
+  writeObject(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+}
