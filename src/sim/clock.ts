@@ -97,14 +97,93 @@ interface VirtualTimer {
 }
 
 /**
+ * Timers kept in virtual time: a binary heap ordered by (due, seq), with cancelled timers dropped
+ * lazily, so tens of thousands of pending timers (one per simulated pod) stay cheap.
+ */
+class TimerHeap {
+  private nextId = 1;
+  private seq = 0;
+  private heap: VirtualTimer[] = [];
+  private readonly live = new Map<number, VirtualTimer>();
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  add(fn: () => void, due: number, interval?: number): TimerHandle {
+    const t: VirtualTimer = { id: this.nextId++, due, seq: this.seq++, fn, interval };
+    this.live.set(t.id, t);
+    this.push(t);
+    return { id: t.id };
+  }
+
+  cancel(handle: TimerHandle | undefined): void {
+    if (handle) this.live.delete(handle.id);
+  }
+
+  /** The earliest live timer, if any. */
+  peek(): VirtualTimer | undefined {
+    while (this.heap.length && this.live.get(this.heap[0].id) !== this.heap[0]) this.pop();
+    return this.heap[0];
+  }
+
+  /** Removes the earliest timer and returns it, re-queueing intervals for their next tick. */
+  take(): VirtualTimer | undefined {
+    const t = this.peek();
+    if (!t) return undefined;
+    this.pop();
+    if (t.interval) {
+      const next: VirtualTimer = { ...t, due: t.due + t.interval, seq: this.seq++ };
+      this.live.set(t.id, next);
+      this.push(next);
+    } else {
+      this.live.delete(t.id);
+    }
+    return t;
+  }
+
+  private less(a: VirtualTimer, b: VirtualTimer): boolean {
+    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+  }
+
+  private push(t: VirtualTimer): void {
+    const h = this.heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i], h[p])) break;
+      [h[i], h[p]] = [h[p], h[i]];
+      i = p;
+    }
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (!h.length) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.less(h[l], h[m])) m = l;
+      if (r < h.length && this.less(h[r], h[m])) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+  }
+}
+
+/**
  * Virtual time: now() only moves when the clock is advanced, and advancing runs every timer that
  * falls due, in due order, letting promise callbacks settle between timers.
  */
 export class VirtualClock implements Clock {
   private current: number;
-  private nextId = 1;
-  private seq = 0;
-  private readonly timers = new Map<number, VirtualTimer>();
+  private readonly timers = new TimerHeap();
 
   constructor(startMs = Date.UTC(2026, 0, 1)) {
     this.current = startMs;
@@ -117,21 +196,17 @@ export class VirtualClock implements Clock {
     return new Date(this.current);
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const id = this.nextId++;
-    this.timers.set(id, { id, due: this.current + Math.max(0, ms), seq: this.seq++, fn });
-    return { id };
+    return this.timers.add(fn, this.current + Math.max(0, ms));
   }
   clearTimeout(handle: TimerHandle | undefined): void {
-    if (handle) this.timers.delete(handle.id);
+    this.timers.cancel(handle);
   }
   setInterval(fn: () => void, ms: number): TimerHandle {
-    const id = this.nextId++;
     const every = Math.max(1, ms);
-    this.timers.set(id, { id, due: this.current + every, seq: this.seq++, fn, interval: every });
-    return { id };
+    return this.timers.add(fn, this.current + every, every);
   }
   clearInterval(handle: TimerHandle | undefined): void {
-    this.clearTimeout(handle);
+    this.timers.cancel(handle);
   }
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return sleepOn(this, ms, signal);
@@ -147,27 +222,120 @@ export class VirtualClock implements Clock {
     const target = this.current + ms;
     for (;;) {
       await settle();
-      const next = this.nextDue();
+      const next = this.timers.peek();
       if (!next || next.due > target) break;
+      this.timers.take();
       this.current = Math.max(this.current, next.due);
-      if (next.interval) {
-        next.due += next.interval;
-        next.seq = this.seq++;
-      } else {
-        this.timers.delete(next.id);
-      }
       next.fn();
     }
     this.current = target;
     await settle();
   }
+}
 
-  private nextDue(): VirtualTimer | undefined {
-    let best: VirtualTimer | undefined;
-    for (const t of this.timers.values()) {
-      if (!best || t.due < best.due || (t.due === best.due && t.seq < best.seq)) best = t;
+/**
+ * Real time that can be fast-forwarded: it runs at wall-clock speed (timers fire when due, as with
+ * RealClock) until advance(ms) jumps ahead, firing every timer that falls due on the way in order, as
+ * VirtualClock does. `skiff up --clock virtual` runs on it, so a live cluster can skip a virtual hour.
+ */
+export class WarpClock implements Clock {
+  private offset = 0;
+  private readonly timers = new TimerHeap();
+  private armed?: { due: number; t: NodeJS.Timeout };
+  private advancing = false;
+
+  constructor(startMs?: number) {
+    if (startMs !== undefined) this.offset = startMs - Date.now();
+  }
+
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  date(): Date {
+    return new Date(this.now());
+  }
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const h = this.timers.add(fn, this.now() + Math.max(0, ms));
+    this.arm();
+    return h;
+  }
+  clearTimeout(handle: TimerHandle | undefined): void {
+    this.timers.cancel(handle);
+    // With nothing left to fire, the armed real timer must not keep the process alive.
+    if (!this.timers.size && this.armed) {
+      clearTimeout(this.armed.t);
+      this.armed = undefined;
     }
-    return best;
+  }
+  setInterval(fn: () => void, ms: number): TimerHandle {
+    const every = Math.max(1, ms);
+    const h = this.timers.add(fn, this.now() + every, every);
+    this.arm();
+    return h;
+  }
+  clearInterval(handle: TimerHandle | undefined): void {
+    this.clearTimeout(handle);
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepOn(this, ms, signal);
+  }
+
+  /** How far virtual time is ahead of the wall clock, in ms. */
+  get skew(): number {
+    return this.offset;
+  }
+
+  /** Jumps ms ahead, firing due timers in order with promise callbacks settling between them. */
+  async advance(ms: number): Promise<void> {
+    if (this.advancing) throw new Error('the clock is already advancing');
+    this.advancing = true;
+    try {
+      const target = this.now() + Math.max(0, ms);
+      for (;;) {
+        await settle();
+        const next = this.timers.peek();
+        if (!next || next.due > target) break;
+        this.timers.take();
+        if (next.due > this.now()) this.offset = next.due - Date.now();
+        next.fn();
+      }
+      if (target > this.now()) this.offset = target - Date.now();
+      await settle();
+    } finally {
+      this.advancing = false;
+      // The armed real timer was computed for the old skew.
+      if (this.armed) clearTimeout(this.armed.t);
+      this.armed = undefined;
+      this.arm();
+    }
+  }
+
+  // One real timer, for the earliest virtual one; re-armed whenever that changes.
+  private arm(): void {
+    if (this.advancing) return;
+    const next = this.timers.peek();
+    if (!next) return;
+    if (this.armed && this.armed.due <= next.due) return;
+    if (this.armed) clearTimeout(this.armed.t);
+    const t = setTimeout(() => this.fireDue(), Math.max(0, next.due - this.now()));
+    this.armed = { due: next.due, t };
+  }
+
+  private fireDue(): void {
+    this.armed = undefined;
+    if (this.advancing) return;
+    const now = this.now();
+    for (let next = this.timers.peek(); next && next.due <= now; next = this.timers.peek()) {
+      this.timers.take();
+      try {
+        next.fn();
+      } catch (e) {
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+    this.arm();
   }
 }
 

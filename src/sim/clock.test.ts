@@ -1,0 +1,71 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { VirtualClock, WarpClock } from './clock.js';
+
+describe('VirtualClock', () => {
+  test('fires timers in due order, ties in scheduling order, and cancelled ones never', async () => {
+    const c = new VirtualClock(0);
+    const fired: string[] = [];
+    c.setTimeout(() => fired.push('b@20'), 20);
+    c.setTimeout(() => fired.push('a@10'), 10);
+    const x = c.setTimeout(() => fired.push('x@15'), 15);
+    c.setTimeout(() => fired.push('c@20'), 20);
+    c.clearTimeout(x);
+    await c.advance(25);
+    assert.deepEqual(fired, ['a@10', 'b@20', 'c@20']);
+    assert.equal(c.now(), 25);
+  });
+
+  test('intervals tick once per period while time advances', async () => {
+    const c = new VirtualClock(0);
+    let ticks = 0;
+    const h = c.setInterval(() => ticks++, 5_000);
+    await c.advance(60_000);
+    assert.equal(ticks, 12);
+    c.clearInterval(h);
+    await c.advance(60_000);
+    assert.equal(ticks, 12);
+    assert.equal(c.pending(), 0);
+  });
+
+  test('timers scheduled by a firing timer run within the same advance when due', async () => {
+    const c = new VirtualClock(0);
+    const at: number[] = [];
+    const chain = (n: number) => c.setTimeout(() => { at.push(c.now()); if (n > 0) chain(n - 1); }, 1_000);
+    chain(4);
+    await c.advance(10_000);
+    assert.deepEqual(at, [1000, 2000, 3000, 4000, 5000]);
+  });
+
+  test('ten thousand timers stay cheap (heap, not a scan)', async () => {
+    const c = new VirtualClock(0);
+    let n = 0;
+    for (let i = 0; i < 10_000; i++) c.setTimeout(() => n++, (i * 7919) % 100_000);
+    await c.advance(100_000);
+    assert.equal(n, 10_000);
+  });
+});
+
+describe('WarpClock', () => {
+  test('runs at wall-clock speed and fires real-time timers', async () => {
+    const c = new WarpClock();
+    const t0 = c.now();
+    await new Promise<void>((resolve) => c.setTimeout(resolve, 20));
+    assert.ok(c.now() - t0 >= 15);
+  });
+
+  test('advance jumps ahead, firing due timers in order with now() at their due time', async () => {
+    const c = new WarpClock(Date.UTC(2026, 0, 1));
+    const start = c.now();
+    const seen: number[] = [];
+    c.setTimeout(() => seen.push(c.now() - start), 3_600_000);
+    c.setTimeout(() => seen.push(c.now() - start), 60_000);
+    const later = c.setTimeout(() => seen.push(-1), 7_200_000);
+    await c.advance(3_600_000);
+    assert.equal(seen.length, 2);
+    assert.ok(seen[0] >= 60_000 && seen[0] < 61_000);
+    assert.ok(seen[1] >= 3_600_000 && seen[1] < 3_601_000);
+    assert.ok(c.now() - start >= 3_600_000);
+    c.clearTimeout(later);
+  });
+});
