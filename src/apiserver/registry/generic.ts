@@ -350,6 +350,7 @@ export class GenericRegistry {
       // ResetObjectMetaForStatus keeps managedFields: a status apply has just computed them.
       const managedFields = meta.managedFields;
       const finalizers = meta.finalizers;
+      const annotations = meta.annotations;
       for (const k of Object.keys(next)) delete next[k];
       Object.assign(next, structuredClone(old));
       if (status === undefined) delete next.status;
@@ -359,6 +360,10 @@ export class GenericRegistry {
       if (this.strategy.status?.finalizersFromRequest) {
         if (finalizers?.length) next.metadata.finalizers = finalizers;
         else delete next.metadata.finalizers;
+      }
+      if (this.strategy.status?.annotationsFromRequest) {
+        if (annotations && Object.keys(annotations).length) next.metadata.annotations = annotations;
+        else delete next.metadata.annotations;
       }
       this.strategy.status?.prepareForUpdate?.(next, old, this.ctx);
       return;

@@ -48,6 +48,8 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   status?: {
     /** A status write may also change metadata.finalizers (the CRD status strategy allows it). */
     finalizersFromRequest?: boolean;
+    /** A status write may also change metadata.annotations (deploymentStatusStrategy keeps all but labels). */
+    annotationsFromRequest?: boolean;
     prepareForUpdate?(obj: T, old: T, ctx: StrategyContext): void;
     validateUpdate?(obj: T, old: T, ctx: StrategyContext): FieldError[];
   };

@@ -115,6 +115,8 @@ export const deploymentStrategy = {
   validate: (obj) => validateDeploymentSpec(isObj(obj.spec) ? obj.spec : {}, 'spec'),
   validateUpdate: (obj, old) => validateImmutableSelector((obj.spec as Obj | undefined)?.selector, (old.spec as Obj | undefined)?.selector, 'spec.selector'),
   status: {
+    // The deployment controller records deployment.kubernetes.io/revision through /status.
+    annotationsFromRequest: true,
     validateUpdate: (obj, old) => [...validateDeploymentStatus(statusOf(obj), 'status'), ...validateCollisionCount(obj, old)],
   },
   scale: WORKLOAD_SCALE,
