@@ -1,0 +1,228 @@
+// DaemonSet helpers (pkg/controller/daemon/util and the predicates in daemon_controller.go): which
+// nodes a daemon pod belongs on (nodeSelector, required node affinity, taints against the pod's
+// tolerations plus the defaults every daemon pod gets), the pod template stamped with the revision
+// hash and template generation, and the node-name affinity that pins each pod to its node.
+import type { DaemonSet, Node, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from '../../api/objects.js';
+import { newRequirement, requirementMatches, type SelectorOperator } from '../../apimachinery/labels.js';
+import { jsonClone } from '../history/history.js';
+
+/** apps.DefaultDaemonSetUniqueLabelKey. */
+export const HASH_LABEL = 'controller-revision-hash';
+/** extensions.DaemonSetTemplateGenerationKey. */
+export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
+/** The annotation apps/v1 DaemonSets carry their template generation in. */
+export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
+
+type NodeSelectorRequirement = { key: string; operator: string; values?: string[] };
+type NodeSelectorTerm = { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] };
+type Affinity = NonNullable<PodSpec['affinity']>;
+
+/** The tolerations AddOrUpdateDaemonPodTolerations gives every daemon pod. */
+export function defaultDaemonTolerations(hostNetwork: boolean): Toleration[] {
+  const t: Toleration[] = [
+    // Daemon pods stay on nodes that go not-ready or unreachable, however long that lasts.
+    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+  ];
+  if (hostNetwork) t.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
+  return t;
+}
+
+/** Toleration.MatchToleration: same key, operator, value and effect. */
+function sameToleration(a: Toleration, b: Toleration): boolean {
+  return (a.key ?? '') === (b.key ?? '') && (a.operator ?? '') === (b.operator ?? '') && (a.value ?? '') === (b.value ?? '') && (a.effect ?? '') === (b.effect ?? '');
+}
+
+/** AddOrUpdateDaemonPodTolerations (via AddOrUpdateTolerationInPodSpec): a matching toleration is replaced, others appended. */
+export function addOrUpdateDaemonPodTolerations(spec: PodSpec): void {
+  const tolerations = [...(spec.tolerations ?? [])];
+  for (const t of defaultDaemonTolerations(!!spec.hostNetwork)) {
+    const i = tolerations.findIndex((x) => sameToleration(x, t));
+    if (i >= 0) tolerations[i] = t;
+    else tolerations.push(t);
+  }
+  spec.tolerations = tolerations;
+}
+
+/** Toleration.ToleratesTaint. */
+export function toleratesTaint(tol: Toleration, taint: Taint): boolean {
+  if (tol.effect && tol.effect !== taint.effect) return false;
+  if (tol.key && tol.key !== taint.key) return false;
+  switch (tol.operator ?? 'Equal') {
+    case 'Exists':
+      return true;
+    case 'Equal':
+    case '':
+      return (tol.value ?? '') === (taint.value ?? '');
+    default:
+      return false;
+  }
+}
+
+/** v1helper.FindMatchingUntoleratedTaint over the taints filter keeps. */
+export function findUntoleratedTaint(taints: Taint[], tolerations: Toleration[], filter: (t: Taint) => boolean): Taint | undefined {
+  return taints.filter(filter).find((taint) => !tolerations.some((tol) => toleratesTaint(tol, taint)));
+}
+
+const OPERATORS: Record<string, SelectorOperator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!', Gt: 'gt', Lt: 'lt' };
+
+function requirementsMatch(reqs: NodeSelectorRequirement[], values: Record<string, string>, fields: boolean): boolean {
+  for (const r of reqs) {
+    const op = OPERATORS[r.operator];
+    // Fields support In and NotIn on metadata.name only; anything else never matches.
+    if (!op || (fields && (r.key !== 'metadata.name' || (op !== 'in' && op !== 'notin')))) return false;
+    let req;
+    try {
+      req = newRequirement(r.key, op, r.values ?? []);
+    } catch {
+      return false;
+    }
+    if (!requirementMatches(req, values)) return false;
+  }
+  return true;
+}
+
+/** A NodeSelectorTerm: its expressions on labels and fields on metadata.name; an empty term matches nothing. */
+function termMatches(term: NodeSelectorTerm, node: Node): boolean {
+  const exprs = term.matchExpressions ?? [];
+  const fields = term.matchFields ?? [];
+  if (exprs.length === 0 && fields.length === 0) return false;
+  return requirementsMatch(exprs, node.metadata.labels ?? {}, false) && requirementsMatch(fields, { 'metadata.name': node.metadata.name ?? '' }, true);
+}
+
+/** nodeaffinity.GetRequiredNodeAffinity(pod).Match(node): spec.nodeSelector and any required term. */
+export function matchesRequiredNodeAffinity(spec: PodSpec, node: Node): boolean {
+  const labels = node.metadata.labels ?? {};
+  for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution as { nodeSelectorTerms?: NodeSelectorTerm[] } | undefined;
+  if (!required) return true;
+  return (required.nodeSelectorTerms ?? []).some((t) => termMatches(t, node));
+}
+
+/** NewPod: the pod the DaemonSet would run on node, default tolerations included. */
+export function newPodForNode(ds: DaemonSet, nodeName: string): Pod {
+  const template = jsonClone(ds.spec!.template);
+  const pod: Pod = { metadata: { ...(template.metadata ?? {}), namespace: ds.metadata.namespace }, spec: template.spec! };
+  pod.spec!.nodeName = nodeName;
+  addOrUpdateDaemonPodTolerations(pod.spec!);
+  return pod;
+}
+
+/**
+ * NodeShouldRunDaemonPod: shouldRun (a pod belongs here) and shouldContinueRunning (an existing pod
+ * may stay: it fits except for NoSchedule taints, which do not evict).
+ */
+export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): { shouldRun: boolean; shouldContinueRunning: boolean } {
+  const pod = newPodForNode(ds, node.metadata.name!);
+  const templateNode = ds.spec?.template?.spec?.nodeName;
+  if (templateNode && templateNode !== node.metadata.name) return { shouldRun: false, shouldContinueRunning: false };
+  if (!matchesRequiredNodeAffinity(pod.spec!, node)) return { shouldRun: false, shouldContinueRunning: false };
+  const taints = node.spec?.taints ?? [];
+  const tolerations = pod.spec?.tolerations ?? [];
+  if (findUntoleratedTaint(taints, tolerations, (t) => t.effect === 'NoExecute' || t.effect === 'NoSchedule')) {
+    return { shouldRun: false, shouldContinueRunning: !findUntoleratedTaint(taints, tolerations, (t) => t.effect === 'NoExecute') };
+  }
+  return { shouldRun: true, shouldContinueRunning: true };
+}
+
+/** util.GetTemplateGeneration: the deprecated.daemonset.template.generation annotation. */
+export function templateGeneration(ds: DaemonSet): number | undefined {
+  const v = ds.metadata.annotations?.[TEMPLATE_GENERATION_ANNOTATION];
+  if (v === undefined || !/^-?\d+$/.test(v)) return undefined;
+  return Number(v);
+}
+
+/** util.CreatePodTemplate: default tolerations, pod-template-generation and controller-revision-hash labels. */
+export function createPodTemplate(template: PodTemplateSpec, generation: number | undefined, hash: string): PodTemplateSpec {
+  const t = jsonClone(template);
+  addOrUpdateDaemonPodTolerations(t.spec!);
+  t.metadata = { ...(t.metadata ?? {}), labels: { ...(t.metadata?.labels ?? {}) } };
+  if (generation !== undefined) t.metadata.labels![TEMPLATE_GENERATION_LABEL] = String(generation);
+  if (hash) t.metadata.labels![HASH_LABEL] = hash;
+  return t;
+}
+
+/** util.ReplaceDaemonSetPodNodeNameNodeAffinity: required affinity matchFields metadata.name In [node]. */
+export function replaceNodeNameAffinity(affinity: Affinity | undefined, nodeName: string): Affinity {
+  const term = { matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] };
+  const out: Affinity = affinity ? jsonClone(affinity) : {};
+  out.nodeAffinity ??= {};
+  const na = out.nodeAffinity as { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTerm[] } };
+  if (!na.requiredDuringSchedulingIgnoredDuringExecution) na.requiredDuringSchedulingIgnoredDuringExecution = { nodeSelectorTerms: [term] };
+  else na.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms = [term];
+  return out;
+}
+
+/** util.GetTargetNodeName: spec.nodeName, or the single metadata.name In [node] term of its affinity. */
+export function targetNodeName(pod: Pod): string | undefined {
+  if (pod.spec?.nodeName) return pod.spec.nodeName;
+  const terms = (pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution as { nodeSelectorTerms?: NodeSelectorTerm[] } | undefined)?.nodeSelectorTerms;
+  if (!terms || terms.length !== 1) return undefined;
+  for (const f of terms[0].matchFields ?? []) {
+    if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0];
+  }
+  return undefined;
+}
+
+/** util.IsPodUpdated: the pod carries the current hash, or the current template generation. */
+export function isPodUpdated(pod: Pod, hash: string, generation: number | undefined): boolean {
+  const labels = pod.metadata.labels ?? {};
+  const templateMatches = generation !== undefined && labels[TEMPLATE_GENERATION_LABEL] === String(generation);
+  const hashMatches = hash.length > 0 && labels[HASH_LABEL] === hash;
+  return hashMatches || templateMatches;
+}
+
+/** intstr.GetScaledValueFromIntOrPercent, rounding percentages up. */
+function scaled(v: number | string | undefined, total: number): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'number') return v;
+  const m = /^(\d+)%$/.exec(v);
+  if (!m) {
+    if (/^\d+$/.test(v)) return Number(v);
+    throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
+  }
+  return Math.ceil((Number(m[1]) * total) / 100);
+}
+
+/** util.UnavailableCount. */
+export function unavailableCount(ds: DaemonSet, numberToSchedule: number): number {
+  const us = ds.spec?.updateStrategy;
+  if (us?.type !== 'RollingUpdate' || !us.rollingUpdate) return 0;
+  return scaled(us.rollingUpdate.maxUnavailable as number | string | undefined, numberToSchedule);
+}
+
+/** util.SurgeCount. */
+export function surgeCount(ds: DaemonSet, numberToSchedule: number): number {
+  const us = ds.spec?.updateStrategy;
+  if (us?.type !== 'RollingUpdate' || !us.rollingUpdate) return 0;
+  return scaled(us.rollingUpdate.maxSurge as number | string | undefined, numberToSchedule);
+}
+
+/** util.AllowsSurge. */
+export function allowsSurge(ds: DaemonSet): boolean {
+  try {
+    return surgeCount(ds, 1) > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** podByCreationTimestampAndPhase: scheduled pods first, then oldest, then by name. */
+export function byCreationTimestampAndPhase(a: Pod, b: Pod): number {
+  const as = !!a.spec?.nodeName;
+  const bs = !!b.spec?.nodeName;
+  if (as !== bs) return as ? -1 : 1;
+  const ta = Date.parse(a.metadata.creationTimestamp ?? '') || 0;
+  const tb = Date.parse(b.metadata.creationTimestamp ?? '') || 0;
+  if (ta !== tb) return ta - tb;
+  return (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+}
+
+/** getPatch: the revision data, a strategic-merge patch replacing spec.template. */
+export function getPatch(ds: DaemonSet): { spec: { template: Record<string, unknown> } } {
+  return { spec: { template: { ...(jsonClone(ds.spec?.template) as Record<string, unknown>), $patch: 'replace' } } };
+}
