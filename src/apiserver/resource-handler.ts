@@ -68,8 +68,10 @@ export async function handleResource(c: ResourceContext): Promise<void> {
   // A deprecated API version warns on every response, as upstream's deprecation filter does.
   if (c.info.deprecationWarning) c = { ...c, res: withWarning(c.res, c.info.deprecationWarning) };
   const { verb, subresource } = c;
-  if (subresource && subresource !== 'status' && subresource !== 'scale') throw pathNotFound();
+  if (subresource && subresource !== 'status' && subresource !== 'scale' && subresource !== 'finalize') throw pathNotFound();
   if (subresource && !c.info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
+  // namespaces/finalize is PUT only: the namespace controller releases its finalizer through it.
+  if (subresource === 'finalize' && verb !== 'update') throw methodNotAllowed(qualified(c), verb);
   if (subresource === 'scale') return handleScale(c);
   switch (verb) {
     case 'get':

@@ -4,6 +4,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { APIServer } from '../../src/apiserver/apiserver.js';
+import { startNamespaceController } from '../../src/controllers/namespace/testing.js';
 import { TokenAuthenticator } from '../../src/apiserver/auth/authn.js';
 import { readLimited, type ApiRequest, type ResponseSink } from '../../src/apiserver/http.js';
 import { VirtualClock } from '../../src/sim/clock.js';
@@ -43,7 +44,7 @@ interface RequestScope {
 
 /**
  * Counts successful mutations per request with AsyncLocalStorage: background loops (namespace
- * finalizer, RBAC cache) keep the context of the write that woke them, never a later request's.
+ * controller, RBAC cache) keep the context of the write that woke them, never a later request's.
  */
 class CountingStore implements Store {
   constructor(
@@ -143,6 +144,7 @@ export class InProcessCluster {
   private readonly scope = new AsyncLocalStorage<RequestScope>();
   readonly store: Store;
   readonly apiserver: APIServer;
+  private stopControllers: () => void = () => {};
 
   private constructor() {
     this.store = new CountingStore(new MemoryStore(), this.scope);
@@ -155,10 +157,11 @@ export class InProcessCluster {
     });
   }
 
-  /** Builds and starts a cluster. */
+  /** Builds and starts a cluster, with the namespace controller that drains deleted namespaces. */
   static async start(): Promise<InProcessCluster> {
     const c = new InProcessCluster();
     await c.apiserver.start();
+    c.stopControllers = startNamespaceController(c.apiserver, c.apiserver.clock);
     return c;
   }
 
@@ -195,6 +198,7 @@ export class InProcessCluster {
 
   /** Stops the server's loops. */
   stop(): void {
+    this.stopControllers();
     this.apiserver.stop();
   }
 }

@@ -7,6 +7,7 @@ import { isNotFound, RestClient, type ResourceClient, type ResourceRef } from '.
 import { eventually } from '../../client/testing.js';
 import { InProcessTransport, type Transport, type TransportRequest, type TransportResponse } from '../../client/transport.js';
 import { GarbageCollector } from './garbagecollector.js';
+import { startNamespaceController } from '../namespace/testing.js';
 
 // The collector runs as kube-controller-manager's identity would (the lead adds the
 // system:controller:generic-garbage-collector binding; system:masters stands in for now).
@@ -219,8 +220,14 @@ describe('GarbageCollector', () => {
     await cms.create(cm('owned-by-namespace', [ref(ns)]));
     await t.clock.advance(2_000);
     assert.ok(await exists(cms, 'owned-by-namespace'), 'a live cluster-scoped owner is solid');
-    await client.resource(NAMESPACES).delete('owned-ns-owner');
-    await eventually(async () => !(await exists(client.resource(NAMESPACES), 'owned-ns-owner')), { clock: t.clock, stepMs: 100 });
+    // The namespace controller finalizes the namespace once it is empty.
+    const stopNamespaces = startNamespaceController(t.server, t.clock);
+    try {
+      await client.resource(NAMESPACES).delete('owned-ns-owner');
+      await eventually(async () => !(await exists(client.resource(NAMESPACES), 'owned-ns-owner')), { clock: t.clock, stepMs: 100 });
+    } finally {
+      stopNamespaces();
+    }
     await gone(cms, 'owned-by-namespace');
   });
 
