@@ -1,5 +1,6 @@
 // The objects every new cluster has before anyone writes to it, as kube-apiserver's post-start
-// hooks create them: the system namespaces, the `kubernetes` Service and the system PriorityClasses.
+// hooks create them: the system namespaces, the `kubernetes` Service, the system PriorityClasses and
+// the gp2 StorageClass EKS adds.
 import type { KubeObject } from '../api/types.js';
 
 /** The system namespaces, the default/kubernetes Service and the built-in PriorityClasses. */
@@ -30,5 +31,17 @@ export function bootstrapObjects(serviceClusterIP: string): KubeObject[] {
     description: p.description,
     preemptionPolicy: 'PreemptLowerPriority',
   }));
-  return [...namespaces, kubernetesService, ...priorityClasses];
+  // EKS creates gp2 in every cluster (in-tree provisioner, served through CSI migration by the EBS
+  // CSI driver). Clusters created on 1.30 or later no longer get the
+  // storageclass.kubernetes.io/is-default-class annotation on it, so a 1.32 cluster has no default.
+  const gp2: KubeObject = {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'gp2' },
+    provisioner: 'kubernetes.io/aws-ebs',
+    parameters: { type: 'gp2', fsType: 'ext4' },
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'WaitForFirstConsumer',
+  };
+  return [...namespaces, kubernetesService, ...priorityClasses, gp2];
 }
