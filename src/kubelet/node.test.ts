@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Lease, Node } from '../api/objects.js';
+import { LEASES, nodeSpec, startKubelets, type KubeletHarness } from './kubelet.testutil.js';
+
+const NAME = 'ip-192-168-1-10.ec2.internal';
+
+describe('simulated kubelet: node registration and heartbeats', () => {
+  let h: KubeletHarness;
+  beforeEach(async () => {
+    h = await startKubelets([nodeSpec(NAME)]);
+  });
+  afterEach(() => h.stop());
+
+  const lease = () => h.client.resource<Lease>(LEASES).namespace('kube-node-lease').get(NAME);
+
+  test('a node registers Ready with the kubelet labels, addresses, capacity and nodeInfo', async () => {
+    await h.advance(1000);
+    const node: Node = await h.nodes.get(NAME);
+    const l = node.metadata.labels!;
+    assert.equal(l['kubernetes.io/hostname'], NAME);
+    assert.equal(l['kubernetes.io/os'], 'linux');
+    assert.equal(l['kubernetes.io/arch'], 'amd64');
+    assert.equal(l['beta.kubernetes.io/os'], 'linux');
+    assert.equal(l['beta.kubernetes.io/arch'], 'amd64');
+    assert.equal(l['topology.kubernetes.io/zone'], 'us-east-1a');
+    assert.equal(l['topology.kubernetes.io/region'], 'us-east-1');
+    assert.equal(l['failure-domain.beta.kubernetes.io/zone'], 'us-east-1a');
+    assert.equal(l['node.kubernetes.io/instance-type'], 'm5.large');
+    assert.equal(l['beta.kubernetes.io/instance-type'], 'm5.large');
+    assert.equal(node.spec?.providerID, 'aws:///us-east-1a/i-0123456789abcdef0');
+    const st = node.status!;
+    assert.equal(st.capacity?.cpu, '2');
+    assert.equal(st.allocatable?.cpu, '1930m');
+    assert.equal(st.allocatable?.pods, '29');
+    assert.deepEqual(
+      st.addresses?.map((a) => `${a.type}=${a.address}`),
+      ['InternalIP=192.168.1.10', `InternalDNS=${NAME}`, `Hostname=${NAME}`],
+    );
+    assert.equal(st.daemonEndpoints?.kubeletEndpoint?.Port, 10250);
+    assert.match(st.nodeInfo!.kubeletVersion, /^v1\.32\.\d+-eks-[0-9a-f]{7}$/);
+    assert.match(st.nodeInfo!.containerRuntimeVersion, /^containerd:\/\/1\.7\./);
+    assert.match(st.nodeInfo!.osImage, /^Amazon Linux 2023/);
+    assert.equal(st.nodeInfo!.operatingSystem, 'linux');
+    assert.equal(st.nodeInfo!.architecture, 'amd64');
+    const cond = Object.fromEntries(st.conditions!.map((c) => [c.type, `${c.status} ${c.reason}: ${c.message}`]));
+    assert.deepEqual(cond, {
+      MemoryPressure: 'False KubeletHasSufficientMemory: kubelet has sufficient memory available',
+      DiskPressure: 'False KubeletHasNoDiskPressure: kubelet has no disk pressure',
+      PIDPressure: 'False KubeletHasSufficientPID: kubelet has sufficient PID available',
+      Ready: 'True KubeletReady: kubelet is posting ready status',
+    });
+    const events = (await h.events(NAME)).map((e) => `${e.reason}: ${e.message}`);
+    for (const e of [
+      'Starting: Starting kubelet.',
+      `NodeHasSufficientMemory: Node ${NAME} status is now: NodeHasSufficientMemory`,
+      `NodeHasNoDiskPressure: Node ${NAME} status is now: NodeHasNoDiskPressure`,
+      `NodeHasSufficientPID: Node ${NAME} status is now: NodeHasSufficientPID`,
+      'NodeAllocatableEnforced: Updated Node Allocatable limit across pods',
+      `NodeReady: Node ${NAME} status is now: NodeReady`,
+    ]) assert.ok(events.includes(e), `missing event ${e} in ${events.join(' | ')}`);
+  });
+
+  test('the lease in kube-node-lease is held by the node and renewed every 10 s', async () => {
+    await h.advance(2000);
+    const first = await lease();
+    assert.equal(first.spec?.holderIdentity, NAME);
+    assert.equal(first.spec?.leaseDurationSeconds, 40);
+    assert.equal(first.metadata.ownerReferences?.[0]?.kind, 'Node');
+    const t0 = Date.parse(first.spec!.renewTime!);
+    await h.advance(10_500);
+    const t1 = Date.parse((await lease()).spec!.renewTime!);
+    assert.ok(t1 - t0 >= 9_500 && t1 - t0 <= 10_500, `renewed after ${t1 - t0} ms`);
+  });
+
+  test('pauseHeartbeats stops lease renewal and status reports; resume brings them back', async () => {
+    await h.advance(2000);
+    h.pool.pauseHeartbeats(NAME);
+    const before = (await lease()).spec!.renewTime;
+    const hb = (await h.nodes.get(NAME)).status!.conditions!.find((c) => c.type === 'Ready')!.lastHeartbeatTime;
+    await h.advance(6 * 60_000);
+    assert.equal((await lease()).spec!.renewTime, before);
+    assert.equal((await h.nodes.get(NAME)).status!.conditions!.find((c) => c.type === 'Ready')!.lastHeartbeatTime, hb);
+    // The node lifecycle controller's verdict, which the kubelet overrides once it is back.
+    await h.nodes.patch(NAME, 'strategic', { status: { conditions: [{ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }] } }, { subresource: 'status' });
+    h.pool.resumeHeartbeats(NAME);
+    await h.advance(1000);
+    assert.notEqual((await lease()).spec!.renewTime, before);
+    const ready = (await h.nodes.get(NAME)).status!.conditions!.find((c) => c.type === 'Ready')!;
+    assert.equal(ready.status, 'True');
+    assert.equal(ready.reason, 'KubeletReady');
+  });
+
+  test('node status is re-posted only when it changes, else every 5 minutes', async () => {
+    await h.advance(2000);
+    const hb = () => h.nodes.get(NAME).then((n) => n.status!.conditions!.find((c) => c.type === 'Ready')!.lastHeartbeatTime!);
+    const first = await hb();
+    await h.advance(60_000);
+    assert.equal(await hb(), first);
+    await h.advance(4 * 60_000 + 15_000);
+    assert.notEqual(await hb(), first);
+  });
+});
+
+describe('simulated kubelet: a node that starts NotReady', () => {
+  test('registers KubeletNotReady and turns Ready after readyAfterSeconds', async () => {
+    const h = await startKubelets([nodeSpec(NAME, { readyAfterSeconds: 20 })]);
+    try {
+      await h.advance(1000);
+      const ready = () => h.nodes.get(NAME).then((n) => n.status!.conditions!.find((c) => c.type === 'Ready')!);
+      assert.equal((await ready()).status, 'False');
+      assert.equal((await ready()).reason, 'KubeletNotReady');
+      await h.advance(20_000);
+      assert.equal((await ready()).status, 'True');
+    } finally {
+      h.stop();
+    }
+  });
+});
