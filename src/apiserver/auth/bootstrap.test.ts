@@ -43,8 +43,9 @@ function grants(roleName: string, verb: string, group: string, resource: string)
 }
 
 describe('bootstrap ClusterRoles', () => {
-  test('every object is labelled rbac-defaults and annotated for auto-update', () => {
+  test("every object but the EBS CSI add-on's is labelled rbac-defaults and annotated for auto-update", () => {
     for (const obj of bootstrapPolicy()) {
+      if (obj.metadata.labels?.['app.kubernetes.io/name'] === 'aws-ebs-csi-driver') continue;
       assert.equal(obj.metadata.labels?.['kubernetes.io/bootstrapping'], 'rbac-defaults', String(obj.metadata.name));
       assert.equal(obj.metadata.annotations?.['rbac.authorization.kubernetes.io/autoupdate'], 'true', String(obj.metadata.name));
       assert.equal(obj.apiVersion, 'rbac.authorization.k8s.io/v1');
@@ -145,6 +146,70 @@ describe('bootstrap ClusterRoleBindings', () => {
 
   test('every binding refers to a bootstrap role', () => {
     for (const b of bindings.values()) assert.ok(byName.has(b.roleRef?.name), b.roleRef?.name);
+  });
+
+  test('binding names are unique', () => {
+    assert.equal(bindings.size, bootstrapClusterRoleBindings().length);
+  });
+
+  test("upstream's system:node binding keeps no subjects; skiff:node-pool binds system:node to system:nodes", () => {
+    assert.equal(bindings.get('system:node')?.subjects, undefined);
+    assert.deepEqual(bindings.get('skiff:node-pool')?.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node' });
+    assert.deepEqual(subjects('skiff:node-pool'), ['Group:system:nodes']);
+    assert.deepEqual(subjects('skiff:node-pool-extras'), ['Group:system:nodes']);
+  });
+
+  test("the EBS CSI provisioner role is bound to kube-system/ebs-csi-controller-sa under the chart's names", () => {
+    const b = bindings.get('ebs-csi-provisioner-binding');
+    assert.deepEqual(b?.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ebs-external-provisioner-role' });
+    assert.deepEqual(b?.subjects, [{ kind: 'ServiceAccount', name: 'ebs-csi-controller-sa', namespace: 'kube-system' }]);
+    assert.equal(role('ebs-external-provisioner-role').metadata.labels?.['app.kubernetes.io/name'], 'aws-ebs-csi-driver');
+  });
+});
+
+describe('controller roles', () => {
+  // Every controller skiff runs, by the service account kube-controller-manager gives it.
+  const controllers = [
+    'cronjob-controller',
+    'daemon-set-controller',
+    'deployment-controller',
+    'disruption-controller',
+    'endpoint-controller',
+    'endpointslice-controller',
+    'generic-garbage-collector',
+    'job-controller',
+    'namespace-controller',
+    'node-controller',
+    'persistent-volume-binder',
+    'replicaset-controller',
+    'service-account-controller',
+    'statefulset-controller',
+    'ttl-after-finished-controller',
+    'root-ca-cert-publisher',
+  ];
+  const bindings = new Map(bootstrapClusterRoleBindings().map((b) => [b.metadata.name, b]));
+
+  test('each controller has system:controller:<name>, bound to kube-system/<name> and nothing else, in upstream order', () => {
+    const names = roles.map((r) => r.metadata.name!).filter((n) => n.startsWith('system:controller:'));
+    assert.deepEqual(names, controllers.map((c) => `system:controller:${c}`));
+    for (const c of controllers) {
+      const b = bindings.get(`system:controller:${c}`);
+      assert.deepEqual(b?.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `system:controller:${c}` });
+      assert.deepEqual(b?.subjects, [{ kind: 'ServiceAccount', name: c, namespace: 'kube-system' }]);
+      assert.equal(b?.metadata.labels?.['kubernetes.io/bootstrapping'], 'rbac-defaults');
+    }
+  });
+
+  test('rules come out as NewRule().RuleOrDie() builds them: lists sorted and de-duplicated', () => {
+    assert.deepEqual(role('system:controller:namespace-controller').rules, [
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['delete', 'get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['namespaces/finalize', 'namespaces/status'], verbs: ['update'] },
+      { apiGroups: ['*'], resources: ['*'], verbs: ['delete', 'deletecollection', 'get', 'list', 'watch'] },
+    ]);
+    assert.deepEqual(role('system:controller:ttl-after-finished-controller').rules, [
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['delete', 'get', 'list', 'watch'] },
+      { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch', 'update'] },
+    ]);
   });
 });
 

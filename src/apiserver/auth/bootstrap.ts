@@ -1,9 +1,12 @@
 // The default RBAC policy kube-apiserver 1.32 reconciles at startup
 // (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go): the user-facing roles cluster-admin,
 // admin, edit and view, their system:aggregate-to-* sources, the discovery/basic-user/public-info
-// roles every caller gets, and the roles of the control-plane components. admin, edit and view are
-// aggregated ClusterRoles; their rules are filled in here exactly as the clusterrole-aggregation
-// controller would leave them, so they work before (or without) that controller.
+// roles every caller gets, the roles of the control-plane components, and (controller_policy.go)
+// the system:controller:* roles of the controllers skiff runs. admin, edit and view are aggregated
+// ClusterRoles; their rules are filled in here exactly as the clusterrole-aggregation controller
+// would leave them, so they work before (or without) that controller. Last come the few objects
+// skiff needs that kube-apiserver does not create (the kubelet pool's binding, the EBS CSI
+// provisioner's role); see skiffClusterRoleSpecs.
 import type { KubeObject } from '../../api/types.js';
 import { ALL_AUTHENTICATED, ALL_SERVICE_ACCOUNTS_GROUP, ALL_UNAUTHENTICATED, SYSTEM_MASTERS } from './authn.js';
 import type { ClusterRole, ClusterRoleBinding, LabelSelectorRequirement, PolicyRule, Subject } from './rbac.js';
@@ -229,11 +232,6 @@ function clusterRoleSpecs(): ClusterRole[] {
       rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
     ]),
     clusterRole('system:kube-aggregator', [rule(READ, [''], ['services', 'endpoints'])]),
-    // The controller roles kube-controller-manager runs under (controller_policy.go).
-    clusterRole('system:controller:generic-garbage-collector', [
-      rule(['delete', 'get', 'list', 'patch', 'update', 'watch'], ['*'], ['*']),
-      eventsRule(),
-    ]),
     clusterRole('system:kube-controller-manager', [
       eventsRule(),
       rule(['create'], ['coordination.k8s.io'], ['leases']),
@@ -310,7 +308,148 @@ function clusterRoleSpecs(): ClusterRole[] {
       rule(READ, ['storage.k8s.io'], ['csistoragecapacities']),
     ]),
   ];
-  return roles;
+  return [...roles, ...controllerRoleSpecs(), ...skiffClusterRoleSpecs()];
+}
+
+const CONTROLLER_ROLE_PREFIX = 'system:controller:';
+
+/**
+ * The controller roles (controller_policy.go buildControllerRoles), each bound to the service
+ * account kube-system/<name without the prefix> that kube-controller-manager runs the controller
+ * as. Only the controllers skiff runs are here, in upstream's order and with upstream's rules, so
+ * a controller that oversteps them fails here as it would on EKS. The taint-eviction controller
+ * has no role of its own: upstream (and skiff) run it as node-controller.
+ */
+function controllerRoleSpecs(): ClusterRole[] {
+  const APPS = ['apps', 'extensions'];
+  return [
+    controllerRole('cronjob-controller', [
+      rule(['get', 'list', 'watch', 'update'], ['batch'], ['cronjobs']),
+      rule(['get', 'list', 'watch', 'create', 'update', 'delete', 'patch'], ['batch'], ['jobs']),
+      rule(['update'], ['batch'], ['cronjobs/status']),
+      rule(['update'], ['batch'], ['cronjobs/finalizers']),
+      rule(['list', 'watch', 'delete'], [''], ['pods']),
+      eventsRule(),
+    ]),
+    controllerRole('daemon-set-controller', [
+      rule(READ, APPS, ['daemonsets']),
+      rule(['update'], APPS, ['daemonsets/status']),
+      rule(['update'], APPS, ['daemonsets/finalizers']),
+      rule(['list', 'watch'], [''], ['nodes']),
+      rule(['list', 'watch', 'create', 'delete', 'patch'], [''], ['pods']),
+      rule(['create'], [''], ['pods/binding']),
+      rule(['get', 'list', 'watch', 'create', 'delete', 'update', 'patch'], ['apps'], ['controllerrevisions']),
+      eventsRule(),
+    ]),
+    controllerRole('deployment-controller', [
+      rule(['get', 'list', 'watch', 'update'], APPS, ['deployments']),
+      rule(['update'], APPS, ['deployments/status']),
+      rule(['update'], APPS, ['deployments/finalizers']),
+      rule(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'], APPS, ['replicasets']),
+      // upstream: remove "update" once kubernetes/kubernetes#36897 is resolved
+      rule(['get', 'list', 'watch', 'update'], [''], ['pods']),
+      eventsRule(),
+    ]),
+    controllerRole('disruption-controller', [
+      rule(READ, APPS, ['deployments']),
+      rule(READ, APPS, ['replicasets']),
+      rule(READ, [''], ['replicationcontrollers']),
+      rule(READ, ['policy'], ['poddisruptionbudgets']),
+      rule(READ, ['apps'], ['statefulsets']),
+      rule(['update'], ['policy'], ['poddisruptionbudgets/status']),
+      rule(['patch', 'update'], [''], ['pods/status']),
+      // any other controller of pods is counted through its scale subresource
+      rule(['get'], ['*'], ['*/scale']),
+      eventsRule(),
+    ]),
+    controllerRole('endpoint-controller', [
+      rule(READ, [''], ['services', 'pods']),
+      rule(['get', 'list', 'watch', 'create', 'update', 'delete'], [''], ['endpoints']),
+      rule(['create'], [''], ['endpoints/restricted']),
+      eventsRule(),
+    ]),
+    controllerRole('endpointslice-controller', [
+      rule(READ, [''], ['services', 'pods', 'nodes']),
+      // owner references with blockOwnerDeletion=true on the slices need update on the Service's finalizers
+      rule(['update'], [''], ['services/finalizers']),
+      rule(['get', 'list', 'watch', 'create', 'update', 'delete'], ['discovery.k8s.io'], ['endpointslices']),
+      eventsRule(),
+    ]),
+    controllerRole('generic-garbage-collector', [
+      // list/watch, selective gets and updates against any resource
+      rule(['get', 'list', 'watch', 'patch', 'update', 'delete'], ['*'], ['*']),
+      eventsRule(),
+    ]),
+    controllerRole('job-controller', [
+      rule(['get', 'list', 'watch', 'update', 'patch'], ['batch'], ['jobs']),
+      rule(['update'], ['batch'], ['jobs/status']),
+      rule(['update'], ['batch'], ['jobs/finalizers']),
+      rule(['list', 'watch', 'create', 'delete', 'patch'], [''], ['pods']),
+      eventsRule(),
+    ]),
+    controllerRole('namespace-controller', [
+      rule(['get', 'list', 'watch', 'delete'], [''], ['namespaces']),
+      rule(['update'], [''], ['namespaces/finalize', 'namespaces/status']),
+      // a namespace's content is whatever is served: everything it holds must be listable and deletable
+      rule(['get', 'list', 'watch', 'delete', 'deletecollection'], ['*'], ['*']),
+    ]),
+    controllerRole('node-controller', [
+      rule(['get', 'list', 'watch', 'update', 'delete', 'patch'], [''], ['nodes']),
+      rule(['patch', 'update'], [''], ['nodes/status']),
+      // used for pod deletion (and by the taint-eviction controller, which runs as node-controller)
+      rule(['patch', 'update'], [''], ['pods/status']),
+      rule(['list', 'watch', 'get', 'delete'], [''], ['pods']),
+      eventsRule(),
+    ]),
+    controllerRole('persistent-volume-binder', [
+      rule(['get', 'list', 'watch', 'update', 'create', 'delete'], [''], ['persistentvolumes']),
+      rule(['update'], [''], ['persistentvolumes/status']),
+      rule(['get', 'list', 'watch', 'update'], [''], ['persistentvolumeclaims']),
+      rule(['update'], [''], ['persistentvolumeclaims/status']),
+      rule(['list', 'watch', 'get', 'create', 'delete'], [''], ['pods']),
+      rule(READ, ['storage.k8s.io'], ['storageclasses']),
+      rule(['list', 'watch'], [''], ['nodes']),
+      eventsRule(),
+      // recyclerClient.WatchPod
+      rule(['watch'], [''], ['events']),
+      // volume plugin - portworx
+      rule(['get'], [''], ['services']),
+    ]),
+    controllerRole('replicaset-controller', [
+      rule(['get', 'list', 'watch', 'update'], APPS, ['replicasets']),
+      rule(['update'], APPS, ['replicasets/status']),
+      rule(['update'], APPS, ['replicasets/finalizers']),
+      rule(['list', 'watch', 'patch', 'create', 'delete'], [''], ['pods']),
+      eventsRule(),
+    ]),
+    controllerRole('service-account-controller', [rule(['create'], [''], ['serviceaccounts']), eventsRule()]),
+    controllerRole('statefulset-controller', [
+      rule(['list', 'watch'], [''], ['pods']),
+      rule(READ, ['apps'], ['statefulsets']),
+      rule(['update'], ['apps'], ['statefulsets/status']),
+      rule(['update'], ['apps'], ['statefulsets/finalizers']),
+      rule(['get', 'create', 'delete', 'update', 'patch'], [''], ['pods']),
+      rule(['get', 'create', 'delete', 'update', 'patch', 'list', 'watch'], ['apps'], ['controllerrevisions']),
+      rule(['get', 'create', 'list', 'watch'], [''], ['persistentvolumeclaims']),
+      rule(['update', 'delete'], [''], ['persistentvolumeclaims']),
+      rule(['update'], [''], ['pods/finalizers']),
+      eventsRule(),
+    ]),
+    controllerRole('ttl-after-finished-controller', [rule(['get', 'list', 'watch', 'delete'], ['batch'], ['jobs']), eventsRule()]),
+    controllerRole('root-ca-cert-publisher', [rule(['create', 'update'], [''], ['configmaps']), eventsRule()]),
+  ];
+}
+
+function controllerRole(name: string, rules: PolicyRule[]): ClusterRole {
+  return clusterRole(CONTROLLER_ROLE_PREFIX + name, rules);
+}
+
+/** addControllerRole's binding: the role to kube-system/<controller>. */
+function controllerRoleBindings(): ClusterRoleBinding[] {
+  return controllerRoleSpecs().map((r) => {
+    const name = r.metadata.name!;
+    return clusterRoleBinding(name, [serviceAccount('kube-system', name.slice(CONTROLLER_ROLE_PREFIX.length))]);
+  });
 }
 
 function clusterRole(name: string, rules: PolicyRule[], labels: Record<string, string> = {}): ClusterRole {
@@ -352,12 +491,12 @@ const group = (name: string): Subject => ({ apiGroup: RBAC_GROUP, kind: 'Group',
 const user = (name: string): Subject => ({ apiGroup: RBAC_GROUP, kind: 'User', name });
 const serviceAccount = (namespace: string, name: string): Subject => ({ kind: 'ServiceAccount', name, namespace });
 
-/** The default ClusterRoles, with aggregated roles' rules already folded in. */
+/** The default ClusterRoles (policy.go ClusterRoles(), ControllerRoles()) and skiff's, with aggregated roles' rules already folded in. */
 export function bootstrapClusterRoles(): ClusterRole[] {
   return aggregateClusterRoles(clusterRoleSpecs());
 }
 
-/** The default ClusterRoleBindings (policy.go ClusterRoleBindings()). */
+/** The default ClusterRoleBindings (policy.go ClusterRoleBindings(), ControllerRoleBindings()), and skiff's. */
 export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
   return [
     clusterRoleBinding('cluster-admin', [group(SYSTEM_MASTERS)]),
@@ -372,11 +511,80 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     clusterRoleBinding('system:volume-scheduler', [user('system:kube-scheduler')]),
     clusterRoleBinding('system:node', []),
     clusterRoleBinding('system:service-account-issuer-discovery', [group(ALL_SERVICE_ACCOUNTS_GROUP)]),
-    clusterRoleBinding('system:controller:generic-garbage-collector', [serviceAccount('kube-system', 'generic-garbage-collector')]),
+    ...controllerRoleBindings(),
+    ...skiffClusterRoleBindings(),
   ];
 }
 
-/** Everything kube-apiserver creates in the rbac.authorization.k8s.io group at first start. */
+// ---- beyond kube-apiserver's defaults -----------------------------------------------------------
+
+/** The group every kubelet's identity is in (user.NodesGroup). */
+export const NODES_GROUP = 'system:nodes';
+/** The simulated kubelets' one identity (user system:node:skiff-kubelets in system:nodes). */
+export const NODE_POOL_BINDING = 'skiff:node-pool';
+const NODE_POOL_EXTRAS = 'skiff:node-pool-extras';
+
+/** The simulated EBS CSI controller's service account (kube-system), as the EKS add-on names it. */
+export const EBS_CSI_CONTROLLER_SA = 'ebs-csi-controller-sa';
+const EBS_PROVISIONER_ROLE = 'ebs-external-provisioner-role';
+const EBS_PROVISIONER_BINDING = 'ebs-csi-provisioner-binding';
+// What the aws-ebs-csi-driver EKS add-on labels its objects with (not rbac-defaults: the add-on,
+// not kube-apiserver, owns them on EKS).
+const EBS_CSI_LABELS: Readonly<Record<string, string>> = Object.freeze({
+  'app.kubernetes.io/component': 'csi-driver',
+  'app.kubernetes.io/managed-by': 'EKS',
+  'app.kubernetes.io/name': 'aws-ebs-csi-driver',
+});
+
+/**
+ * The roles skiff needs that kube-apiserver does not create:
+ *
+ * - skiff:node-pool-extras: upstream authorizes kubelets with the Node authorizer, which reads
+ *   what a node may see off the pod graph; skiff has none, and system:node alone lacks what one
+ *   pool of kubelets sharing an identity does: watch every claim (its informer stands in for the
+ *   Node authorizer's per-pod gets) and delete a Node when its simulated instance terminates (the
+ *   cloud's job on EKS).
+ * - ebs-external-provisioner-role: the aws-ebs-csi-driver chart's external-provisioner role, for
+ *   the simulated EBS CSI controller (kube-system/ebs-csi-controller-sa).
+ */
+function skiffClusterRoleSpecs(): ClusterRole[] {
+  const ebs = clusterRole(EBS_PROVISIONER_ROLE, [
+    // The chart's rules as it writes them: neither sorted nor built with NewRule.
+    { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+    { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list', 'watch', 'update'] },
+    { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['events'], verbs: ['list', 'watch', 'create', 'update', 'patch'] },
+    { apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshots'], verbs: ['get', 'list'] },
+    { apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshotcontents'], verbs: ['get', 'list'] },
+    { apiGroups: ['storage.k8s.io'], resources: ['csinodes'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['storage.k8s.io'], resources: ['volumeattachments'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['storage.k8s.io'], resources: ['volumeattributesclasses'], verbs: ['get'] },
+  ]);
+  ebs.metadata = { name: EBS_PROVISIONER_ROLE, labels: { ...EBS_CSI_LABELS } };
+  return [
+    clusterRole(NODE_POOL_EXTRAS, [
+      rule(['list', 'watch'], [''], ['persistentvolumeclaims', 'persistentvolumes']),
+      rule(['delete'], [''], ['nodes']),
+    ]),
+    ebs,
+  ];
+}
+
+function skiffClusterRoleBindings(): ClusterRoleBinding[] {
+  const ebs = clusterRoleBinding(EBS_PROVISIONER_BINDING, [serviceAccount('kube-system', EBS_CSI_CONTROLLER_SA)], EBS_PROVISIONER_ROLE);
+  ebs.metadata = { name: EBS_PROVISIONER_BINDING, labels: { ...EBS_CSI_LABELS } };
+  return [
+    // The kubelets' rights. Upstream leaves its own system:node binding without subjects (the Node
+    // authorizer serves kubelets); skiff has no Node authorizer, so this extra binding gives the
+    // pool's group system:node, and the next one what system:node lacks for a whole pool.
+    clusterRoleBinding(NODE_POOL_BINDING, [group(NODES_GROUP)], 'system:node'),
+    clusterRoleBinding(NODE_POOL_EXTRAS, [group(NODES_GROUP)]),
+    ebs,
+  ];
+}
+
+/** Everything kube-apiserver creates in the rbac.authorization.k8s.io group at first start, and skiff's additions. */
 export function bootstrapPolicy(): KubeObject[] {
   return [...bootstrapClusterRoles(), ...bootstrapClusterRoleBindings()];
 }
