@@ -13,6 +13,7 @@ import type { Clock } from '../sim/clock.js';
 import type { Store } from '../storage/store.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { intToIp, parseCidr, ServiceAllocation } from './admission/service-allocation.js';
 import { ANONYMOUS, withAuthenticatedGroup, type Authenticator, type UserInfo } from './auth/authn.js';
 import { bootstrapPolicy } from './auth/bootstrap.js';
@@ -25,7 +26,6 @@ import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { GenericRegistry } from './registry/generic.js';
 import { strategyFor } from './registry/strategies.js';
 import { handleResource } from './resource-handler.js';
-import { NamespaceFinalizer } from './namespace-finalizer.js';
 import { CRDController } from './crd-controller.js';
 import { builtinKindSchema, customKindSchema, type KindSchema } from './kind-schema.js';
 import type { Printer } from './printers/printer.js';
@@ -77,6 +77,9 @@ export interface APIServerConfig {
   extraAdmission?: AdmissionPlugin[];
 }
 
+/** Handles a host-provided control path for an authorized user. */
+export type ExtensionHandler = (req: ApiRequest, res: ResponseSink, path: string, user: UserInfo) => Promise<void>;
+
 /** EKS's service CIDR for clusters whose VPC is in 10.0.0.0/8. */
 export const DEFAULT_SERVICE_CIDR = '10.100.0.0/16';
 
@@ -111,7 +114,6 @@ export class APIServer {
   private readonly stopController = new AbortController();
   private readonly rbac: RBACCache;
   private readonly authorizer: RBACAuthorizer;
-  private readonly finalizer: NamespaceFinalizer;
   private readonly crdController: CRDController;
   private readonly admission: AdmissionChain;
   /** Served CustomResourceDefinitions, by CRD name. */
@@ -122,6 +124,7 @@ export class APIServer {
   private started = false;
 
   private kubelets?: KubeletConnection;
+  private readonly extensions = new Map<string, ExtensionHandler>();
 
   constructor(readonly config: APIServerConfig) {
     this.clock = config.clock;
@@ -132,6 +135,7 @@ export class APIServer {
         const info = RESOURCES.find((r) => r.group === '' && r.resource === 'services')!;
         return (await this.registryFor(info).list('', {})).items;
       }),
+      new DefaultTolerationSeconds(),
       ...(config.extraAdmission ?? []),
     ]));
     for (const info of RESOURCES) {
@@ -151,7 +155,6 @@ export class APIServer {
     setMaxListeners(0, this.stopController.signal);
     this.rbac = new RBACCache(this);
     this.authorizer = new RBACAuthorizer(this.rbac);
-    this.finalizer = new NamespaceFinalizer(this);
     this.crdController = new CRDController({
       clock: this.clock,
       registryFor: (info) => this.registryFor(info),
@@ -231,7 +234,6 @@ export class APIServer {
     }
     await this.rbac.start(this.stopController.signal);
     await this.crdController.start(this.stopController.signal);
-    this.finalizer.start(this.stopController.signal);
   }
 
   /** Stops watches and loops; the store is the caller's to close. */
@@ -355,6 +357,9 @@ export class APIServer {
     if (ri.isResourceRequest) return this.routeResource(req, res, ri, user);
     const path = ri.path.replace(/\/+$/, '') || '/';
     if (path === '/skiff/v1/addons' || path.startsWith('/skiff/v1/addons/')) return this.addonsEndpoint(req, res, path, user);
+    for (const [prefix, handler] of this.extensions) {
+      if (path === prefix || path.startsWith(prefix + '/')) return handler(req, res, path, user);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowedPath();
     switch (path) {
       case '/healthz':
@@ -479,6 +484,15 @@ export class APIServer {
     if (ri.subresource === 'log') return handlePodLog(ctx);
     if (ri.subresource === 'eviction') return handleEviction(ctx);
     return handleBinding(ctx);
+  }
+
+  /**
+   * Serves a skiff control path (/skiff/v1/...) the host provides, such as the clock or a node's
+   * heartbeats. It is authorized as a non-resource URL, so only callers granted it (cluster-admin)
+   * reach the handler.
+   */
+  registerExtension(prefix: string, handler: ExtensionHandler): void {
+    this.extensions.set(prefix, handler);
   }
 
   /** Plugs in how logs reach kubelets (the host's simulated kubelets). */

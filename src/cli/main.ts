@@ -5,21 +5,31 @@ import { join, resolve } from 'node:path';
 import { request } from 'node:https';
 import { parseArgs } from 'node:util';
 import { readProcessState, SkiffServer, type ProcessState } from '../host/server.js';
-import { realClock } from '../sim/clock.js';
+import { realClock, WarpClock } from '../sim/clock.js';
+import { RestClient } from '../client/rest.js';
+import { HttpsTransport } from '../client/transport.js';
 import { addonsTable, installAddons } from './addons.js';
 
 const USAGE = `skiff: Amazon EKS emulated on one machine.
 
 Usage:
-  skiff up     [--data-dir DIR] [--port N] [--host ADDR]   run skiff in the foreground
+  skiff up     [--data-dir DIR] [--port N] [--host ADDR] [--clock real|virtual] [--no-nodes]
+                                                           run skiff in the foreground
   skiff status [--data-dir DIR]                            show whether skiff runs, and where
   skiff down   [--data-dir DIR]                            stop the skiff serving DIR
   skiff addons list                                        the add-on catalog (CRDs of Karpenter, Argo, Istio, ...)
   skiff addons install NAME... [--data-dir DIR] [--context CTX]
                                                            install add-ons' CRDs into a running cluster
+  skiff clock [advance DURATION] [--data-dir DIR] [--context CTX]
+                                                           show the cluster's time, or fast-forward a
+                                                           virtual clock (e.g. 1h, 90s) firing every timer
+  skiff nodes stop-kubelet|start-kubelet NODE [--data-dir DIR] [--context CTX]
+                                                           silence a node's kubelet (no lease renewals,
+                                                           no status) or bring it back
   skiff help
 
-Defaults: --data-dir ~/.skiff, --port 6443 (0 picks a free port), --host 127.0.0.1.
+Defaults: --data-dir ~/.skiff, --port 6443 (0 picks a free port), --host 127.0.0.1, --clock real.
+A virtual clock runs at wall-clock speed until \`skiff clock advance\` jumps it ahead.
 `;
 
 /** Thrown for bad command lines: printed as "error: ..." with exit code 1. */
@@ -51,14 +61,16 @@ function parsePort(v: string | undefined): number {
 }
 
 async function up(args: string[]): Promise<number> {
-  const v = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } });
+  const v = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, clock: { type: 'string' }, 'no-nodes': { type: 'boolean' } });
   if (v.help) return help();
+  const clockKind = (v.clock as string | undefined) ?? 'real';
+  if (clockKind !== 'real' && clockKind !== 'virtual') throw new UsageError(`invalid argument "${clockKind}" for "--clock" flag: must be real or virtual`);
   const { dataDir, running } = locate(v);
   if (running) {
     console.error(`error: skiff is already running for ${dataDir} (pid ${running.pid}, port ${running.port})`);
     return 1;
   }
-  const server = new SkiffServer({ dataDir, port: parsePort(v.port as string | undefined), host: (v.host as string | undefined) ?? '127.0.0.1', clock: realClock });
+  const server = new SkiffServer({ dataDir, port: parsePort(v.port as string | undefined), host: (v.host as string | undefined) ?? '127.0.0.1', clock: clockKind === 'virtual' ? new WarpClock() : realClock, defaultNodes: !v['no-nodes'] });
   try {
     await server.start();
   } catch (e) {
@@ -184,6 +196,61 @@ async function addons(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Runs fn with a client of the running skiff's cluster (the kubeconfig's context). */
+async function withCluster(values: Record<string, string | boolean | undefined>, fn: (client: RestClient) => Promise<void>): Promise<number> {
+  const { dataDir, running } = locate(values);
+  if (!running) {
+    console.error(`error: skiff is not running for ${dataDir}; start it with \`skiff up --data-dir ${dataDir}\``);
+    return 1;
+  }
+  const transport = HttpsTransport.fromKubeconfig(join(dataDir, 'kubeconfig'), values.context as string | undefined);
+  try {
+    await fn(new RestClient(transport));
+    return 0;
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    transport.close();
+  }
+}
+
+function positionalArgs(args: string[]): { positionals: string[]; values: Record<string, string | boolean | undefined> } {
+  try {
+    return parseArgs({ args, options: { 'data-dir': { type: 'string' }, context: { type: 'string' } }, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^Unknown option '([^']+)'.*$/s, 'unknown flag: $1'));
+  }
+}
+
+async function clockCmd(args: string[]): Promise<number> {
+  const { positionals, values } = positionalArgs(args);
+  const [sub, duration, ...extra] = positionals;
+  if (sub !== undefined && sub !== 'advance') throw new UsageError(`unknown command "${sub}" for "skiff clock"`);
+  if (sub === 'advance' && (!duration || extra.length)) throw new UsageError('skiff clock advance needs one duration, e.g. 1h or 90s');
+  return withCluster(values, async (client) => {
+    if (!sub) {
+      const { body } = await client.requestJSON<{ now: string; virtual: boolean }>('GET', '/skiff/v1/clock');
+      console.log(`${body.now} (${body.virtual ? 'virtual' : 'real'} clock)`);
+      return;
+    }
+    const { body } = await client.requestJSON<{ now: string; wallSeconds: number }>('POST', '/skiff/v1/clock/advance', { query: new URLSearchParams({ duration }) });
+    console.log(`clock advanced by ${duration} to ${body.now} in ${body.wallSeconds}s`);
+  });
+}
+
+async function nodesCmd(args: string[]): Promise<number> {
+  const { positionals, values } = positionalArgs(args);
+  const [sub, node, ...extra] = positionals;
+  if (sub !== 'stop-kubelet' && sub !== 'start-kubelet') throw new UsageError(`unknown command "${sub ?? ''}" for "skiff nodes"`);
+  if (!node || extra.length) throw new UsageError(`skiff nodes ${sub} needs one node name`);
+  const action = sub === 'stop-kubelet' ? 'stop' : 'start';
+  return withCluster(values, async (client) => {
+    await client.requestJSON('POST', `/skiff/v1/nodes/${encodeURIComponent(node)}/kubelet`, { query: new URLSearchParams({ action }) });
+    console.log(`node/${node} kubelet ${action === 'stop' ? 'stopped' : 'started'}`);
+  });
+}
+
 function help(): number {
   process.stdout.write(USAGE);
   return 0;
@@ -200,6 +267,10 @@ async function main(argv: string[]): Promise<number> {
       return down(rest);
     case 'addons':
       return addons(rest);
+    case 'clock':
+      return clockCmd(rest);
+    case 'nodes':
+      return nodesCmd(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -45,6 +45,9 @@ export class EventRecorder {
   private pending: Promise<unknown> = Promise.resolve();
   /** Events written (created or folded), for tests and benchmarks. */
   written = 0;
+  // Names events recorded in the same millisecond apart, even while earlier writes are in flight;
+  // it starts at a random point so recorders writing at the same virtual instant do not collide.
+  private seq = Math.floor(Math.random() * 1_000_000);
 
   constructor(private readonly config: EventRecorderConfig) {
     this.events = config.client.resource<Event>(EVENTS);
@@ -91,7 +94,7 @@ export class EventRecorder {
         this.seen.delete(key); // expired or deleted: start a new series below
       }
     }
-    const name = `${obj.metadata.name}.${(BigInt(now) * 1_000_000n + BigInt(this.written % 1_000_000)).toString(16)}`;
+    const name = `${obj.metadata.name}.${(BigInt(now) * 1_000_000n + BigInt(this.seq++ % 1_000_000)).toString(16)}`;
     const event: Event = {
       apiVersion: 'v1',
       kind: 'Event',

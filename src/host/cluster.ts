@@ -2,13 +2,20 @@
 // API server over them. Everything lives under <data-dir>/clusters/<name>/ so a restart brings
 // the cluster back as it was.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APIServer } from '../apiserver/apiserver.js';
 import { serviceAccountUser, TokenAuthenticator, UnionAuthenticator, X509Authenticator } from '../apiserver/auth/authn.js';
+import { SharedInformerFactory } from '../client/informer.js';
 import { RestClient } from '../client/rest.js';
 import { InProcessTransport } from '../client/transport.js';
-import { GarbageCollector } from '../controllers/garbagecollector/garbagecollector.js';
+import { startControllerManager, type ControllerManager } from '../controllers/manager.js';
+import { KubeletPool } from '../kubelet/pool.js';
+import type { SimNodeSpec } from '../kubelet/types.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import type { UserInfo } from '../apiserver/auth/authn.js';
+import { clockEndpoint, nodesEndpoint } from './control.js';
 import { generateClusterCA, issueServingCert, type CertKeyPair } from '../apiserver/auth/certs.js';
 import type { Clock } from '../sim/clock.js';
 import { startCompactor } from '../storage/compactor.js';
@@ -23,10 +30,27 @@ export function clusterServerName(name: string): string {
   return `${name}.cluster.skiff`;
 }
 
-/** A running cluster: state on disk, TLS material, and its API server. */
+/** The version components report in their user agents (managedFields managers come from them). */
+const COMPONENT_VERSION = 'v1.32.9-eks-6d0f5f2';
+
+/** What runs inside a cluster besides its API server. */
+export interface ClusterOptions {
+  /** Simulated nodes to run kubelets for (their Node objects are registered on start). */
+  nodes?: SimNodeSpec[];
+  region?: string;
+}
+
+/**
+ * A running cluster: state on disk, TLS material, its API server, and the components that bring it
+ * alive (kube-controller-manager's controllers, kube-scheduler, one simulated kubelet per node), each
+ * a client of the API server under its own identity.
+ */
 export class Cluster {
   private compactor?: { stop(): void };
-  private readonly controllers = new AbortController();
+  private readonly components = new AbortController();
+  controllerManager?: ControllerManager;
+  scheduler?: Scheduler;
+  kubelets?: KubeletPool;
 
   private constructor(
     readonly name: string,
@@ -39,7 +63,7 @@ export class Cluster {
   ) {}
 
   /** Opens (creating on first use) the cluster under dataDir/clusters/name and starts its API server. */
-  static async open(dataDir: string, name: string, clock: Clock): Promise<Cluster> {
+  static async open(dataDir: string, name: string, clock: Clock, opts: ClusterOptions = {}): Promise<Cluster> {
     const dir = join(dataDir, 'clusters', name);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const ca = await loadOrCreate(dir, 'ca', () => generateClusterCA(`${name}-ca`, clock));
@@ -58,19 +82,47 @@ export class Cluster {
     await apiserver.start();
     const cluster = new Cluster(name, dir, store, ca, serving, adminToken, apiserver);
     cluster.compactor = startCompactor(store, clock);
-    cluster.startControllers(clock);
+    cluster.startComponents(clock, opts);
     return cluster;
   }
 
-  /** The controllers that run with every cluster, each through client/ as its own service account. */
-  private startControllers(clock: Clock): void {
-    const clientAs = (sa: string) => new RestClient(new InProcessTransport(this.apiserver, serviceAccountUser('kube-system', sa)));
-    new GarbageCollector({ client: clientAs('generic-garbage-collector'), clock }).start(this.controllers.signal);
+  /** A client of this cluster's API server acting as user, identified to it by userAgent. */
+  clientAs(user: UserInfo, userAgent: string): RestClient {
+    return new RestClient(new InProcessTransport(this.apiserver, user), { userAgent });
+  }
+
+  private startComponents(clock: Clock, opts: ClusterOptions): void {
+    const signal = this.components.signal;
+    setMaxListeners(0, signal); // every informer, queue and kubelet listens for the stop
+    const agent = (component: string, suffix = '') => `${component}/${COMPONENT_VERSION} (linux/amd64) kubernetes${suffix}`;
+    // kube-controller-manager: shared informers under its own identity, each controller writing as
+    // its own service account (--use-service-account-credentials, as EKS runs it).
+    const kcm = this.clientAs({ username: 'system:kube-controller-manager', groups: [] }, agent('kube-controller-manager'));
+    this.controllerManager = startControllerManager(
+      {
+        clock,
+        informers: new SharedInformerFactory({ client: kcm, clock }),
+        clientFor: (sa) => this.clientAs(serviceAccountUser('kube-system', sa), agent('kube-controller-manager', `/${sa}`)),
+      },
+      { caPem: this.ca.certPem, region: opts.region, zones: [...new Set((opts.nodes ?? []).flatMap((n) => (n.zone ? [n.zone] : [])))] },
+      signal,
+    );
+    const sched = this.clientAs({ username: 'system:kube-scheduler', groups: [] }, agent('kube-scheduler'));
+    this.scheduler = new Scheduler({ client: sched, informers: new SharedInformerFactory({ client: sched, clock }), clock });
+    this.scheduler.start(signal);
+    // Every simulated kubelet shares one identity in system:nodes (skiff has no Node authorizer).
+    const kubelet = this.clientAs({ username: 'system:node:skiff-kubelets', groups: ['system:nodes'] }, agent('kubelet'));
+    this.kubelets = new KubeletPool({ client: kubelet, informers: new SharedInformerFactory({ client: kubelet, clock }), clock });
+    for (const node of opts.nodes ?? []) this.kubelets.addNode(node);
+    this.apiserver.setKubeletConnection(this.kubelets);
+    this.kubelets.start(signal);
+    this.apiserver.registerExtension('/skiff/v1/clock', clockEndpoint(clock));
+    this.apiserver.registerExtension('/skiff/v1/nodes', nodesEndpoint(this.kubelets));
   }
 
   /** Stops the API server and closes the store (every acknowledged write is already durable). */
   async close(): Promise<void> {
-    this.controllers.abort();
+    this.components.abort();
     this.compactor?.stop();
     this.apiserver.stop();
     await this.store.close();

@@ -14,6 +14,7 @@ import { pathNotFound } from '../apimachinery/errors.js';
 import type { Clock } from '../sim/clock.js';
 import { Cluster, clusterServerName } from './cluster.js';
 import { renderKubeconfig } from './kubeconfig.js';
+import { defaultNodeSpecs } from './default-nodes.js';
 
 /** The name of the cluster `skiff up` creates by default. */
 export const DEFAULT_CLUSTER = 'skiff';
@@ -23,6 +24,8 @@ export interface SkiffServerOptions {
   port: number;
   host?: string;
   clock: Clock;
+  /** false: no simulated nodes in the default cluster. */
+  defaultNodes?: boolean;
 }
 
 /** What `skiff status` and `skiff down` read: the running process and where it listens. */
@@ -91,7 +94,9 @@ export class SkiffServer {
   async addCluster(name: string): Promise<Cluster> {
     const existing = this.clusters.get(name);
     if (existing) return existing;
-    const cluster = await Cluster.open(this.opts.dataDir, name, this.opts.clock);
+    // Until EKS node groups exist, the default cluster gets six m5.large nodes over three zones.
+    const nodes = name === DEFAULT_CLUSTER && this.opts.defaultNodes !== false ? defaultNodeSpecs({ clusterName: name }) : [];
+    const cluster = await Cluster.open(this.opts.dataDir, name, this.opts.clock, { nodes, region: 'us-east-1' });
     this.clusters.set(name, cluster);
     this.contexts.set(
       clusterServerName(name),

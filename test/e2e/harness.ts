@@ -36,13 +36,16 @@ export class SkiffProcess {
   private child?: ChildProcess;
   output = '';
 
-  private constructor(readonly dataDir: string) {
+  private constructor(
+    readonly dataDir: string,
+    private readonly extraArgs: string[] = [],
+  ) {
     this.kubeconfig = join(dataDir, 'kubeconfig');
   }
 
   /** Starts `skiff up --data-dir <tmp> --port 0` and waits for it to print the KUBECONFIG line. */
-  static async start(dataDir?: string): Promise<SkiffProcess> {
-    const p = new SkiffProcess(dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-e2e-')));
+  static async start(dataDir?: string, extraArgs: string[] = []): Promise<SkiffProcess> {
+    const p = new SkiffProcess(dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-e2e-')), extraArgs);
     await p.up();
     return p;
   }
@@ -50,7 +53,7 @@ export class SkiffProcess {
   async up(): Promise<void> {
     const [cmd, ...pre] = cliCommand();
     this.output = '';
-    const child = spawn(cmd, [...pre, 'up', '--data-dir', this.dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, [...pre, 'up', '--data-dir', this.dataDir, '--port', '0', ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     await new Promise<void>((resolveUp, reject) => {
       const onData = (d: Buffer) => {
