@@ -166,7 +166,8 @@ describe('cascading deletion, finalizers and graceful deletion through kubectl',
   });
 
   test('a pod not bound to a node is deleted at once', () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unbound', namespace: 'gc' }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } };
+    // A nodeSelector no node matches keeps the scheduler from binding it.
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unbound', namespace: 'gc' }, spec: { nodeSelector: { 'skiff.dev/no-such-node': 'true' }, containers: [{ name: 'web', image: 'nginx:1.27' }] } };
     ok(kIn(YAML.stringify(pod), 'create', '-f', '-'));
     assert.equal(ok(k('delete', 'pod', 'unbound', '-n', 'gc', '--wait=false')), 'pod "unbound" deleted\n');
     assert.equal(meta('pod', 'unbound'), undefined);

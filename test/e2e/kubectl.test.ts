@@ -35,17 +35,19 @@ describe('kubectl against skiff', { skip }, () => {
   });
 
   test('get prints the default table with upstream columns', () => {
+    // The controllers, scheduler and kubelets bring the Deployment up; then its columns are settled.
+    ok(k('rollout', 'status', 'deployment/web', '-n', 'demo', '--timeout=120s'));
     const out = ok(k('get', 'deployments', '-n', 'demo'));
     const [header, row] = out.trimEnd().split('\n');
     assert.match(header, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
-    assert.match(row, /^web\s+0\/2\s+0\s+0\s+\d+s$/);
+    assert.match(row, /^web\s+2\/2\s+2\s+2\s+\d+s$/);
   });
 
   test('get -o wide adds the priority-1 columns', () => {
     const out = ok(k('get', 'deploy', 'web', '-n', 'demo', '-o', 'wide'));
     const [header, row] = out.trimEnd().split('\n');
     assert.match(header, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/);
-    assert.match(row, /^web\s+0\/2\s+0\s+0\s+\d+s\s+nginx\s+nginx:1\.27\s+app=web$/);
+    assert.match(row, /^web\s+2\/2\s+2\s+2\s+\d+s\s+nginx\s+nginx:1\.27\s+app=web$/);
   });
 
   test('get namespaces shows the system namespaces Active', () => {
@@ -144,11 +146,13 @@ describe('kubectl against skiff', { skip }, () => {
   });
 
   test('describe shows the object in kubectl describe layout', () => {
+    ok(k('rollout', 'status', 'deployment/web', '-n', 'demo', '--timeout=120s'));
     const out = ok(k('describe', 'deploy', 'web', '-n', 'demo'));
     assert.match(out, /^Name:\s+web$/m);
     assert.match(out, /^Namespace:\s+demo$/m);
     assert.match(out, /^Selector:\s+app=web$/m);
-    assert.match(out, /^Replicas:\s+6 desired \| 0 updated \| 0 total \| 0 available \| 0 unavailable$/m);
+    assert.match(out, /^Replicas:\s+6 desired \| 6 updated \| 6 total \| 6 available \| 0 unavailable$/m);
+    assert.match(out, /^NewReplicaSet:\s+web-\w+ \(6\/6 replicas created\)$/m);
     assert.match(out, /^StrategyType:\s+RollingUpdate$/m);
     const cm = ok(k('describe', 'configmap', 'cfg', '-n', 'demo'));
     assert.match(cm, /^color:\n----\nblue$/m);
