@@ -78,12 +78,15 @@ async function toRunning(): Promise<{ seconds: number; rate: number; heapPer1000
     metadata: { name: 'bench', namespace: 'default' },
     spec: { replicas: PODS, selector: { matchLabels: { app: 'bench' } }, template: pod(0) as never },
   });
-  const pods = client.resource(PODS_REF).namespace('default');
-  for (;;) {
-    const running = (await pods.list({ fieldSelector: 'status.phase=Running' })).items.length;
-    if (running >= PODS) break;
-    await realClock.sleep(500);
+  // Count Running pods from a watch (what kwok's CI does with kubectl), not by re-listing.
+  const running = new Set<string>();
+  const watch = await client.resource(PODS_REF).namespace('default').watch({ fieldSelector: 'status.phase=Running' });
+  for await (const e of watch) {
+    if (e.type === 'ADDED' || e.type === 'MODIFIED') running.add(e.object.metadata.name!);
+    else if (e.type === 'DELETED') running.delete(e.object.metadata.name!);
+    if (running.size >= PODS) break;
   }
+  watch.close();
   const seconds = (now() - t1) / 1000;
   global.gc?.();
   const heapPer1000 = (process.memoryUsage().heapUsed - heap0) / (PODS / 1000);

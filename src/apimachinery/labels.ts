@@ -116,9 +116,7 @@ export function newRequirement(key: string, operator: string, values: readonly s
   return { key, operator: operator as SelectorOperator, values: [...values] };
 }
 
-function hasOwn(o: object, k: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, k);
-}
+const hasOwn = Object.hasOwn as (o: object, k: string) => boolean;
 
 /** Requirement.Matches. */
 export function requirementMatches(r: Requirement, labels: Readonly<Record<string, string>>): boolean {
@@ -154,6 +152,33 @@ export function matches(sel: LabelSelector, labels: Readonly<Record<string, stri
   const l = labels ?? {};
   for (const r of sel.requirements) if (!requirementMatches(r, l)) return false;
   return true;
+}
+
+// Controllers test the same selectors against the same cached label maps on every sync (a
+// ReplicaSet against each of its thousands of pods). Objects from an informer's cache are never
+// mutated (an update replaces them), so a match can be remembered per label map, keyed by the
+// selector's canonical text (a selector is rebuilt on every sync; its text is not).
+const matchMemo = new Map<string, WeakMap<object, boolean>>();
+const MATCH_MEMO_SELECTORS = 4096;
+const selectorKeys = new WeakMap<LabelSelector, string>();
+
+/** matches(), memoised per label-map object: only for label maps that are never mutated (informer caches). */
+export function matchesCached(sel: LabelSelector, labels: Readonly<Record<string, string>> | undefined | null): boolean {
+  if (!labels || sel.nothing) return matches(sel, labels);
+  let key = selectorKeys.get(sel);
+  if (key === undefined) selectorKeys.set(sel, (key = selectorToString(sel)));
+  let memo = matchMemo.get(key);
+  if (!memo) {
+    if (matchMemo.size >= MATCH_MEMO_SELECTORS) matchMemo.clear();
+    memo = new WeakMap();
+    matchMemo.set(key, memo);
+  }
+  let hit = memo.get(labels);
+  if (hit === undefined) {
+    hit = matches(sel, labels);
+    memo.set(labels, hit);
+  }
+  return hit;
 }
 
 /** Selector.Empty: true when the selector does not restrict anything (Nothing is not empty). */

@@ -2,8 +2,9 @@
 import { badRequest, methodNotAllowed, StatusError } from '../apimachinery/errors.js';
 import { decodeBody, writeObject } from './http.js';
 import type { PodSubresourceContext } from './pod-subresources.js';
+import { rfc3339 } from '../sim/clock.js';
 
-export async function handleBinding({ req, res, ri, user, pods }: PodSubresourceContext): Promise<void> {
+export async function handleBinding({ req, res, ri, user, pods, clock }: PodSubresourceContext): Promise<void> {
   if (ri.verb !== 'create') throw methodNotAllowed({ group: '', resource: 'pods/binding' }, ri.verb);
   const binding = decodeBody(await req.body(), req.headers['content-type'], { apiVersion: 'v1', kind: 'Binding' }) as { target?: { name?: string } };
   const node = binding?.target?.name;
@@ -26,6 +27,13 @@ export async function handleBinding({ req, res, ri, user, pods }: PodSubresource
         });
       }
       spec.nodeName = node;
+      // assignPod: the binding also records PodScheduled=True (kubectl describe's "PodScheduled True").
+      const status = (pod.status ??= {}) as { conditions?: { type: string; status: string; lastProbeTime?: null; lastTransitionTime?: string }[] };
+      const conditions = (status.conditions ??= []);
+      const scheduled = conditions.find((c) => c.type === 'PodScheduled');
+      const now = rfc3339(clock.now());
+      if (!scheduled) conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
+      else if (scheduled.status !== 'True') Object.assign(scheduled, { status: 'True', lastTransitionTime: now, reason: undefined, message: undefined });
       delete pod.metadata.resourceVersion;
       return pod;
     },

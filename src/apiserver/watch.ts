@@ -39,6 +39,20 @@ export function validateWatchParams(p: { sendInitialEvents?: boolean; resourceVe
   }
 }
 
+// Watchers of the same resource and version are sent the same (shared, read-only) objects: each
+// is serialised once for all of them.
+const serializedObjects = new WeakMap<object, { apiVersion: unknown; kind: unknown; json: string }>();
+function serialized(object: unknown): string {
+  if (typeof object !== 'object' || object === null) return JSON.stringify(object);
+  const o = object as { apiVersion?: unknown; kind?: unknown };
+  const hit = serializedObjects.get(object);
+  // apiVersion/kind are set per watcher just before sending; a hit must agree on both.
+  if (hit && hit.apiVersion === o.apiVersion && hit.kind === o.kind) return hit.json;
+  const json = JSON.stringify(object);
+  serializedObjects.set(object, { apiVersion: o.apiVersion, kind: o.kind, json });
+  return json;
+}
+
 /** Streams a watch to res until the client leaves, the timeout passes, or the server stops. */
 export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p: WatchParams, clock: Clock, stop: AbortSignal): Promise<void> {
   validateWatchParams(p);
@@ -54,7 +68,7 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
   let pending: string[] | undefined;
   const send = (type: EventType, object: unknown) => {
     if (closed) return;
-    const line = JSON.stringify({ type, object }) + '\n';
+    const line = `{"type":"${type}","object":${serialized(object)}}\n`;
     if (pending) pending.push(line);
     else res.write(line);
   };

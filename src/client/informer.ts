@@ -109,7 +109,12 @@ export class Indexer<T extends KubeObject = KubeObject> {
   byIndex(indexName: string, value: string): T[] {
     const index = this.indices.get(indexName);
     if (!index) throw new Error(`Index with name ${indexName} does not exist`);
-    return [...(index.get(value) ?? [])].map((k) => this.items.get(k)!).filter(Boolean);
+    const out: T[] = [];
+    for (const k of index.get(value) ?? []) {
+      const o = this.items.get(k);
+      if (o) out.push(o);
+    }
+    return out;
   }
 
   private unindex(key: string, obj: T): void {

@@ -48,7 +48,9 @@ export function startControllerManager(ctx: ControllerContext, opts: ControllerM
   add('serviceaccount', new ServiceAccountsController(ctx));
   add('root-ca-cert-publisher', new RootCACertPublisher(ctx, { caPem: opts.caPem }));
   add('deployment', new DeploymentController(ctx));
-  add('replicaset', new ReplicaSetController(ctx));
+  // Pod status changes reach a ReplicaSet's sync at most every 200 ms: large ReplicaSets would
+  // otherwise resync (O(pods)) for every pod's every status write.
+  add('replicaset', new ReplicaSetController(ctx, { podStatusBatchPeriodMs: 200 }));
   add('statefulset', new StatefulSetController(ctx));
   add('daemonset', new DaemonSetController(ctx));
   add('job', new JobController(ctx));

@@ -332,14 +332,19 @@ export class GenericRegistry {
     const meta = next.metadata;
     const oldMeta = old.metadata;
     if (subresource === 'finalize' || subresource === 'binding') {
-      // /finalize changes a namespace's spec.finalizers only; binding sets spec.nodeName only.
+      // /finalize changes a namespace's spec.finalizers only; binding sets spec.nodeName and the
+      // PodScheduled condition only.
       const spec = (next.spec ?? {}) as Record<string, unknown>;
+      const conditions = (next.status as { conditions?: unknown } | undefined)?.conditions;
       const rv = meta.resourceVersion;
       for (const k of Object.keys(next)) delete next[k];
       Object.assign(next, structuredClone(old));
       const nextSpec = (next.spec ??= {}) as Record<string, unknown>;
       if (subresource === 'finalize') nextSpec.finalizers = spec.finalizers;
-      else nextSpec.nodeName = spec.nodeName;
+      else {
+        nextSpec.nodeName = spec.nodeName;
+        if (conditions) ((next.status ??= {}) as Record<string, unknown>).conditions = conditions;
+      }
       next.metadata.resourceVersion = rv;
       return;
     }
@@ -541,7 +546,21 @@ export class GenericRegistry {
     }
   }
 
+  // The store hands the same event objects to every watcher of a commit; decoding each once and
+  // sharing the result saves a JSON.parse per watcher. Watchers treat objects as read-only (the
+  // watch stream serialises each right after its version is set).
+  private readonly decodedEvents = new WeakMap<WatchEvent, ObjectEvent>();
+
   private toObjectEvent(e: WatchEvent): ObjectEvent {
+    let out = this.decodedEvents.get(e);
+    if (!out) {
+      out = this.decodeEvent(e);
+      this.decodedEvents.set(e, out);
+    }
+    return out;
+  }
+
+  private decodeEvent(e: WatchEvent): ObjectEvent {
     if (e.type === 'delete') {
       const object = this.decode({ ...e.kv, modRevision: e.revision });
       return { type: 'DELETED', object, previous: object, revision: e.revision };

@@ -207,15 +207,15 @@ export class DeploymentController extends Controller implements RolloutOps {
       return;
     }
     const rsList = await this.getReplicaSetsForDeployment(d);
-    // Inactive pods included: Recreate must know no old pod still runs.
-    const podMap = this.podMapFor(d, rsList);
     if (d.metadata.deletionTimestamp) return this.syncStatusOnly(d, rsList);
     await this.checkPausedConditions(d);
     if (d.spec?.paused) return this.syncScaleOnly(d, rsList);
     if (await this.isScalingEvent(d, rsList)) return this.syncScaleOnly(d, rsList);
     switch (d.spec?.strategy?.type ?? 'RollingUpdate') {
       case 'Recreate':
-        return rolloutRecreate(this, d, rsList, podMap);
+        // Inactive pods included: Recreate must know no old pod still runs. Only Recreate reads
+        // the pod map, so other strategies skip the namespace-wide pod scan upstream does here.
+        return rolloutRecreate(this, d, rsList, this.podMapFor(d, rsList));
       case 'RollingUpdate':
         return rolloutRolling(this, d, rsList);
       default:

@@ -5,7 +5,7 @@
 // strategic merge patches of metadata.ownerReferences keyed by uid, as upstream sends them.
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { controllerRef } from '../../api/pod.js';
-import { matches, type LabelSelector } from '../../apimachinery/labels.js';
+import { matchesCached, type LabelSelector } from '../../apimachinery/labels.js';
 import { isNotFound, type ResourceClient } from '../../client/rest.js';
 import { StatusError } from '../../apimachinery/errors.js';
 
@@ -58,7 +58,7 @@ export async function claimObjects<T extends KubeObject>(cfg: ClaimConfig<T>, ob
     });
 
   for (const obj of objects) {
-    const match = matches(cfg.selector, obj.metadata.labels ?? {});
+    const match = matchesCached(cfg.selector, obj.metadata.labels);
     const ref = controllerRef(obj);
     if (ref) {
       if (ref.uid !== owner.metadata.uid) continue; // someone else's

@@ -40,6 +40,13 @@ export interface ReplicaSetControllerOptions {
   /** --concurrent-replicaset-syncs (5 upstream). */
   workers?: number;
   burstReplicas?: number;
+  /**
+   * Pod status changes (a pod turning Running or Ready) reach the ReplicaSet's sync at most once per
+   * this period, like the endpoints controllers' --endpoint-updates-batch-period. Each sync is O(pods),
+   * and a ReplicaSet of thousands of pods otherwise resyncs for every one of their status writes.
+   * Creates, deletions and label or owner changes are never delayed. 0 (the default): no batching.
+   */
+  podStatusBatchPeriodMs?: number;
 }
 
 /** HasStatusCause(err, NamespaceTerminatingCause). */
@@ -90,12 +97,14 @@ export class ReplicaSetController extends Controller {
   private readonly client: RestClient;
   private readonly recorder: EventRecorder;
   private readonly burstReplicas: number;
+  private readonly podStatusBatchPeriodMs: number;
 
   constructor(ctx: ControllerContext, opts: ReplicaSetControllerOptions = {}) {
     super('replicaset', { clock: ctx.clock, workers: opts.workers ?? 5, log: ctx.log });
     this.client = ctx.clientFor(REPLICASET_CONTROLLER);
     this.recorder = recorderFor(ctx, REPLICASET_CONTROLLER);
     this.burstReplicas = opts.burstReplicas ?? BURST_REPLICAS;
+    this.podStatusBatchPeriodMs = opts.podStatusBatchPeriodMs ?? 0;
     this.expectations = new ControllerExpectations(ctx.clock);
     this.rsInformer = ctx.informers.forResource<ReplicaSet>(REPLICASETS);
     this.podInformer = ctx.informers.forResource<Pod>(PODS);
@@ -194,7 +203,8 @@ export class ReplicaSetController extends Controller {
     if (curRef) {
       const rs = this.resolve(cur.metadata.namespace, curRef);
       if (!rs) return;
-      this.enqueue(rs);
+      if (this.podStatusBatchPeriodMs > 0 && !refChanged && !labelChanged) this.queue.addAfter(this.keyOf(rs), this.podStatusBatchPeriodMs);
+      else this.enqueue(rs);
       // A pod that just turned ready becomes available after minReadySeconds.
       const minReady = rs.spec?.minReadySeconds ?? 0;
       if (!isPodReady(old) && isPodReady(cur) && minReady > 0) this.queue.addAfter(this.keyOf(rs), minReady * 1000);

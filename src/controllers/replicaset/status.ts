@@ -3,7 +3,7 @@
 // while creating or deleting pods fails.
 import type { Pod, ReplicaSet } from '../../api/objects.js';
 import { getPodCondition, isPodAvailable, isPodReady } from '../../api/pod.js';
-import { matches, selectorFromSet } from '../../apimachinery/labels.js';
+import { matchesCached, selectorFromSet } from '../../apimachinery/labels.js';
 import { rfc3339 } from '../../sim/clock.js';
 
 export type ReplicaSetStatus = NonNullable<ReplicaSet['status']>;
@@ -38,7 +38,7 @@ export function calculateReplicaSetStatus(rs: ReplicaSet, pods: Pod[], manageErr
   let ready = 0;
   let available = 0;
   for (const pod of pods) {
-    if (matches(template, pod.metadata.labels ?? {})) fullyLabeled++;
+    if (matchesCached(template, pod.metadata.labels)) fullyLabeled++;
     if (isPodReady(pod)) {
       ready++;
       if (isPodAvailable(pod, minReady, now)) available++;
