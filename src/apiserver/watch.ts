@@ -39,6 +39,30 @@ export function validateWatchParams(p: { sendInitialEvents?: boolean; resourceVe
   }
 }
 
+// One ticker per clock sends every watcher its periodic bookmark, as the watch cache's single
+// dispatcher does, rather than a timer per watch (a cluster's components hold dozens of watches).
+const bookmarkTickers = new WeakMap<Clock, { handle: TimerHandle; watchers: Set<() => void> }>();
+function onBookmarkTick(clock: Clock, fn: () => void): () => void {
+  let ticker = bookmarkTickers.get(clock);
+  if (!ticker) {
+    const watchers = new Set<() => void>();
+    const handle = clock.setInterval(() => {
+      for (const w of [...watchers]) w();
+    }, BOOKMARK_INTERVAL_MS);
+    ticker = { handle, watchers };
+    bookmarkTickers.set(clock, ticker);
+  }
+  const t = ticker;
+  t.watchers.add(fn);
+  return () => {
+    t.watchers.delete(fn);
+    if (t.watchers.size === 0) {
+      clock.clearInterval(t.handle);
+      bookmarkTickers.delete(clock);
+    }
+  };
+}
+
 // Watchers of the same resource and version are sent the same (shared, read-only) objects: each
 // is serialised once for all of them.
 const serializedObjects = new WeakMap<object, { apiVersion: unknown; kind: unknown; json: string }>();
@@ -61,7 +85,7 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
   let lastRevision = 0;
   let closed = false;
   let timer: TimerHandle | undefined;
-  let bookmarkTimer: TimerHandle | undefined;
+  let stopBookmarks: (() => void) | undefined;
   let watcher: { close(): void } | undefined;
 
   // Events of one store batch go out in one write (one TLS record), not one per event.
@@ -88,7 +112,7 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
       if (closed) return;
       closed = true;
       clock.clearTimeout(timer);
-      clock.clearInterval(bookmarkTimer);
+      stopBookmarks?.();
       watcher?.close();
       stop.removeEventListener('abort', finish);
       res.end();
@@ -147,6 +171,6 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
     (res as { finishWatch?: () => void }).finishWatch?.();
     return done;
   }
-  if (p.allowWatchBookmarks) bookmarkTimer = clock.setInterval(() => bookmark(), BOOKMARK_INTERVAL_MS);
+  if (p.allowWatchBookmarks) stopBookmarks = onBookmarkTick(clock, bookmark);
   return done;
 }

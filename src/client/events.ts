@@ -79,7 +79,7 @@ export class EventRecorder {
     };
     const src = this.config.source;
     const key = [src.component, src.host ?? '', involvedObject.kind, involvedObject.namespace ?? '', involvedObject.name, involvedObject.uid ?? '', involvedObject.fieldPath ?? '', type, reason, message].join('\u0000');
-    const now = this.config.clock.now();
+    const now = Math.floor(this.config.clock.now());
     const ts = rfc3339(now);
     const prior = this.seen.get(key);
     if (prior) {

@@ -88,13 +88,18 @@ export class SchedulingQueue {
 
   /** Starts the periodic flushes (backoffQ every second, leftovers every 30 s). */
   run(): void {
-    this.timers.push(this.clock.setInterval(() => this.flushBackoffCompleted(), BACKOFF_FLUSH_MS));
+    this.running = true;
+    if (this.backoffQ.size > 0) this.startBackoffTicker();
     this.timers.push(this.clock.setInterval(() => this.flushUnschedulableLeftover(), UNSCHEDULABLE_FLUSH_MS));
   }
+
+  private running = false;
+  private backoffTicker?: TimerHandle;
 
   close(): void {
     this.closed = true;
     for (const t of this.timers) this.clock.clearInterval(t);
+    this.clock.clearInterval(this.backoffTicker);
     for (const w of this.waiters.splice(0)) w(undefined);
   }
 
@@ -120,7 +125,7 @@ export class SchedulingQueue {
     }
     const inBackoff = this.backoffQ.get(key);
     if (inBackoff) {
-      this.backoffQ.addOrUpdate({ ...inBackoff, info });
+      this.addToBackoff({ ...inBackoff, info });
       return;
     }
     const parked = this.unschedulable.get(key);
@@ -128,7 +133,7 @@ export class SchedulingQueue {
       const q = { ...parked, info };
       if (specChanged(oldPod, newPod)) {
         this.unschedulable.delete(key);
-        if (this.isBackingOff(q)) this.backoffQ.addOrUpdate(q);
+        if (this.isBackingOff(q)) this.addToBackoff(q);
         else this.toActive(q);
       } else {
         this.unschedulable.set(key, q);
@@ -189,7 +194,7 @@ export class SchedulingQueue {
     this.inFlight.delete(key);
     if (this.activeQ.has(key) || this.backoffQ.has(key) || this.unschedulable.has(key)) return;
     q.timestamp = this.clock.now();
-    if (this.moveRequestCycle >= podCycle || q.unschedulablePlugins.size === 0) this.backoffQ.addOrUpdate(q);
+    if (this.moveRequestCycle >= podCycle || q.unschedulablePlugins.size === 0) this.addToBackoff(q);
     else this.unschedulable.set(key, q);
     this.updateNominated(q.info);
   }
@@ -200,7 +205,7 @@ export class SchedulingQueue {
       if (!podMatchesEvent(q, event)) continue;
       if (filter && !filter(q)) continue;
       this.unschedulable.delete(key);
-      if (this.isBackingOff(q)) this.backoffQ.addOrUpdate(q);
+      if (this.isBackingOff(q)) this.addToBackoff(q);
       else this.toActive(q);
     }
     this.moveRequestCycle = this.schedulingCycle;
@@ -300,10 +305,26 @@ export class SchedulingQueue {
   private flushBackoffCompleted(): void {
     for (;;) {
       const q = this.backoffQ.peek();
-      if (!q || this.isBackingOff(q)) return;
+      if (!q) break;
+      if (this.isBackingOff(q)) return;
       this.backoffQ.pop();
       this.toActive(q);
     }
+    // Nothing backing off: stop ticking until a pod backs off again (an idle cluster's virtual
+    // hour then costs no scheduler ticks).
+    this.clock.clearInterval(this.backoffTicker);
+    this.backoffTicker = undefined;
+  }
+
+  private addToBackoff(q: QueuedPodInfo): void {
+    this.backoffQ.addOrUpdate(q);
+    if (this.running && !this.backoffTicker) this.startBackoffTicker();
+  }
+
+  // The backoffQ is flushed once a second (flushBackoffQCompleted), while it holds pods.
+  private startBackoffTicker(): void {
+    if (this.closed) return;
+    this.backoffTicker = this.clock.setInterval(() => this.flushBackoffCompleted(), BACKOFF_FLUSH_MS);
   }
 
   private flushUnschedulableLeftover(): void {
@@ -311,7 +332,7 @@ export class SchedulingQueue {
     for (const [key, q] of this.unschedulable) {
       if (now - q.timestamp <= this.maxInUnschedulable) continue;
       this.unschedulable.delete(key);
-      if (this.isBackingOff(q)) this.backoffQ.addOrUpdate(q);
+      if (this.isBackingOff(q)) this.addToBackoff(q);
       else this.toActive(q);
     }
   }

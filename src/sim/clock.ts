@@ -45,6 +45,12 @@ function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
+// Virtual time moves in whole milliseconds, as Date does: a jittered delay (10_000 × 1.013) must
+// not leave now() fractional for everything that formats or hashes it afterwards.
+function wholeMs(ms: number): number {
+  return Math.max(0, Math.ceil(ms));
+}
+
 /** The machine's clock. */
 export class RealClock implements Clock {
   private nextId = 1;
@@ -196,13 +202,13 @@ export class VirtualClock implements Clock {
     return new Date(this.current);
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    return this.timers.add(fn, this.current + Math.max(0, ms));
+    return this.timers.add(fn, this.current + wholeMs(ms));
   }
   clearTimeout(handle: TimerHandle | undefined): void {
     this.timers.cancel(handle);
   }
   setInterval(fn: () => void, ms: number): TimerHandle {
-    const every = Math.max(1, ms);
+    const every = Math.max(1, wholeMs(ms));
     return this.timers.add(fn, this.current + every, every);
   }
   clearInterval(handle: TimerHandle | undefined): void {
@@ -255,7 +261,7 @@ export class WarpClock implements Clock {
     return new Date(this.now());
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const h = this.timers.add(fn, this.now() + Math.max(0, ms));
+    const h = this.timers.add(fn, this.now() + wholeMs(ms));
     this.arm();
     return h;
   }
@@ -268,7 +274,7 @@ export class WarpClock implements Clock {
     }
   }
   setInterval(fn: () => void, ms: number): TimerHandle {
-    const every = Math.max(1, ms);
+    const every = Math.max(1, wholeMs(ms));
     const h = this.timers.add(fn, this.now() + every, every);
     this.arm();
     return h;
