@@ -3,6 +3,7 @@
 // recording the pod in disruptedPods) before the pod goes, so concurrent drains cannot together
 // take more than the budget allows.
 import { isDeepStrictEqual } from 'node:util';
+import { updateDisruptionAllowedCondition } from '../api/pdb.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { badRequest, conflict, forbidden, internalError, isStatusError, methodNotAllowed, StatusError, timeout, tooManyRequests, type Status } from '../apimachinery/errors.js';
@@ -342,35 +343,6 @@ async function checkAndDecrement(ctx: PodSubresourceContext, pdbName: string, po
       if (attempt >= EVICTION_RETRIES - 1) throw timeout(`couldn't update PodDisruptionBudget "${pdbName}" due to conflicts`, 10);
     }
   }
-}
-
-/** pdbhelper.UpdateDisruptionAllowedCondition: DisruptionAllowed follows disruptionsAllowed. */
-export function updateDisruptionAllowedCondition(pdb: Pdb, nowMs: number): void {
-  const st = (pdb.status ??= {});
-  const allowed = (st.disruptionsAllowed ?? 0) > 0;
-  setStatusCondition((st.conditions ??= []), {
-    type: 'DisruptionAllowed',
-    status: allowed ? 'True' : 'False',
-    reason: allowed ? 'SufficientPods' : 'InsufficientPods',
-    message: '',
-    observedGeneration: st.observedGeneration ?? 0,
-  }, nowMs);
-}
-
-/** apimeta.SetStatusCondition: lastTransitionTime moves only when status changes. */
-export function setStatusCondition(conditions: Condition[], next: Condition, nowMs: number): void {
-  const existing = conditions.find((c) => c.type === next.type);
-  if (!existing) {
-    conditions.push({ type: next.type, status: next.status, observedGeneration: next.observedGeneration, lastTransitionTime: rfc3339(nowMs), reason: next.reason, message: next.message ?? '' });
-    return;
-  }
-  if (existing.status !== next.status) {
-    existing.status = next.status;
-    existing.lastTransitionTime = rfc3339(nowMs);
-  }
-  existing.reason = next.reason;
-  existing.message = next.message ?? '';
-  existing.observedGeneration = next.observedGeneration;
 }
 
 // addConditionAndDeletePod: mark the pod with DisruptionTarget (unless a dry run), then delete it.

@@ -8,6 +8,7 @@ import type { Event } from '../api/objects.js';
 import { rfc3339, rfc3339Micro, type Clock } from '../sim/clock.js';
 import { stderrLogger, type Logger } from './informer.js';
 import { isNotFound, type ResourceClient, type RestClient } from './rest.js';
+import { EVENTS } from './refs.js';
 
 /** Who reports: source.component ("default-scheduler", "deployment-controller", "kubelet") and host. */
 export interface EventSource {
@@ -33,8 +34,6 @@ interface Seen {
   count: number;
   firstTimestamp: string;
 }
-
-const EVENTS = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' } as const;
 
 /** Records events about objects; see the module comment. */
 export class EventRecorder {

@@ -3,17 +3,12 @@
 import type { Event, Node, Pod } from '../api/objects.js';
 import { startTestServer, type TestServer } from '../apiserver/testing.js';
 import { SharedInformerFactory } from '../client/informer.js';
-import { RestClient, type ResourceClient, type ResourceRef } from '../client/rest.js';
+import { RestClient, type ResourceClient } from '../client/rest.js';
 import { eventually } from '../client/testing.js';
 import { InProcessTransport } from '../client/transport.js';
 import { KubeletPool } from './pool.js';
 import type { SimNodeSpec } from './types.js';
-
-export const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
-export const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' };
-export const EVENTS: ResourceRef = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' };
-export const LEASES: ResourceRef = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true, kind: 'Lease' };
-export const SECRETS: ResourceRef = { group: '', version: 'v1', resource: 'secrets', namespaced: true, kind: 'Secret' };
+import { EVENTS, NODES, PODS } from '../client/refs.js';
 
 export function nodeSpec(name = 'ip-192-168-1-10.ec2.internal', extra: Partial<SimNodeSpec> = {}): SimNodeSpec {
   return {

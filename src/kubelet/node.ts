@@ -15,10 +15,7 @@ import { PodWorker, type PodWorkerHost } from './pod-worker.js';
 import { Rand } from './prng.js';
 import type { Task, TimerQueue } from './timers.js';
 import type { SimNodeSpec } from './types.js';
-
-export const NODES = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' } as const;
-export const LEASES = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true, kind: 'Lease' } as const;
-export const PODS = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' } as const;
+import { LEASES, NODES, PODS } from '../client/refs.js';
 
 const LEASE_DURATION_SECONDS = 40;
 const LEASE_RENEW_MS = 10_000;
@@ -150,7 +147,7 @@ export class SimKubelet {
     if (this.stopped) return;
     this.event('Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
     // Spread lease renewals of many nodes over the renew interval.
-    this.leaseTask = this.deps.timers.after(this.rand.between(0, 1000), () => void this.renewLease());
+    this.leaseTask = this.deps.timers.at(onSecond(this.deps.clock.now() + this.rand.between(0, 1000)), () => void this.renewLease());
     this.scheduleStatus(NODE_STATUS_UPDATE_MS);
     if (this.spec.readyAfterSeconds) this.deps.timers.after(this.spec.readyAfterSeconds * 1000, () => void this.updateStatus(true));
   }

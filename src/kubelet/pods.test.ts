@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../api/objects.js';
 import { isNotFound } from '../client/rest.js';
-import { SECRETS, startKubelets, type KubeletHarness } from './kubelet.testutil.js';
+import { startKubelets, type KubeletHarness } from './kubelet.testutil.js';
+import { SECRETS } from '../client/refs.js';
 
 const cond = (p: Pod, type: string) => p.status?.conditions?.find((c) => c.type === type);
 const cs = (p: Pod, name?: string) => (name ? p.status?.containerStatuses?.find((c) => c.name === name) : p.status?.containerStatuses?.[0]);

@@ -11,11 +11,12 @@ import { DeletedFinalStateUnknown, stderrLogger, type Logger, type SharedInforme
 import type { RestClient } from '../client/rest.js';
 import type { Clock } from '../sim/clock.js';
 import { logTimestamp, type ContainerLog, type LogLine } from './logs.js';
-import { NODES, PODS, SimKubelet } from './node.js';
+import { SimKubelet } from './node.js';
 import type { PodWorker } from './pod-worker.js';
 import { TimerQueue } from './timers.js';
 import type { SimNodeSpec } from './types.js';
 import type { ContainerUsage } from './usage.js';
+import { CONFIGMAPS, NODES, PODS, PVCS, SECRETS } from '../client/refs.js';
 
 export interface KubeletPoolConfig {
   /** A client with the rights of the kubelets (nodes, leases, pods/status, events, secrets, ...). */
@@ -24,10 +25,6 @@ export interface KubeletPoolConfig {
   clock: Clock;
   log?: Logger;
 }
-
-const SECRETS = { group: '', version: 'v1', resource: 'secrets', namespaced: true, kind: 'Secret' } as const;
-const CONFIGMAPS = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' } as const;
-const PVCS = { group: '', version: 'v1', resource: 'persistentvolumeclaims', namespaced: true, kind: 'PersistentVolumeClaim' } as const;
 
 /** The pod index the pool routes by. */
 export const NODE_NAME_INDEX = 'spec.nodeName';

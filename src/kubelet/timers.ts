@@ -2,6 +2,7 @@
 // is armed for the earliest entry. Thousands of nodes and pods then cost one pending clock timer,
 // not one each (a VirtualClock scans its timers on every step).
 import type { Clock, TimerHandle } from '../sim/clock.js';
+import { BinaryHeap, dueThenSeq } from '../sim/heap.js';
 
 /** A scheduled callback; cancel it with TimerQueue.cancel. */
 export interface Task {
@@ -15,7 +16,7 @@ interface Entry extends Task {
 }
 
 export class TimerQueue {
-  private readonly heap: Entry[] = [];
+  private readonly heap = new BinaryHeap<Entry>(dueThenSeq);
   private seq = 0;
   private handle?: TimerHandle;
   private armedFor = Infinity;
@@ -29,7 +30,7 @@ export class TimerQueue {
   /** Runs fn at time `due` (ms since the epoch), or as soon as possible if that has passed. */
   at(due: number, fn: () => void): Task {
     const e: Entry = { due, fn, seq: this.seq++, cancelled: false };
-    this.push(e);
+    this.heap.push(e);
     this.arm();
     return e;
   }
@@ -45,20 +46,20 @@ export class TimerQueue {
 
   /** Entries not yet run or cancelled (for tests and idleness). */
   get size(): number {
-    return this.heap.filter((e) => !e.cancelled).length;
+    return this.heap.items().filter((e) => !e.cancelled).length;
   }
 
   stop(): void {
     this.stopped = true;
     this.clock.clearTimeout(this.handle);
     this.handle = undefined;
-    this.heap.length = 0;
+    this.heap.clear();
   }
 
   private arm(): void {
     if (this.stopped) return;
-    while (this.heap.length && this.heap[0].cancelled) this.pop();
-    const top = this.heap[0];
+    while (this.heap.peek()?.cancelled) this.heap.pop();
+    const top = this.heap.peek();
     if (!top) {
       this.clock.clearTimeout(this.handle);
       this.handle = undefined;
@@ -75,8 +76,8 @@ export class TimerQueue {
     this.handle = undefined;
     this.armedFor = Infinity;
     const now = this.clock.now();
-    while (!this.stopped && this.heap.length && this.heap[0].due <= now) {
-      const e = this.pop()!;
+    while (!this.stopped && this.heap.length && this.heap.peek()!.due <= now) {
+      const e = this.heap.pop()!;
       if (e.cancelled) continue;
       e.cancelled = true;
       try {
@@ -86,43 +87,5 @@ export class TimerQueue {
       }
     }
     this.arm();
-  }
-
-  private less(a: Entry, b: Entry): boolean {
-    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
-  }
-
-  private push(e: Entry): void {
-    const h = this.heap;
-    h.push(e);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
-      i = p;
-    }
-  }
-
-  private pop(): Entry | undefined {
-    const h = this.heap;
-    if (!h.length) return undefined;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l], h[m])) m = l;
-        if (r < h.length && this.less(h[r], h[m])) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
   }
 }

@@ -8,12 +8,12 @@ import { SharedInformerFactory } from '../client/informer.js';
 import { RestClient, type ResourceClient } from '../client/rest.js';
 import { eventually } from '../client/testing.js';
 import { InProcessTransport } from '../client/transport.js';
-import { NODES, PODS, PVCS, PVS, REPLICA_SETS, Scheduler, STORAGE_CLASSES } from './scheduler.js';
+import { Scheduler } from './scheduler.js';
 import { makeNode, makePod, type NodeOptions, type PodOptions } from './testing.js';
+import { EVENTS, NODES, PODS, PVCS, PVS, REPLICASETS, STORAGE_CLASSES } from '../client/refs.js';
 
 const ADMIN = { username: 'kubernetes-admin', groups: ['system:masters'] };
 const SCHEDULER_USER = { username: 'system:kube-scheduler', groups: ['system:masters', 'system:authenticated'] };
-const EVENTS = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' };
 
 describe('Scheduler', () => {
   let t: TestServer;
@@ -300,7 +300,7 @@ describe('Scheduler', () => {
 
   test('spreads 3 replicas of a ReplicaSet over 3 zones', async () => {
     for (const z of ['a', 'b', 'c']) for (const i of [1, 2]) await addNode(`${z}${i}`, { zone: `us-east-1${z}` });
-    const rs = await client.resource(REPLICA_SETS).namespace('default').create({
+    const rs = await client.resource(REPLICASETS).namespace('default').create({
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
       metadata: { name: 'web-abc' },

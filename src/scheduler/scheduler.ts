@@ -8,7 +8,7 @@ import type { Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Pod
 import type { KubeObject } from '../api/types.js';
 import { EventRecorder } from '../client/events.js';
 import { DeletedFinalStateUnknown, stderrLogger, type Logger, type SharedInformer, type SharedInformerFactory } from '../client/informer.js';
-import { isNotFound, type ResourceRef, type RestClient } from '../client/rest.js';
+import { isNotFound, type RestClient } from '../client/rest.js';
 import { rfc3339, type Clock } from '../sim/clock.js';
 import { Cache } from './cache.js';
 import { FitError, NO_NODE_AVAILABLE_MSG } from './fit-error.js';
@@ -18,23 +18,16 @@ import { ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, claimBound, type PodVolumes
 import { DefaultPreemption } from './preemption.js';
 import { SchedulingQueue, type ClusterEvent, type QueuedPodInfo } from './queue.js';
 import { Code, CycleState, Status } from './types.js';
+import { NAMESPACES, NODES, PDBS, PODS, PVCS, PVS, REPLICASETS, SERVICES, STATEFULSETS, STORAGE_CLASSES } from '../client/refs.js';
+
+/** Re-exported for bench/scheduler.bench.ts, which imports them from here. */
+export { NODES, PODS } from '../client/refs.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 /** How long PreBind waits for the PV binder (bindTimeoutSeconds). */
 export const BIND_TIMEOUT_MS = 600_000;
 // events.k8s.io note length limit: longer messages are cut (truncateMessage).
 const NOTE_LENGTH_LIMIT = 1024;
-
-export const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
-export const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' };
-export const PVCS: ResourceRef = { group: '', version: 'v1', resource: 'persistentvolumeclaims', namespaced: true, kind: 'PersistentVolumeClaim' };
-export const PVS: ResourceRef = { group: '', version: 'v1', resource: 'persistentvolumes', namespaced: false, kind: 'PersistentVolume' };
-export const STORAGE_CLASSES: ResourceRef = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses', namespaced: false, kind: 'StorageClass' };
-export const SERVICES: ResourceRef = { group: '', version: 'v1', resource: 'services', namespaced: true, kind: 'Service' };
-export const REPLICA_SETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
-export const STATEFUL_SETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true, kind: 'StatefulSet' };
-export const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
-export const PDBS: ResourceRef = { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', namespaced: true, kind: 'PodDisruptionBudget' };
 
 export interface SchedulerConfig {
   client: RestClient;
@@ -111,8 +104,8 @@ export class Scheduler {
     this.pvs = inf.forResource<PersistentVolume>(PVS);
     this.storageClasses = inf.forResource<StorageClass>(STORAGE_CLASSES);
     this.services = inf.forResource<Service>(SERVICES);
-    this.replicaSets = inf.forResource<ReplicaSet>(REPLICA_SETS);
-    this.statefulSets = inf.forResource<StatefulSet>(STATEFUL_SETS);
+    this.replicaSets = inf.forResource<ReplicaSet>(REPLICASETS);
+    this.statefulSets = inf.forResource<StatefulSet>(STATEFULSETS);
     this.namespaces = inf.forResource<Namespace>(NAMESPACES);
     this.pdbs = inf.forResource<PodDisruptionBudget>(PDBS);
     this.recorder = new EventRecorder({ client: this.client, clock: this.clock, source: { component: DEFAULT_SCHEDULER_NAME }, log: this.log });

@@ -1,5 +1,6 @@
 // The one place skiff reads time or schedules work. Every other module takes a Clock, so a
 // VirtualClock can run hours of cluster behaviour in seconds through the same code path.
+import { BinaryHeap, dueThenSeq } from './heap.js';
 
 /** A handle for a scheduled timer; cancel it with Clock.clearTimeout. */
 export interface TimerHandle {
@@ -109,7 +110,7 @@ interface VirtualTimer {
 class TimerHeap {
   private nextId = 1;
   private seq = 0;
-  private heap: VirtualTimer[] = [];
+  private readonly heap = new BinaryHeap<VirtualTimer>(dueThenSeq);
   private readonly live = new Map<number, VirtualTimer>();
 
   get size(): number {
@@ -119,7 +120,7 @@ class TimerHeap {
   add(fn: () => void, due: number, interval?: number): TimerHandle {
     const t: VirtualTimer = { id: this.nextId++, due, seq: this.seq++, fn, interval };
     this.live.set(t.id, t);
-    this.push(t);
+    this.heap.push(t);
     return { id: t.id };
   }
 
@@ -129,57 +130,27 @@ class TimerHeap {
 
   /** The earliest live timer, if any. */
   peek(): VirtualTimer | undefined {
-    while (this.heap.length && this.live.get(this.heap[0].id) !== this.heap[0]) this.pop();
-    return this.heap[0];
+    let top = this.heap.peek();
+    while (top && this.live.get(top.id) !== top) {
+      this.heap.pop();
+      top = this.heap.peek();
+    }
+    return top;
   }
 
   /** Removes the earliest timer and returns it, re-queueing intervals for their next tick. */
   take(): VirtualTimer | undefined {
     const t = this.peek();
     if (!t) return undefined;
-    this.pop();
+    this.heap.pop();
     if (t.interval) {
       const next: VirtualTimer = { ...t, due: t.due + t.interval, seq: this.seq++ };
       this.live.set(t.id, next);
-      this.push(next);
+      this.heap.push(next);
     } else {
       this.live.delete(t.id);
     }
     return t;
-  }
-
-  private less(a: VirtualTimer, b: VirtualTimer): boolean {
-    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
-  }
-
-  private push(t: VirtualTimer): void {
-    const h = this.heap;
-    h.push(t);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
-      i = p;
-    }
-  }
-
-  private pop(): void {
-    const h = this.heap;
-    const last = h.pop()!;
-    if (!h.length) return;
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l], h[m])) m = l;
-      if (r < h.length && this.less(h[r], h[m])) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m], h[i]];
-      i = m;
-    }
   }
 }
 

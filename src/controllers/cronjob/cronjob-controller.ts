@@ -10,16 +10,16 @@ import { controllerRef } from '../../api/pod.js';
 import { StatusError } from '../../apimachinery/errors.js';
 import type { EventRecorder } from '../../client/events.js';
 import { DeletedFinalStateUnknown, splitMetaNamespaceKey, type SharedInformer } from '../../client/informer.js';
-import { isNotFound, type ResourceClient, type ResourceRef } from '../../client/rest.js';
+import { isNotFound, type ResourceClient } from '../../client/rest.js';
 import { rfc3339 } from '../../sim/clock.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller } from '../controller.js';
 import type { CronJob, Job, ObjectReference } from '../job/types.js';
-import { finishedCondition, isJobFinished, isJobSucceeded, JOBS } from '../job/util.js';
+import { finishedCondition, isJobFinished, isJobSucceeded } from '../job/util.js';
 import { isKnownZone, parseSchedule, rfc3339In, type Schedule } from './schedule.js';
+import { CRONJOBS, JOBS } from '../../client/refs.js';
 
 export const CRONJOB_CONTROLLER = 'cronjob-controller';
-export const CRONJOBS: ResourceRef = { group: 'batch', version: 'v1', resource: 'cronjobs', namespaced: true, kind: 'CronJob' };
 /** batch.CronJobScheduledTimestampAnnotation. */
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 

@@ -8,13 +8,9 @@ import { eventually } from '../../client/testing.js';
 import { InProcessTransport } from '../../client/transport.js';
 import { rfc3339 } from '../../sim/clock.js';
 import type { ControllerContext } from '../context.js';
-import { CONTROLLER_REVISIONS } from '../history/history.js';
-import { DaemonSetController, DAEMONSETS } from './daemonset.js';
+import { DaemonSetController } from './daemonset.js';
 import { targetNodeName } from './util.js';
-
-const PODS = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' } as const;
-const NODES = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' } as const;
-const EVENTS = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' } as const;
+import { CONTROLLER_REVISIONS, DAEMONSETS, EVENTS, NODES, PODS } from '../../client/refs.js';
 
 function daemonSet(name: string, spec: Partial<NonNullable<DaemonSet['spec']>> = {}, podSpec: Partial<NonNullable<Pod['spec']>> = {}): DaemonSet {
   return {

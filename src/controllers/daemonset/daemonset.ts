@@ -12,12 +12,13 @@ import { hasReason, StatusError } from '../../apimachinery/errors.js';
 import { matches, selectorFromLabelSelector } from '../../apimachinery/labels.js';
 import type { EventRecorder } from '../../client/events.js';
 import { DeletedFinalStateUnknown, splitMetaNamespaceKey, type SharedInformer } from '../../client/informer.js';
-import { isNotFound, type ResourceClient, type ResourceRef } from '../../client/rest.js';
+import { isNotFound, type ResourceClient } from '../../client/rest.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller } from '../controller.js';
-import { computeHash } from '../history/hash.js';
-import { CONTROLLER_REVISIONS, jsonClone, maxRevision, newControllerRef, type OwnerKind } from '../history/history.js';
-import { claimObjects, recheckDeletionTimestamp } from '../history/ref-manager.js';
+import { ControllerExpectations } from '../expectations.js';
+import { computeHash, type ComputeHashOptions } from '../hash.js';
+import { claimObjects, newControllerRef, recheckDeletionTimestamp, type OwnerKind } from '../controller-ref-manager.js';
+import { jsonClone, maxRevision } from '../history/history.js';
 import { rollingUpdatePlan } from './update.js';
 import {
   allowsSurge,
@@ -31,10 +32,7 @@ import {
   targetNodeName,
   templateGeneration,
 } from './util.js';
-
-export const DAEMONSETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'daemonsets', namespaced: true, kind: 'DaemonSet' };
-const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
-const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' };
+import { CONTROLLER_REVISIONS, DAEMONSETS, NODES, PODS } from '../../client/refs.js';
 
 /** The controller's service account. */
 export const DAEMONSET_CONTROLLER = 'daemon-set-controller';
@@ -45,8 +43,8 @@ const DAEMONSET_KIND: OwnerKind = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
 
 /** BurstReplicas: creations or deletions one sync may start. */
 const BURST_REPLICAS = 250;
-/** ExpectationsTimeout: expectations older than this are treated as met. */
-const EXPECTATIONS_TTL_MS = 5 * 60_000;
+/** How DaemonSets have always hashed their template: live pods and revisions carry these values. */
+export const DAEMONSET_HASH: ComputeHashOptions = { collisionCountBytes: 4, escapeHTML: true };
 /** failedPodsBackoff: 1 s doubling to 15 min per ds/node. */
 const BACKOFF_INITIAL_MS = 1_000;
 const BACKOFF_MAX_MS = 15 * 60_000;
@@ -58,38 +56,6 @@ export interface DaemonSetControllerOptions {
   workers?: number;
 }
 
-/** controller.ControllerExpectations, per DaemonSet key. */
-class Expectations {
-  private readonly m = new Map<string, { add: number; del: number; at: number }>();
-  constructor(private readonly now: () => number) {}
-  set(key: string, add: number, del: number): void {
-    this.m.set(key, { add, del, at: this.now() });
-  }
-  creationObserved(key: string): void {
-    const e = this.m.get(key);
-    if (e) e.add--;
-  }
-  deletionObserved(key: string): void {
-    const e = this.m.get(key);
-    if (e) e.del--;
-  }
-  lower(key: string, add: number, del: number): void {
-    const e = this.m.get(key);
-    if (e) {
-      e.add -= add;
-      e.del -= del;
-    }
-  }
-  satisfied(key: string): boolean {
-    const e = this.m.get(key);
-    if (!e) return true;
-    return (e.add <= 0 && e.del <= 0) || this.now() - e.at > EXPECTATIONS_TTL_MS;
-  }
-  delete(key: string): void {
-    this.m.delete(key);
-  }
-}
-
 export class DaemonSetController extends Controller {
   private readonly dss: SharedInformer<DaemonSet>;
   private readonly pods: SharedInformer<Pod>;
@@ -99,7 +65,7 @@ export class DaemonSetController extends Controller {
   private readonly podClient: ResourceClient<Pod>;
   private readonly revisionClient: ResourceClient<ControllerRevision>;
   private readonly recorder: EventRecorder;
-  private readonly expectations: Expectations;
+  private readonly expectations: ControllerExpectations;
   private readonly backoff = new Map<string, { delay: number; at: number }>();
 
   constructor(ctx: ControllerContext, opts: DaemonSetControllerOptions = {}) {
@@ -113,7 +79,7 @@ export class DaemonSetController extends Controller {
     this.podClient = client.resource<Pod>(PODS);
     this.revisionClient = client.resource<ControllerRevision>(CONTROLLER_REVISIONS);
     this.recorder = recorderFor(ctx, DAEMONSET_CONTROLLER, DAEMONSET_EVENT_SOURCE);
-    this.expectations = new Expectations(() => this.clock.now());
+    this.expectations = new ControllerExpectations(this.clock);
 
     this.dss.addEventHandler({
       onAdd: (ds) => this.enqueue(ds),
@@ -240,7 +206,7 @@ export class DaemonSetController extends Controller {
     const { namespace, name } = splitMetaNamespaceKey(key);
     const ds = this.dss.lister.get(namespace, name);
     if (!ds) {
-      this.expectations.delete(key);
+      this.expectations.deleteExpectations(key);
       return;
     }
     const nodes = this.nodes.lister.list();
@@ -261,7 +227,7 @@ export class DaemonSetController extends Controller {
     }
     const hash = cur.metadata.labels?.[HASH_LABEL] ?? '';
 
-    if (!this.expectations.satisfied(key)) return this.updateDaemonSetStatus(ds, nodes, hash, false);
+    if (!this.expectations.satisfiedExpectations(key)) return this.updateDaemonSetStatus(ds, nodes, hash, false);
 
     let err: unknown;
     try {
@@ -282,7 +248,7 @@ export class DaemonSetController extends Controller {
 
   private async updateDaemonSet(ds: DaemonSet, nodes: Node[], hash: string, key: string, old: ControllerRevision[]): Promise<void> {
     await this.manage(ds, nodes, hash);
-    if (this.expectations.satisfied(key) && ds.spec?.updateStrategy?.type === 'RollingUpdate') {
+    if (this.expectations.satisfiedExpectations(key) && ds.spec?.updateStrategy?.type === 'RollingUpdate') {
       const nodeToPods = await this.nodesToDaemonPods(ds, false);
       let plan;
       try {
@@ -418,7 +384,7 @@ export class DaemonSetController extends Controller {
     const key = keyOf(ds);
     const createDiff = Math.min(nodesNeedingPods.length, BURST_REPLICAS);
     const deleteDiff = Math.min(podsToDelete.length, BURST_REPLICAS);
-    this.expectations.set(key, createDiff, deleteDiff);
+    this.expectations.setExpectations(key, createDiff, deleteDiff);
     const errors: unknown[] = [];
     const template = createPodTemplate(ds.spec!.template, templateGeneration(ds), hash);
     const ns = ds.metadata.namespace!;
@@ -441,7 +407,7 @@ export class DaemonSetController extends Controller {
       );
       const skipped = createDiff - (pos + batch);
       if (errors.length > before && skipped > 0) {
-        this.expectations.lower(key, skipped, 0);
+        this.expectations.lowerExpectations(key, skipped, 0);
         break;
       }
     }
@@ -590,7 +556,7 @@ export class DaemonSetController extends Controller {
   private async snapshot(ds: DaemonSet, revision: number): Promise<ControllerRevision> {
     const patch = getPatch(ds);
     const collisionCount = ds.status?.collisionCount ?? undefined;
-    const hash = computeHash(ds.spec?.template, collisionCount);
+    const hash = computeHash(ds.spec?.template, collisionCount, DAEMONSET_HASH);
     const name = `${ds.metadata.name}-${hash}`;
     const history: ControllerRevision = {
       apiVersion: 'apps/v1',

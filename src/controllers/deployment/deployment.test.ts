@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import type { Deployment, Event, Pod, ReplicaSet } from '../../api/objects.js';
 import { controllerRef, isPodActive, isPodReady } from '../../api/pod.js';
 import type { ResourceClient } from '../../client/rest.js';
-import { REPLICASETS, ReplicaSetController } from '../replicaset/replicaset.js';
+import { ReplicaSetController } from '../replicaset/replicaset.js';
 import { markReady, podsIn, startControllerTest, type ControllerTest } from '../replicaset/testing.js';
-import { DEPLOYMENTS, DeploymentController } from './deployment.js';
+import { DeploymentController } from './deployment.js';
+import { DEPLOYMENTS, REPLICASETS } from '../../client/refs.js';
 
 const NS = 'default';
 

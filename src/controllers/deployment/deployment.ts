@@ -12,11 +12,11 @@ import { StatusError } from '../../apimachinery/errors.js';
 import { isEmptySelector, matches, selectorFromLabelSelector, type LabelSelector } from '../../apimachinery/labels.js';
 import type { EventRecorder } from '../../client/events.js';
 import { DeletedFinalStateUnknown, splitMetaNamespaceKey, type SharedInformer } from '../../client/informer.js';
-import { isNotFound, type ResourceClient, type ResourceRef, type RestClient } from '../../client/rest.js';
+import { isNotFound, type ResourceClient, type RestClient } from '../../client/rest.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller } from '../controller.js';
-import { claimObjects, newControllerRef } from '../replicaset/controller-ref-manager.js';
-import { PODS, REPLICASETS } from '../replicaset/replicaset.js';
+import { claimObjects, newControllerRef, recheckDeletionTimestamp, type OwnerKind } from '../controller-ref-manager.js';
+import { computeHash } from '../hash.js';
 import { specReplicas } from '../replicaset/status.js';
 import type { PodMap, RolloutOps } from './ops.js';
 import { calculateStatus, rolloutStatus, stuckRequeueAfter } from './progress.js';
@@ -27,7 +27,6 @@ import {
   byRevision,
   bySizeNewer,
   bySizeOlder,
-  computeHash,
   DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY,
   desiredReplicas,
   desiredReplicasAnnotation,
@@ -59,11 +58,12 @@ import {
   setReplicasAnnotations,
   TIMED_OUT_REASON,
 } from './util.js';
-
-export const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, kind: 'Deployment' };
+import { DEPLOYMENTS, PODS, REPLICASETS } from '../../client/refs.js';
 
 /** The service account and event source of this controller. */
 export const DEPLOYMENT_CONTROLLER = 'deployment-controller';
+
+const DEPLOYMENT_KIND: OwnerKind = { apiVersion: 'apps/v1', kind: 'Deployment' };
 
 /** Options beyond the ControllerContext. */
 export interface DeploymentControllerOptions {
@@ -232,23 +232,13 @@ export class DeploymentController extends Controller implements RolloutOps {
       throw new Error(`deployment ${d.metadata.namespace}/${d.metadata.name} has invalid label selector: ${e instanceof Error ? e.message : String(e)}`);
     }
     const ns = d.metadata.namespace!;
-    return claimObjects<ReplicaSet>(
-      {
-        controller: d,
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        selector,
-        client: this.replicaSets(ns),
-        fresh: async () => {
-          const fresh = await this.deployments(ns).get(d.metadata.name!);
-          if (fresh.metadata.uid !== d.metadata.uid) {
-            throw new Error(`original Deployment ${ns}/${d.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${d.metadata.uid}`);
-          }
-          return fresh;
-        },
-      },
-      this.rsInformer.lister.list(ns),
-    );
+    return claimObjects<ReplicaSet>(this.rsInformer.lister.list(ns), {
+      owner: d,
+      ownerKind: DEPLOYMENT_KIND,
+      selector,
+      client: this.replicaSets(ns),
+      canAdopt: recheckDeletionTimestamp('Deployment', d, () => this.deployments(ns).get(d.metadata.name!)),
+    });
   }
 
   /** getPodMapForDeployment: selected pods grouped by the uid of the claimed ReplicaSet owning them. */
@@ -340,7 +330,7 @@ export class DeploymentController extends Controller implements RolloutOps {
       metadata: {
         name: `${d.metadata.name}-${hash}`,
         namespace: ns,
-        ownerReferences: [newControllerRef(d, 'apps/v1', 'Deployment')],
+        ownerReferences: [newControllerRef(d, DEPLOYMENT_KIND)],
         labels: { ...template.metadata.labels },
       },
       spec: { replicas: 0, selector, template: template as NonNullable<ReplicaSet['spec']>['template'] },

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Deployment, ReplicaSet } from '../../api/objects.js';
-import { computeHash, equalIgnoreHash, maxSurge, maxUnavailable, resolveFenceposts, safeEncodeString, setNewReplicaSetAnnotations } from './util.js';
+import { computeHash, safeEncodeString } from '../hash.js';
+import { equalIgnoreHash, maxSurge, maxUnavailable, resolveFenceposts, setNewReplicaSetAnnotations } from './util.js';
 
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } };
 

@@ -1,7 +1,6 @@
 // The deployment helpers of pkg/controller/deployment/util (deployment_util.go): revision and
 // replica annotations, maxSurge/maxUnavailable fenceposts, the new/old ReplicaSet split, replica
-// counts, conditions, and the pod-template-hash (controller.ComputeHash rendered with
-// rand.SafeEncodeString).
+// counts and conditions; the pod-template-hash is controller.ComputeHash (../hash.ts).
 import { isDeepStrictEqual } from 'node:util';
 import type { Deployment, PodTemplateSpec, ReplicaSet } from '../../api/objects.js';
 import { rfc3339 } from '../../sim/clock.js';
@@ -42,53 +41,6 @@ const MAX_INT32 = 2147483647;
 
 export type DeploymentStatus = NonNullable<Deployment['status']>;
 export type DeploymentCondition = NonNullable<DeploymentStatus['conditions']>[number];
-
-// ---- hash ----
-
-const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** rand.SafeEncodeString: each character mapped into an alphabet without vowels or look-alikes. */
-export function safeEncodeString(s: string): string {
-  let out = '';
-  for (const ch of s) out += ALPHANUMS[ch.codePointAt(0)! % ALPHANUMS.length];
-  return out;
-}
-
-function fnv32a(bytes: Uint8Array, h = 0x811c9dc5): number {
-  for (const b of bytes) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-/** JSON with object keys sorted at every level, so equal templates hash equally. */
-function canonicalJSON(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJSON).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJSON(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-/**
- * controller.ComputeHash: FNV-32a of the template, then of collisionCount as 8 little-endian bytes
- * when set, printed in decimal and SafeEncodeString'd. Upstream hashes Go's spew dump of the
- * struct; skiff hashes the template's canonical JSON, so names have upstream's shape and stability
- * but not its exact digits.
- */
-export function computeHash(template: PodTemplateSpec | undefined, collisionCount?: number): string {
-  let h = fnv32a(new TextEncoder().encode(canonicalJSON(template ?? {})));
-  if (collisionCount !== undefined && collisionCount !== null) {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setUint32(0, collisionCount >>> 0, true);
-    h = fnv32a(b, h);
-  }
-  return safeEncodeString(String(h));
-}
 
 // ---- template equality ----
 

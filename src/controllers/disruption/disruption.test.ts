@@ -1,20 +1,14 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../../apiserver/testing.js';
-import { RestClient, type ResourceClient, type ResourceRef } from '../../client/rest.js';
+import { RestClient, type ResourceClient } from '../../client/rest.js';
 import { InProcessTransport } from '../../client/transport.js';
 import { SharedInformerFactory } from '../../client/informer.js';
 import { eventually } from '../../client/testing.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { DisruptionController } from './disruption.js';
 import { labelSelectorGoString, scaledValue } from './intstr.js';
-
-const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
-const PDBS: ResourceRef = { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', namespaced: true, kind: 'PodDisruptionBudget' };
-const RSS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
-const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, kind: 'Deployment' };
-const STATEFULSETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true, kind: 'StatefulSet' };
-const EVENTS: ResourceRef = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' };
+import { DEPLOYMENTS, EVENTS, PDBS, PODS, REPLICASETS, STATEFULSETS } from '../../client/refs.js';
 
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } };
 
@@ -82,7 +76,7 @@ describe('DisruptionController', () => {
   }
 
   async function replicaSet(name: string, replicas: number, owner?: KubeObject): Promise<KubeObject> {
-    return client.resource(RSS).namespace('default').create({
+    return client.resource(REPLICASETS).namespace('default').create({
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
       metadata: { name, ...(owner ? { ownerReferences: [ownerRef(owner)] } : {}) },

@@ -11,23 +11,18 @@ import { isStatusError } from '../../apimachinery/errors.js';
 import { matches, selectorFromLabelSelector } from '../../apimachinery/labels.js';
 import type { EventRecorder } from '../../client/events.js';
 import { DeletedFinalStateUnknown, splitMetaNamespaceKey, type SharedInformer } from '../../client/informer.js';
-import { isConflict, isNotFound, type ResourceRef, type RestClient } from '../../client/rest.js';
+import { isConflict, isNotFound, type RestClient } from '../../client/rest.js';
 import { rfc3339 } from '../../sim/clock.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller, type ControllerConfig } from '../controller.js';
-import { conditionsAreUpToDate, DISRUPTION_ALLOWED, setStatusCondition, SYNC_FAILED, updateDisruptionAllowedCondition } from './conditions.js';
+import { conditionsAreUpToDate, DISRUPTION_ALLOWED, setStatusCondition, SYNC_FAILED, updateDisruptionAllowedCondition } from '../../api/pdb.js';
 import { labelSelectorGoString, scaledValue } from './intstr.js';
+import { DEPLOYMENTS, PDBS, PODS, REPLICASETS, STATEFULSETS } from '../../client/refs.js';
 
 /** How long an eviction's disruptedPods entry waits for the pod's deletion before it is dropped. */
 export const DELETION_TIMEOUT_MS = 2 * 60_000;
 /** How long a DisruptionTarget condition may sit on a pod that is not being deleted. */
 export const STALE_POD_DISRUPTION_TIMEOUT_MS = 2 * 60_000;
-
-export const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
-export const PDBS: ResourceRef = { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', namespaced: true, kind: 'PodDisruptionBudget' };
-const RSS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
-const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, kind: 'Deployment' };
-const STATEFULSETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true, kind: 'StatefulSet' };
 
 // Stale-condition work shares the queue under its own prefix (namespaces cannot contain ':').
 const STALE_POD_PREFIX = 'stalepod:';
@@ -66,7 +61,7 @@ export class DisruptionController extends Controller {
     this.staleTimeoutMs = config.stalePodDisruptionTimeoutMs ?? STALE_POD_DISRUPTION_TIMEOUT_MS;
     this.pods = ctx.informers.forResource<Pod>(PODS);
     this.pdbs = ctx.informers.forResource<PodDisruptionBudget>(PDBS);
-    this.rss = ctx.informers.forResource<ReplicaSet>(RSS);
+    this.rss = ctx.informers.forResource<ReplicaSet>(REPLICASETS);
     this.deployments = ctx.informers.forResource<Deployment>(DEPLOYMENTS);
     this.statefulsets = ctx.informers.forResource<StatefulSet>(STATEFULSETS);
 

@@ -8,7 +8,8 @@ import { eventually } from '../../client/testing.js';
 import type { KubeObject } from '../../api/types.js';
 import { EndpointsController } from './endpoints.js';
 import { repackSubsets, truncateEndpoints, type Subset } from './subsets.js';
-import { ENDPOINTS, PODS, SERVICES, rfc3339Nano } from './util.js';
+import { rfc3339Nano } from './util.js';
+import { ENDPOINTS, PODS, SERVICES } from '../../client/refs.js';
 
 describe('repackSubsets', () => {
   const addr = (ip: string) => ({ ip, targetRef: { kind: 'Pod', name: ip, uid: ip } });

@@ -14,21 +14,19 @@ import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller, type ControllerConfig } from '../controller.js';
 import { canonicalSubsets, countAddresses, MAX_CAPACITY, OVER_CAPACITY_ANNOTATION, repackSubsets, truncateEndpoints, TRUNCATED, type Address, type Port, type Subset } from './subsets.js';
 import {
-  ENDPOINTS,
   findPort,
   HEADLESS_LABEL,
   isIPv6,
   isServiceIPSet,
   LAST_CHANGE_TRIGGER_TIME,
-  PODS,
   podServiceMemberships,
   rfc3339Nano,
-  SERVICES,
   servicesToUpdateOnPodChange,
   shouldPodBeInEndpoints,
   shouldSetHostname,
   TriggerTimeTracker,
 } from './util.js';
+import { ENDPOINTS, PODS, SERVICES } from '../../client/refs.js';
 
 /** resourcelock.LeaderElectionRecordAnnotationKey: old leader-election Endpoints have no Service and must stay. */
 const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';

@@ -3,16 +3,9 @@
 // touches, and the last-change-trigger-time bookkeeping.
 import type { Pod, Service } from '../../api/objects.js';
 import { isPodReady, isPodTerminal } from '../../api/pod.js';
-import type { ResourceRef } from '../../client/rest.js';
 import { isDeepStrictEqual } from 'node:util';
 import { matches, selectorFromSet } from '../../apimachinery/labels.js';
 import type { Lister } from '../../client/informer.js';
-
-export const SERVICES: ResourceRef = { group: '', version: 'v1', resource: 'services', namespaced: true, kind: 'Service' };
-export const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
-export const ENDPOINTS: ResourceRef = { group: '', version: 'v1', resource: 'endpoints', namespaced: true, kind: 'Endpoints' };
-export const ENDPOINT_SLICES: ResourceRef = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', namespaced: true, kind: 'EndpointSlice' };
-export const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' };
 
 /** v1.EndpointsLastChangeTriggerTime. */
 export const LAST_CHANGE_TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';

@@ -7,7 +7,7 @@ import { SharedInformerFactory } from '../../client/informer.js';
 import { eventually } from '../../client/testing.js';
 import type { KubeObject } from '../../api/types.js';
 import { EndpointSliceController } from './endpointslice.js';
-import { ENDPOINT_SLICES, NODES, PODS, SERVICES } from '../endpoints/util.js';
+import { ENDPOINT_SLICES, NODES, PODS, SERVICES } from '../../client/refs.js';
 
 describe('EndpointSliceController', () => {
   let t: TestServer;

@@ -7,9 +7,10 @@ import type { EventRecorder } from '../../client/events.js';
 import { DeletedFinalStateUnknown, splitMetaNamespaceKey, type SharedInformer } from '../../client/informer.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller, type ControllerConfig } from '../controller.js';
-import { ENDPOINT_SLICES, NODES, PODS, podServiceMemberships, SERVICES, servicesToUpdateOnPodChange, TriggerTimeTracker } from '../endpoints/util.js';
+import { podServiceMemberships, servicesToUpdateOnPodChange, TriggerTimeTracker } from '../endpoints/util.js';
 import { CONTROLLER_NAME, DEFAULT_MAX_ENDPOINTS_PER_SLICE, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, Reconciler } from './reconciler.js';
 import { EndpointSliceTracker } from './tracker.js';
+import { ENDPOINT_SLICES, NODES, PODS, SERVICES } from '../../client/refs.js';
 
 export interface EndpointSliceControllerConfig extends Partial<ControllerConfig> {
   /** --max-endpoints-per-slice (default 100). */

@@ -8,8 +8,9 @@ import { isPodReady } from '../../api/pod.js';
 import type { Lister } from '../../client/informer.js';
 import { isNotFound, type RestClient } from '../../client/rest.js';
 import { isStatusError } from '../../apimachinery/errors.js';
-import { ENDPOINT_SLICES, findPort, HEADLESS_LABEL, isIPv6, isServiceIPSet, LAST_CHANGE_TRIGGER_TIME, rfc3339Nano, shouldPodBeInEndpoints, shouldSetHostname } from '../endpoints/util.js';
+import { findPort, HEADLESS_LABEL, isIPv6, isServiceIPSet, LAST_CHANGE_TRIGGER_TIME, rfc3339Nano, shouldPodBeInEndpoints, shouldSetHostname } from '../endpoints/util.js';
 import type { EndpointSliceTracker } from './tracker.js';
+import { ENDPOINT_SLICES } from '../../client/refs.js';
 
 export type Endpoint = EndpointSlice['endpoints'][number];
 export type EndpointPort = NonNullable<EndpointSlice['ports']>[number];

@@ -3,20 +3,16 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { startTestServer, type TestServer } from '../../apiserver/testing.js';
-import { isNotFound, RestClient, type ResourceClient, type ResourceRef } from '../../client/rest.js';
+import { isNotFound, RestClient, type ResourceClient } from '../../client/rest.js';
 import { eventually } from '../../client/testing.js';
 import { InProcessTransport, type Transport, type TransportRequest, type TransportResponse } from '../../client/transport.js';
 import { GarbageCollector } from './garbagecollector.js';
 import { startNamespaceController } from '../namespace/testing.js';
+import { CONFIGMAPS, DEPLOYMENTS, NAMESPACES, PODS, REPLICASETS } from '../../client/refs.js';
 
 // The collector runs as kube-controller-manager's identity would (the lead adds the
 // system:controller:generic-garbage-collector binding; system:masters stands in for now).
 const GC_USER = { username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] };
-const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
-const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, kind: 'Deployment' };
-const REPLICASETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
-const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
-const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 
 function ref(owner: KubeObject, opts: { block?: boolean; controller?: boolean } = {}): OwnerReference {
   const r: OwnerReference = { apiVersion: owner.apiVersion!, kind: owner.kind!, name: owner.metadata.name!, uid: owner.metadata.uid! };

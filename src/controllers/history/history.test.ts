@@ -7,8 +7,10 @@ import { SharedInformerFactory } from '../../client/informer.js';
 import { RestClient } from '../../client/rest.js';
 import { eventually } from '../../client/testing.js';
 import { InProcessTransport } from '../../client/transport.js';
-import { computeHash, controllerRevisionName, goJSON, hashControllerRevisionData, safeEncodeString } from './hash.js';
-import { CONTROLLER_REVISIONS, ControllerHistory, equalRevision, newControllerRevision, nextRevision, sortControllerRevisions } from './history.js';
+import { computeHash, goJSON, safeEncodeString } from '../hash.js';
+import { controllerRevisionName, hashControllerRevisionData } from './hash.js';
+import { ControllerHistory, equalRevision, newControllerRevision, nextRevision, sortControllerRevisions } from './history.js';
+import { CONTROLLER_REVISIONS } from '../../client/refs.js';
 
 const KIND = { apiVersion: 'apps/v1', kind: 'StatefulSet' };
 

@@ -3,30 +3,19 @@
 // listed through the shared cache, created with a collision count that perturbs the hash when a
 // different snapshot already holds the name, and adopted / released through controller refs.
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject, OwnerReference } from '../../api/types.js';
+import type { KubeObject } from '../../api/types.js';
 import type { ControllerRevision } from '../../api/objects.js';
 import { controllerRef } from '../../api/pod.js';
 import { hasReason } from '../../apimachinery/errors.js';
 import { matches, type LabelSelector } from '../../apimachinery/labels.js';
 import type { Lister } from '../../client/informer.js';
-import { isConflict, isNotFound, type ResourceClient, type ResourceRef, type RestClient } from '../../client/rest.js';
+import { isConflict, isNotFound, type ResourceClient, type RestClient } from '../../client/rest.js';
+import { adoptPatch, newControllerRef, releasePatch, type OwnerKind } from '../controller-ref-manager.js';
 import { controllerRevisionName, hashControllerRevisionData } from './hash.js';
-
-export const CONTROLLER_REVISIONS: ResourceRef = { group: 'apps', version: 'v1', resource: 'controllerrevisions', namespaced: true, kind: 'ControllerRevision' };
+import { CONTROLLER_REVISIONS } from '../../client/refs.js';
 
 /** history.ControllerRevisionHashLabel: the hash a revision's name was built from. */
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';
-
-/** The kind of a revision's owner, as NewControllerRef takes it. */
-export interface OwnerKind {
-  apiVersion: string;
-  kind: string;
-}
-
-/** metav1.NewControllerRef: controller and blockOwnerDeletion both true. */
-export function newControllerRef(owner: KubeObject, kind: OwnerKind): OwnerReference {
-  return { apiVersion: kind.apiVersion, kind: kind.kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
-}
 
 /** A JSON round trip: what the object looks like once stored and read back. */
 export function jsonClone<T>(v: T): T {
@@ -101,16 +90,6 @@ export function nextRevision(sorted: ControllerRevision[]): number {
 /** The largest revision number, 0 for none. */
 export function maxRevision(revisions: ControllerRevision[]): number {
   return revisions.reduce((m, r) => Math.max(m, r.revision), 0);
-}
-
-/** A strategic-merge patch making owner the controller of an object (ownerRefControllerPatch). */
-export function adoptPatch(owner: KubeObject, kind: OwnerKind, objUid: string): unknown {
-  return { metadata: { ownerReferences: [newControllerRef(owner, kind)], uid: objUid } };
-}
-
-/** A strategic-merge patch dropping owner's reference from an object (deleteOwnerRefStrategicMergePatch). */
-export function releasePatch(ownerUid: string, objUid: string): unknown {
-  return { metadata: { ownerReferences: [{ $patch: 'delete', uid: ownerUid }], uid: objUid } };
 }
 
 /** history.Interface over the API (realHistory): writes through client, reads through the cache. */

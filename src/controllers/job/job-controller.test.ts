@@ -8,10 +8,9 @@ import { eventually } from '../../client/testing.js';
 import { JobController } from './job-controller.js';
 import { adminClient, fakeKubelet, testContext, type PodOutcome } from './testing.js';
 import type { Job, Pod } from './types.js';
-import { JOB_TRACKING_FINALIZER, JOBS, PODS } from './util.js';
+import { JOB_TRACKING_FINALIZER } from './util.js';
 import type { ControllerContext } from '../context.js';
-
-const EVENTS = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' };
+import { EVENTS, JOBS, PODS } from '../../client/refs.js';
 
 function job(name: string, spec: Record<string, unknown> = {}, podSpec: Record<string, unknown> = {}): Job {
   return {

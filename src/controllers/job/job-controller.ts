@@ -20,7 +20,7 @@ import { rfc3339 } from '../../sim/clock.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller } from '../controller.js';
 import { DEFAULT_POD_FAILURE_BACKOFF_MS, MAX_POD_FAILURE_BACKOFF_MS, nextBackoffRecord, remainingBackoffMs, type BackoffRecord } from './backoff.js';
-import { ControllerExpectations, UIDTrackingExpectations } from './expectations.js';
+import { ControllerExpectations, UIDTrackingExpectations } from '../expectations.js';
 import {
   addCompletionIndexEnv,
   completionIndex,
@@ -37,7 +37,8 @@ import {
 } from './indexed.js';
 import { matchPodFailurePolicy } from './pod-failure-policy.js';
 import type { Job, JobCondition, Pod } from './types.js';
-import { findCondition, isJobFinished, JOB_COMPLETION_INDEX, JOB_TRACKING_FINALIZER, JOBS, PODS } from './util.js';
+import { findCondition, isJobFinished, JOB_COMPLETION_INDEX, JOB_TRACKING_FINALIZER } from './util.js';
+import { JOBS, PODS } from '../../client/refs.js';
 
 /** The service account (and event source) the controller runs as. */
 export const JOB_CONTROLLER = 'job-controller';
@@ -273,14 +274,14 @@ export class JobController extends Controller {
     if (refChanged && oldRef) {
       const job = this.resolveControllerRef(old.metadata.namespace!, oldRef);
       if (job) {
-        if (finalizerRemoved) this.finalizerExpectations.removalObserved(keyOf(job), cur.metadata.uid!);
+        if (finalizerRemoved) this.finalizerExpectations.finalizerRemovalObserved(keyOf(job), cur.metadata.uid!);
         this.enqueueBatched(job);
       }
     }
     if (curRef) {
       const job = this.resolveControllerRef(cur.metadata.namespace!, curRef);
       if (!job) return;
-      if (finalizerRemoved) this.finalizerExpectations.removalObserved(keyOf(job), cur.metadata.uid!);
+      if (finalizerRemoved) this.finalizerExpectations.finalizerRemovalObserved(keyOf(job), cur.metadata.uid!);
       this.enqueueBatched(job);
       return;
     }
@@ -304,7 +305,7 @@ export class JobController extends Controller {
     }
     const key = keyOf(job);
     this.expectations.deletionObserved(key);
-    if (final || !hasFinalizer) this.finalizerExpectations.removalObserved(key, pod.metadata.uid!);
+    if (final || !hasFinalizer) this.finalizerExpectations.finalizerRemovalObserved(key, pod.metadata.uid!);
     this.enqueueBatched(job);
   }
 
@@ -362,8 +363,8 @@ export class JobController extends Controller {
     const { namespace, name } = splitMetaNamespaceKey(key);
     const shared = this.jobs.lister.get(namespace, name);
     if (!shared) {
-      this.expectations.delete(key);
-      this.finalizerExpectations.delete(key);
+      this.expectations.deleteExpectations(key);
+      this.finalizerExpectations.deleteExpectations(key);
       this.backoff.delete(key);
       return;
     }
@@ -383,7 +384,7 @@ export class JobController extends Controller {
     const now = this.clock.now();
 
     // Checked before the pods are read, so a pod created after the check waits for the next sync.
-    const satisfied = this.expectations.satisfied(key);
+    const satisfied = this.expectations.satisfiedExpectations(key);
     const pods = await this.podsForJob(job);
     const activePods = pods.filter(isPodActive);
     const c: SyncCtx = {
@@ -397,7 +398,7 @@ export class JobController extends Controller {
       failed: 0,
       uncountedSucceeded: new Set(status.uncountedTerminatedPods.succeeded ?? []),
       uncountedFailed: new Set(status.uncountedTerminatedPods.failed ?? []),
-      expectedRm: this.finalizerExpectations.expected(key),
+      expectedRm: this.finalizerExpectations.getExpectedUIDs(key),
       newBackoff: { failuresAfterLastSuccess: 0 },
       prevSucceededIndexes: [],
       succeededIndexes: [],
@@ -819,13 +820,13 @@ export class JobController extends Controller {
     }
     let rmErr: unknown;
     if (toRemove.length) {
-      this.finalizerExpectations.expectRemoved(c.key, toRemove.map((p) => p.metadata.uid!));
+      this.finalizerExpectations.expectFinalizersRemoved(c.key, toRemove.map((p) => p.metadata.uid!));
       await Promise.all(
         toRemove.map(async (p) => {
           try {
             await this.removeFinalizer(p);
           } catch (e) {
-            this.finalizerExpectations.removalObserved(c.key, p.metadata.uid!);
+            this.finalizerExpectations.finalizerRemovalObserved(c.key, p.metadata.uid!);
             if (!isNotFound(e)) {
               rmErr ??= e;
               return;

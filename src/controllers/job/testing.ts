@@ -6,8 +6,8 @@ import { SharedInformerFactory } from '../../client/informer.js';
 import { RestClient } from '../../client/rest.js';
 import { InProcessTransport } from '../../client/transport.js';
 import type { ControllerContext } from '../context.js';
-import { PODS } from './util.js';
 import { rfc3339 } from '../../sim/clock.js';
+import { PODS } from '../../client/refs.js';
 
 /** The admin's client. */
 export function adminClient(t: TestServer): RestClient {

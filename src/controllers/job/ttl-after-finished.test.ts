@@ -7,7 +7,8 @@ import { JobController } from './job-controller.js';
 import { TTLAfterFinishedController } from './ttl-after-finished.js';
 import { adminClient, fakeKubelet, testContext } from './testing.js';
 import type { Job } from './types.js';
-import { isJobFinished, JOBS } from './util.js';
+import { isJobFinished } from './util.js';
+import { JOBS } from '../../client/refs.js';
 
 describe('TTLAfterFinishedController', () => {
   let t: TestServer;

@@ -8,7 +8,8 @@ import { isNotFound, type ResourceClient } from '../../client/rest.js';
 import type { ControllerContext } from '../context.js';
 import { Controller } from '../controller.js';
 import type { Job } from './types.js';
-import { finishedCondition, isJobFinished, JOBS } from './util.js';
+import { finishedCondition, isJobFinished } from './util.js';
+import { JOBS } from '../../client/refs.js';
 
 export const TTL_AFTER_FINISHED_CONTROLLER = 'ttl-after-finished-controller';
 

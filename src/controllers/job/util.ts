@@ -1,10 +1,6 @@
 // Job facts the job, cronjob and ttl-after-finished controllers share (upstream's
-// pkg/controller/job/util and the batch/v1 constants), plus the resource refs they address.
+// pkg/controller/job/util and the batch/v1 constants).
 import type { Job, JobCondition } from './types.js';
-import type { ResourceRef } from '../../client/rest.js';
-
-export const JOBS: ResourceRef = { group: 'batch', version: 'v1', resource: 'jobs', namespaced: true, kind: 'Job' };
-export const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
 
 /** batch.JobTrackingFinalizer: a finished pod is counted in the Job's status before it may go. */
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';

@@ -8,8 +8,8 @@ import type { KubeObject } from '../../api/types.js';
 import { StatusError } from '../../apimachinery/errors.js';
 import { isConflict, isNotFound, type DiscoveredResource, type ResourceClient, type ResourceRef, type RestClient } from '../../client/rest.js';
 import { rfc3339, type Clock } from '../../sim/clock.js';
+import { NAMESPACES, PODS } from '../../client/refs.js';
 
-export const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 /** The finalizer token this controller owns (v1.FinalizerKubernetes). */
 export const FINALIZER_KUBERNETES = 'kubernetes';
 /** finalizerEstimateSeconds: how long to wait for content held by finalizers before looking again. */
@@ -244,7 +244,7 @@ export class NamespacedResourcesDeleter {
 
   /** estimateGracefulTerminationForPods: the longest grace period of a pod not yet terminal, less time served. */
   private async estimatePods(rc: ResourceClient, deletedAt: number): Promise<number> {
-    const full = this.client.resource({ group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' }).namespace(rc.ns!);
+    const full = this.client.resource(PODS).namespace(rc.ns!);
     let estimate = 0;
     for (const pod of (await full.listAll()).items) {
       const phase = (pod.status as { phase?: string } | undefined)?.phase;

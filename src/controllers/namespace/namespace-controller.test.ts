@@ -5,11 +5,9 @@ import type { Namespace } from '../../api/objects.js';
 import { isNotFound, type ResourceClient, type RestClient } from '../../client/rest.js';
 import { eventually } from '../../client/testing.js';
 import { adminClient, testContext } from '../job/testing.js';
-import { NAMESPACES } from './deleter.js';
 import { NamespaceController } from './namespace-controller.js';
+import { CONFIGMAPS, NAMESPACES, PODS } from '../../client/refs.js';
 
-const CONFIGMAPS = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
-const PODS = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
 const CRDS = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', namespaced: false, kind: 'CustomResourceDefinition' };
 const WIDGETS = { group: 'example.com', version: 'v1', resource: 'widgets', namespaced: true, kind: 'Widget' };
 

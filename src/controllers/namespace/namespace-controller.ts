@@ -6,7 +6,8 @@ import { splitMetaNamespaceKey, type SharedInformer } from '../../client/informe
 import { ItemExponentialFailureRateLimiter } from '../../client/workqueue.js';
 import type { ControllerContext } from '../context.js';
 import { Controller } from '../controller.js';
-import { NAMESPACES, NamespacedResourcesDeleter, ResourcesRemainingError } from './deleter.js';
+import { NamespacedResourcesDeleter, ResourcesRemainingError } from './deleter.js';
+import { NAMESPACES } from '../../client/refs.js';
 
 export const NAMESPACE_CONTROLLER = 'namespace-controller';
 /** The namespace informer's resync (--namespace-sync-period, 5 minutes). */

@@ -3,16 +3,15 @@ import assert from 'node:assert/strict';
 import type { Event, Lease, Node, Pod } from '../../api/objects.js';
 import { startTestServer, type TestServer } from '../../apiserver/testing.js';
 import { SharedInformerFactory } from '../../client/informer.js';
-import { RestClient, type ResourceClient, type ResourceRef } from '../../client/rest.js';
+import { RestClient, type ResourceClient } from '../../client/rest.js';
 import { eventually } from '../../client/testing.js';
 import { InProcessTransport } from '../../client/transport.js';
 import { rfc3339, rfc3339Micro, type TimerHandle } from '../../sim/clock.js';
 import type { ControllerContext } from '../context.js';
 import { NodeLifecycleController } from './nodelifecycle.js';
-import { LEASES, NODES, PODS } from './resources.js';
 import { TaintEvictionController } from './tainteviction.js';
+import { EVENTS, LEASES, NODES, PODS } from '../../client/refs.js';
 
-const EVENTS: ResourceRef = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' };
 const ZONE = { 'topology.kubernetes.io/region': 'us-west-2', 'topology.kubernetes.io/zone': 'us-west-2a' };
 
 describe('NodeLifecycleController with TaintEvictionController', () => {

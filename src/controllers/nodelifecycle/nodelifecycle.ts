@@ -17,7 +17,7 @@ import { rfc3339, type TimerHandle } from '../../sim/clock.js';
 import { Controller } from '../controller.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { RateLimitedTimedQueue } from './rate-limited-queue.js';
-import { addPodNodeNameIndex, LEASES, NODES, PODS, podsOnNode } from './resources.js';
+import { addPodNodeNameIndex, podsOnNode } from './resources.js';
 import {
   getNodeCondition,
   getZoneKey,
@@ -31,6 +31,7 @@ import {
   TAINT_NODE_UNREACHABLE,
   TAINT_NODE_UNSCHEDULABLE,
 } from './taints.js';
+import { LEASES, NODES, PODS } from '../../client/refs.js';
 
 export const SERVICE_ACCOUNT = 'node-controller';
 

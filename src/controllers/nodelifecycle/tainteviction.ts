@@ -13,8 +13,9 @@ import { isNotFound, type RestClient } from '../../client/rest.js';
 import { rfc3339, type TimerHandle } from '../../sim/clock.js';
 import { Controller } from '../controller.js';
 import { recorderFor, type ControllerContext } from '../context.js';
-import { addPodNodeNameIndex, NODES, PODS, podsOnNode } from './resources.js';
+import { addPodNodeNameIndex, podsOnNode } from './resources.js';
 import { getMatchingTolerations } from './taints.js';
+import { NODES, PODS } from '../../client/refs.js';
 
 const SERVICE_ACCOUNT = 'node-controller';
 const CONTROLLER_NAME = 'taint-eviction-controller';

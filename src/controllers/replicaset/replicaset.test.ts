@@ -4,8 +4,9 @@ import type { Event, Pod, ReplicaSet } from '../../api/objects.js';
 import { eventually } from '../../client/testing.js';
 import type { ResourceClient } from '../../client/rest.js';
 import { isPodActive } from '../../api/pod.js';
-import { REPLICASETS, ReplicaSetController, slowStartBatch } from './replicaset.js';
+import { ReplicaSetController, slowStartBatch } from './replicaset.js';
 import { markReady, podsIn, startControllerTest, type ControllerTest } from './testing.js';
+import { REPLICASETS } from '../../client/refs.js';
 
 const NS = 'default';
 

@@ -11,19 +11,19 @@ import { StatusError } from '../../apimachinery/errors.js';
 import { isEmptySelector, matches, selectorFromLabelSelector, type LabelSelector } from '../../apimachinery/labels.js';
 import type { EventRecorder } from '../../client/events.js';
 import { DeletedFinalStateUnknown, splitMetaNamespaceKey, type SharedInformer } from '../../client/informer.js';
-import { isNotFound, type ResourceClient, type ResourceRef, type RestClient } from '../../client/rest.js';
+import { isNotFound, type ResourceClient, type RestClient } from '../../client/rest.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller } from '../controller.js';
-import { claimObjects, newControllerRef } from './controller-ref-manager.js';
-import { ControllerExpectations } from './expectations.js';
+import { claimObjects, newControllerRef, recheckDeletionTimestamp, type OwnerKind } from '../controller-ref-manager.js';
+import { UIDTrackingControllerExpectations } from '../expectations.js';
 import { getPodsToDelete } from './ranking.js';
 import { calculateReplicaSetStatus, nextAvailableAt, specReplicas, type ReplicaSetStatus } from './status.js';
-
-export const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
-export const REPLICASETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
+import { PODS, REPLICASETS } from '../../client/refs.js';
 
 /** The service account and event source of this controller. */
 export const REPLICASET_CONTROLLER = 'replicaset-controller';
+
+const REPLICASET_KIND: OwnerKind = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 
 /** BurstReplicas: the most pods one sync creates or deletes. */
 export const BURST_REPLICAS = 500;
@@ -79,7 +79,7 @@ export function podFromTemplate(template: NonNullable<ReplicaSet['spec']>['templ
     kind: 'Pod',
     metadata: {
       generateName: `${owner.metadata.name}-`,
-      ownerReferences: [newControllerRef(owner, ownerApiVersion, ownerKind)],
+      ownerReferences: [newControllerRef(owner, { apiVersion: ownerApiVersion, kind: ownerKind })],
     },
     spec: structuredClone(template?.spec ?? { containers: [] }),
   };
@@ -91,7 +91,7 @@ export function podFromTemplate(template: NonNullable<ReplicaSet['spec']>['templ
 
 /** The replicaset controller. Construct before the informers start; start(signal) to run. */
 export class ReplicaSetController extends Controller {
-  readonly expectations: ControllerExpectations;
+  readonly expectations: UIDTrackingControllerExpectations;
   readonly rsInformer: SharedInformer<ReplicaSet>;
   readonly podInformer: SharedInformer<Pod>;
   private readonly client: RestClient;
@@ -105,7 +105,7 @@ export class ReplicaSetController extends Controller {
     this.recorder = recorderFor(ctx, REPLICASET_CONTROLLER);
     this.burstReplicas = opts.burstReplicas ?? BURST_REPLICAS;
     this.podStatusBatchPeriodMs = opts.podStatusBatchPeriodMs ?? 0;
-    this.expectations = new ControllerExpectations(ctx.clock);
+    this.expectations = new UIDTrackingControllerExpectations(ctx.clock);
     this.rsInformer = ctx.informers.forResource<ReplicaSet>(REPLICASETS);
     this.podInformer = ctx.informers.forResource<Pod>(PODS);
     this.podInformer.addIndexers({
@@ -245,10 +245,13 @@ export class ReplicaSetController extends Controller {
       ...this.podInformer.indexer.byIndex(POD_OWNER_INDEX, orphanKey(namespace)),
     ].filter(isPodActive);
     const rsClient = this.client.resource<ReplicaSet>(REPLICASETS).namespace(namespace);
-    const claimed = await claimObjects<Pod>(
-      { controller: cached, apiVersion: 'apps/v1', kind: 'ReplicaSet', selector, client: pods, fresh: () => rsClient.get(name) },
-      candidates,
-    );
+    const claimed = await claimObjects<Pod>(candidates, {
+      owner: cached,
+      ownerKind: REPLICASET_KIND,
+      selector,
+      client: pods,
+      canAdopt: recheckDeletionTimestamp('ReplicaSet', cached, () => rsClient.get(name)),
+    });
 
     let manageErr: unknown;
     if (needsSync && !cached.metadata.deletionTimestamp) {

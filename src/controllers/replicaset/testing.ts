@@ -8,7 +8,7 @@ import { RestClient, type ResourceClient } from '../../client/rest.js';
 import { InProcessTransport, type StreamResponse, type Transport, type TransportRequest, type TransportResponse } from '../../client/transport.js';
 import { rfc3339 } from '../../sim/clock.js';
 import type { ControllerContext } from '../context.js';
-import { PODS } from './replicaset.js';
+import { PODS } from '../../client/refs.js';
 
 /** A transport whose requests a test can refuse with a Status of its choosing. */
 export class GatedTransport implements Transport {

@@ -4,10 +4,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ConfigMap, Namespace } from '../../api/objects.js';
 import { DeletedFinalStateUnknown, type SharedInformer } from '../../client/informer.js';
-import { isNotFound, type ResourceClient, type ResourceRef } from '../../client/rest.js';
+import { isNotFound, type ResourceClient } from '../../client/rest.js';
 import type { ControllerContext } from '../context.js';
 import { Controller } from '../controller.js';
 import { isNamespaceTerminating } from './serviceaccounts-controller.js';
+import { CONFIGMAPS, NAMESPACES } from '../../client/refs.js';
 
 export const ROOT_CA_CERT_PUBLISHER = 'root-ca-cert-publisher';
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
@@ -15,9 +16,6 @@ export const DESCRIPTION_ANNOTATION = 'kubernetes.io/description';
 export const DESCRIPTION =
   'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. ' +
   'No other usage is guaranteed across distributions of Kubernetes clusters.';
-
-const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
-const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 
 /** Publishes the CA bundle into every namespace. Queue keys are namespace names. */
 export class RootCACertPublisher extends Controller {

@@ -6,10 +6,9 @@ import { isNotFound, type ResourceClient, type RestClient } from '../../client/r
 import { eventually } from '../../client/testing.js';
 import { adminClient, testContext } from '../job/testing.js';
 import { DESCRIPTION, ROOT_CA_CONFIGMAP, RootCACertPublisher } from './root-ca-publisher.js';
-import { SERVICE_ACCOUNTS, ServiceAccountsController } from './serviceaccounts-controller.js';
+import { ServiceAccountsController } from './serviceaccounts-controller.js';
+import { CONFIGMAPS, NAMESPACES, SERVICE_ACCOUNTS } from '../../client/refs.js';
 
-const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
-const CONFIGMAPS = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
 const CA = '-----BEGIN CERTIFICATE-----\nMIIBskiff\n-----END CERTIFICATE-----\n';
 
 describe('ServiceAccountsController and RootCACertPublisher', () => {

@@ -4,13 +4,12 @@
 import type { Namespace, ServiceAccount } from '../../api/objects.js';
 import { StatusError } from '../../apimachinery/errors.js';
 import { DeletedFinalStateUnknown, type SharedInformer } from '../../client/informer.js';
-import type { ResourceClient, ResourceRef } from '../../client/rest.js';
+import type { ResourceClient } from '../../client/rest.js';
 import type { ControllerContext } from '../context.js';
 import { Controller } from '../controller.js';
+import { NAMESPACES, SERVICE_ACCOUNTS } from '../../client/refs.js';
 
 export const SERVICE_ACCOUNT_CONTROLLER = 'service-account-controller';
-export const SERVICE_ACCOUNTS: ResourceRef = { group: '', version: 'v1', resource: 'serviceaccounts', namespaced: true, kind: 'ServiceAccount' };
-const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 
 /** The accounts ensured in every namespace (--service-account... DefaultServiceAccountsControllerOptions). */
 const ENSURED = ['default'];

@@ -23,9 +23,7 @@ import {
   updateIdentity,
   updateStorage,
 } from './utils.js';
-
-export const PODS = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' } as const;
-export const PVCS = { group: '', version: 'v1', resource: 'persistentvolumeclaims', namespaced: true, kind: 'PersistentVolumeClaim' } as const;
+import { PODS, PVCS } from '../../client/refs.js';
 
 const title = (verb: string) => verb[0].toUpperCase() + verb.slice(1);
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));

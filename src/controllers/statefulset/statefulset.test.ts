@@ -8,11 +8,8 @@ import { eventually } from '../../client/testing.js';
 import { InProcessTransport } from '../../client/transport.js';
 import { rfc3339 } from '../../sim/clock.js';
 import type { ControllerContext } from '../context.js';
-import { CONTROLLER_REVISIONS } from '../history/history.js';
-import { PODS, PVCS } from './pod-control.js';
-import { StatefulSetController, STATEFULSETS } from './statefulset.js';
-
-const EVENTS = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' } as const;
+import { StatefulSetController } from './statefulset.js';
+import { CONTROLLER_REVISIONS, EVENTS, PODS, PVCS, STATEFULSETS } from '../../client/refs.js';
 
 function sts(name: string, spec: Partial<NonNullable<StatefulSet['spec']>> = {}, image = 'postgres:16'): StatefulSet {
   return {

@@ -8,16 +8,15 @@ import type { OwnerReference } from '../../api/types.js';
 import { controllerRef, isPodReady } from '../../api/pod.js';
 import { matches, selectorFromLabelSelector, type LabelSelector } from '../../apimachinery/labels.js';
 import { DeletedFinalStateUnknown, splitMetaNamespaceKey, type Lister, type SharedInformer } from '../../client/informer.js';
-import type { ResourceClient, ResourceRef } from '../../client/rest.js';
+import type { ResourceClient } from '../../client/rest.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller } from '../controller.js';
-import { CONTROLLER_REVISIONS, ControllerHistory } from '../history/history.js';
-import { claimObjects, recheckDeletionTimestamp } from '../history/ref-manager.js';
+import { ControllerHistory } from '../history/history.js';
+import { claimObjects, recheckDeletionTimestamp } from '../controller-ref-manager.js';
 import { StatefulSetControl } from './control.js';
-import { PODS, PVCS, StatefulPodControl } from './pod-control.js';
+import { StatefulPodControl } from './pod-control.js';
 import { isMemberOf, replicasOf, STATEFULSET_KIND } from './utils.js';
-
-export const STATEFULSETS: ResourceRef = { group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true, kind: 'StatefulSet' };
+import { CONTROLLER_REVISIONS, PODS, PVCS, STATEFULSETS } from '../../client/refs.js';
 
 /** The controller's service account (and event source). */
 export const STATEFULSET_CONTROLLER = 'statefulset-controller';

@@ -5,7 +5,8 @@
 import type { OwnerReference } from '../../api/types.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../api/objects.js';
 import { isPodAvailable, isPodReady } from '../../api/pod.js';
-import { jsonClone, newControllerRef, type OwnerKind } from '../history/history.js';
+import { newControllerRef, type OwnerKind } from '../controller-ref-manager.js';
+import { jsonClone } from '../history/history.js';
 
 export const STATEFULSET_KIND: OwnerKind = { apiVersion: 'apps/v1', kind: 'StatefulSet' };
 export const POD_KIND: OwnerKind = { apiVersion: 'v1', kind: 'Pod' };

@@ -1,7 +1,6 @@
-// The annotations, finalizers and resources the PV controller and the provisioner share
+// The annotations and finalizers the PV controller and the provisioner share
 // (k8s.io/component-helpers/storage/volume and pkg/controller/volume/persistentvolume/util).
 import type { PersistentVolumeClaim, StorageClass } from '../../api/objects.js';
-import type { ResourceRef } from '../../client/rest.js';
 
 export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
 export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
@@ -18,12 +17,6 @@ export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
 /** The in-tree EBS plugin name, and the CSI driver CSI migration hands its volumes to. */
 export const AWS_EBS_IN_TREE = 'kubernetes.io/aws-ebs';
 export const EBS_CSI_DRIVER = 'ebs.csi.aws.com';
-
-export const PVCS: ResourceRef = { group: '', version: 'v1', resource: 'persistentvolumeclaims', namespaced: true, kind: 'PersistentVolumeClaim' };
-export const PVS: ResourceRef = { group: '', version: 'v1', resource: 'persistentvolumes', namespaced: false, kind: 'PersistentVolume' };
-export const STORAGE_CLASSES: ResourceRef = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses', namespaced: false, kind: 'StorageClass' };
-export const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
-export const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' };
 
 /** storagehelpers.GetPersistentVolumeClaimClass: the beta annotation wins over spec.storageClassName. */
 export function claimClass(claim: PersistentVolumeClaim): string {

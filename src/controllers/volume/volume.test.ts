@@ -3,16 +3,14 @@ import assert from 'node:assert/strict';
 import type { Event, Node, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/objects.js';
 import { startTestServer, type TestServer } from '../../apiserver/testing.js';
 import { SharedInformerFactory } from '../../client/informer.js';
-import { isNotFound, RestClient, type ResourceClient, type ResourceRef } from '../../client/rest.js';
+import { isNotFound, RestClient, type ResourceClient } from '../../client/rest.js';
 import { eventually } from '../../client/testing.js';
 import { InProcessTransport } from '../../client/transport.js';
 import type { ControllerContext } from '../context.js';
-import { NODES, PVCS, PVS, STORAGE_CLASSES } from './annotations.js';
 import { EBSCSIProvisioner } from './ebs/provisioner.js';
 import { volumeFromParameters } from './ebs/parameters.js';
 import { PersistentVolumeController } from './persistentvolume/pv-controller.js';
-
-const EVENTS: ResourceRef = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' };
+import { EVENTS, NODES, PVCS, PVS, STORAGE_CLASSES } from '../../client/refs.js';
 
 describe('PersistentVolumeController with EBSCSIProvisioner', () => {
   let t: TestServer;

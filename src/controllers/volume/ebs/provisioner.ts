@@ -24,12 +24,9 @@ import {
   claimClass,
   EBS_CSI_DRIVER,
   isWaitForFirstConsumer,
-  NODES,
-  PVCS,
-  PVS,
-  STORAGE_CLASSES,
 } from '../annotations.js';
 import { ProvisioningError, volumeFromParameters, type EBSVolumeSpec } from './parameters.js';
+import { NODES, PVCS, PVS, STORAGE_CLASSES } from '../../../client/refs.js';
 
 /** The driver's topology key (CSINode and older PVs) and the well-known one it answers with since v1.33. */
 export const EBS_TOPOLOGY_KEY = 'topology.ebs.csi.aws.com/zone';

@@ -26,11 +26,8 @@ import {
   claimClass,
   isWaitForFirstConsumer,
   migratedProvisioner,
-  PODS,
-  PVCS,
-  PVS,
-  STORAGE_CLASSES,
 } from '../annotations.js';
+import { PODS, PVCS, PVS, STORAGE_CLASSES } from '../../../client/refs.js';
 
 export const SERVICE_ACCOUNT = 'persistent-volume-binder';
 /** The event source upstream's binder reports as. */

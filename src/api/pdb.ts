@@ -1,17 +1,32 @@
 // The PodDisruptionBudget's DisruptionAllowed condition (component-helpers' pdbhelper) over
-// apimeta.SetStatusCondition.
-import type { PodDisruptionBudget } from '../../api/objects.js';
-import { rfc3339 } from '../../sim/clock.js';
+// apimeta.SetStatusCondition: the disruption controller and the eviction subresource both keep it
+// in step with status.disruptionsAllowed, so they share these pure helpers.
+import { rfc3339 } from '../sim/clock.js';
 
-export type Condition = NonNullable<NonNullable<PodDisruptionBudget['status']>['conditions']>[number];
-
+/** policy/v1 DisruptionAllowedCondition and its reasons. */
 export const DISRUPTION_ALLOWED = 'DisruptionAllowed';
 export const SUFFICIENT_PODS = 'SufficientPods';
 export const INSUFFICIENT_PODS = 'InsufficientPods';
 export const SYNC_FAILED = 'SyncFailed';
 
+/** metav1.Condition, as loosely typed as the callers' objects have it. */
+export interface StatusCondition {
+  type: string;
+  status: string;
+  observedGeneration?: number;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+/** The parts of a PodDisruptionBudget the condition helpers read and write. */
+export interface PdbConditionsView {
+  metadata: { generation?: number };
+  status?: { observedGeneration?: number; disruptionsAllowed?: number; conditions?: StatusCondition[] };
+}
+
 /** apimeta.SetStatusCondition: lastTransitionTime moves only when the status does. */
-export function setStatusCondition(conditions: Condition[], next: Omit<Condition, 'lastTransitionTime'>, nowMs: number): void {
+export function setStatusCondition<C extends StatusCondition>(conditions: C[], next: Omit<C, 'lastTransitionTime'>, nowMs: number): void {
   const existing = conditions.find((c) => c.type === next.type);
   if (!existing) {
     conditions.push({
@@ -21,7 +36,7 @@ export function setStatusCondition(conditions: Condition[], next: Omit<Condition
       lastTransitionTime: rfc3339(nowMs),
       reason: next.reason,
       message: next.message ?? '',
-    });
+    } as C);
     return;
   }
   if (existing.status !== next.status) {
@@ -33,9 +48,9 @@ export function setStatusCondition(conditions: Condition[], next: Omit<Condition
   existing.observedGeneration = next.observedGeneration;
 }
 
-/** pdbhelper.UpdateDisruptionAllowedCondition. */
-export function updateDisruptionAllowedCondition(pdb: PodDisruptionBudget, nowMs: number): void {
-  const st = (pdb.status ??= {} as NonNullable<PodDisruptionBudget['status']>);
+/** pdbhelper.UpdateDisruptionAllowedCondition: DisruptionAllowed follows disruptionsAllowed. */
+export function updateDisruptionAllowedCondition(pdb: Pick<PdbConditionsView, 'status'>, nowMs: number): void {
+  const st = (pdb.status ??= {});
   const allowed = (st.disruptionsAllowed ?? 0) > 0;
   setStatusCondition(
     (st.conditions ??= []),
@@ -51,7 +66,7 @@ export function updateDisruptionAllowedCondition(pdb: PodDisruptionBudget, nowMs
 }
 
 /** pdbhelper.ConditionsAreUpToDate. */
-export function conditionsAreUpToDate(pdb: PodDisruptionBudget): boolean {
+export function conditionsAreUpToDate(pdb: PdbConditionsView): boolean {
   const st = pdb.status;
   const cond = st?.conditions?.find((c) => c.type === DISRUPTION_ALLOWED);
   if (!cond) return false;
