@@ -5,7 +5,7 @@
 // domains already hold.
 import type { Pod, ReplicaSet, Service, StatefulSet } from '../../api/objects.js';
 import { controllerRef } from '../../api/pod.js';
-import { isEmptySelector, matches, newRequirement, selectorFromLabelSelector, selectorFromSet, type LabelSelector, type LabelSelectorSpec } from '../../apimachinery/labels.js';
+import { isEmptySelector, matches, newRequirement, selectorFromLabelSelector, selectorFromSet, selectorToString, type LabelSelector, type LabelSelectorSpec } from '../../apimachinery/labels.js';
 import type { NodeInfo, PodInfo } from '../nodeinfo.js';
 import { CycleState, MAX_NODE_SCORE, Status, type FilterPlugin, type MaybeStatus, type Scores, type PreFilterPlugin, type ScorePlugin, type SnapshotLister } from '../types.js';
 import { podMatchesNodeSelectorAndAffinity, findUntoleratedTaint } from './helpers.js';
@@ -63,6 +63,29 @@ function matchesInclusionPolicies(c: Constraint, pod: Pod, ni: NodeInfo): boolea
 function hasAllKeys(labels: Record<string, string>, cs: Constraint[]): boolean {
   for (const c of cs) if (!Object.hasOwn(labels, c.topologyKey)) return false;
   return true;
+}
+
+// Each scheduling cycle counts, on every node, the pods a constraint's selector matches: O(pods)
+// per pod scheduled. Between cycles only the nodes that gained or lost pods change, so counts are
+// remembered per node (its pod list and generation) and selector.
+const countMemo = new WeakMap<readonly PodInfo[], { generation: number; counts: Map<string, number> }>();
+const selectorText = new WeakMap<LabelSelector, string>();
+
+function countOnNode(ni: NodeInfo, sel: LabelSelector, ns: string): number {
+  let text = selectorText.get(sel);
+  if (text === undefined) selectorText.set(sel, (text = selectorToString(sel) + (sel.nothing ? '\u0000nothing' : '')));
+  const key = `${ns}\u0000${text}`;
+  let memo = countMemo.get(ni.pods);
+  if (!memo || memo.generation !== ni.generation) {
+    memo = { generation: ni.generation, counts: new Map() };
+    countMemo.set(ni.pods, memo);
+  }
+  let n = memo.counts.get(key);
+  if (n === undefined) {
+    n = countMatching(ni.pods, sel, ns);
+    memo.counts.set(key, n);
+  }
+  return n;
 }
 
 function countMatching(pods: readonly PodInfo[], sel: LabelSelector, ns: string): number {
@@ -128,7 +151,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
       constraints.forEach((c, i) => {
         if (!matchesInclusionPolicies(c, pi.pod, ni)) return;
         const v = ni.labels[c.topologyKey]!;
-        counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + countMatching(ni.pods, c.selector, ns));
+        counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + countOnNode(ni, c.selector, ns));
       });
     }
     state.write(PRE_FILTER, new FilterState(constraints, counts));
@@ -219,7 +242,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
         const v = ni.labels[c.topologyKey] ?? '';
         const cur = pairCounts[i]!.get(v);
         if (cur === undefined) return;
-        pairCounts[i]!.set(v, cur + countMatching(ni.pods, c.selector, ns));
+        pairCounts[i]!.set(v, cur + countOnNode(ni, c.selector, ns));
       });
     }
     state.write(PRE_SCORE, { constraints, ignored, pairCounts, weights } satisfies ScoreState);
@@ -232,7 +255,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     let score = 0;
     s.constraints.forEach((c, i) => {
       if (!Object.hasOwn(ni.labels, c.topologyKey)) return;
-      const cnt = c.topologyKey === LABEL_HOSTNAME ? countMatching(ni.pods, c.selector, pi.pod.metadata.namespace ?? '') : (s.pairCounts[i]!.get(ni.labels[c.topologyKey]!) ?? 0);
+      const cnt = c.topologyKey === LABEL_HOSTNAME ? countOnNode(ni, c.selector, pi.pod.metadata.namespace ?? '') : (s.pairCounts[i]!.get(ni.labels[c.topologyKey]!) ?? 0);
       score += cnt * s.weights[i]! + (c.maxSkew - 1);
     });
     return Math.round(score);
