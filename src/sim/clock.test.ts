@@ -69,3 +69,18 @@ describe('WarpClock', () => {
     c.clearTimeout(later);
   });
 });
+
+describe('whole milliseconds', () => {
+  test('a fractional delay (a jittered 10 s) leaves virtual time whole', async () => {
+    const c = new VirtualClock(0);
+    let at = -1;
+    c.setTimeout(() => (at = c.now()), 10_000 * 1.0137);
+    await c.advance(20_000);
+    assert.equal(at, 10_137);
+    const w = new WarpClock(Date.UTC(2026, 0, 1));
+    let wat = 0.5;
+    w.setTimeout(() => (wat = w.now()), 1234.56);
+    await w.advance(2000);
+    assert.equal(wat % 1, 0);
+  });
+});
