@@ -17,6 +17,7 @@ import {
   encodeManagedFields,
   isResetManagedFields,
   managerIdentifier,
+  MAX_UPDATE_MANAGERS,
   type Managed,
   type VersionedSet,
 } from './managedfields.js';
@@ -30,6 +31,7 @@ import {
   toFieldSet,
   TypedValueError,
   validateTyped,
+  valueOnlyChanges,
   withZeroFields,
   type TypeNode,
 } from './typed.js';
@@ -405,6 +407,20 @@ export function apply(live: object | undefined, config: object, opts: ApplyOptio
  * they do not decode, the live object's are used. Sets next.metadata.managedFields in place.
  */
 export function trackUpdate(old: object | undefined, next: object, opts: TrackUpdateOptions): void {
+  trackUpdateWith(old, next, opts, true);
+}
+
+/** trackUpdate without the shortcut for value-only writes: the reference the shortcut is tested against. */
+export function trackUpdateSlow(old: object | undefined, next: object, opts: TrackUpdateOptions): void {
+  trackUpdateWith(old, next, opts, false);
+}
+
+/** trackUpdate, answering whether it took the shortcut for value-only writes (for tests). */
+export function trackUpdateTook(old: object | undefined, next: object, opts: TrackUpdateOptions): 'shortcut' | 'full' {
+  return trackUpdateWith(old, next, opts, true);
+}
+
+function trackUpdateWith(old: object | undefined, next: object, opts: TrackUpdateOptions, shortcut: boolean): 'shortcut' | 'full' {
   const oldObj = (old ?? {}) as Obj;
   const nextObj = next as Obj;
   const ctx: Context = { node: rootNode(opts.schema), version: opts.apiVersion, ignore: ignoredSet(opts.ignoredPaths) };
@@ -428,13 +444,20 @@ export function trackUpdate(old: object | undefined, next: object, opts: TrackUp
       managed = liveManaged();
     }
   }
-  const newNF = withoutManagedFields(nextObj);
   const isCreate = old === undefined || !metaOf(oldObj).uid;
   if (managed.fields.size === 0 && !isCreate) {
     // SkipNonApplied: an object without managedFields is not tracked until it is applied.
     if (isObj(nextObj.metadata)) delete nextObj.metadata.managedFields;
-    return;
+    return 'full';
   }
+  if (shortcut && !isCreate) {
+    const out = valueOnlyUpdate(ctx, oldObj, nextObj, managed, opts);
+    if (out) {
+      setManagedFields(nextObj, out);
+      return 'shortcut';
+    }
+  }
+  const newNF = withoutManagedFields(nextObj);
   try {
     validateTyped(newNF, ctx.node, true);
   } catch {
@@ -444,12 +467,47 @@ export function trackUpdate(old: object | undefined, next: object, opts: TrackUp
       if (liveEntries === undefined) delete nextObj.metadata.managedFields;
       else nextObj.metadata.managedFields = clone(liveEntries);
     }
-    return;
+    return 'full';
   }
   const oldZ = withZeroFields(old === undefined ? {} : withoutManagedFields(oldObj), ctx.node);
   const newZ = withZeroFields(newNF, ctx.node);
   const out = innerUpdate(ctx, oldZ, newZ, managed, opts.manager, opts.time, opts.subresource);
   setManagedFields(nextObj, out);
+  return 'full';
+}
+
+/**
+ * The managedFields of the dominant write in a running cluster (a kubelet renewing its Lease, a
+ * controller writing the status it wrote before): only values change, every changed field already
+ * belongs to this manager's Update entry and to no one else. Then innerUpdate takes nothing from
+ * anyone (others' sets miss the changed fields, nothing was removed) and gives the manager what it
+ * had (its set minus the changed fields plus the changed fields), so the only change is the entry's
+ * time, stamped when anything changed. Undefined when any of that is not certain, for the full path.
+ */
+function valueOnlyUpdate(ctx: Context, oldObj: Obj, nextObj: Obj, managed: Managed, opts: TrackUpdateOptions): Managed | undefined {
+  const raw = valueOnlyChanges(oldObj, nextObj, ctx.node);
+  if (!raw) return undefined;
+  const changed = filter(raw, ctx.ignore);
+  const id = managerIdentifier({ manager: opts.manager || 'unknown', operation: 'Update', apiVersion: ctx.version, subresource: opts.subresource });
+  let updaters = 0;
+  for (const [m, vs] of managed.fields) {
+    // An empty entry would be dropped, and too many updaters would be capped.
+    if (vs.set.empty()) return undefined;
+    if (!vs.applied) updaters++;
+    if (m !== id && !vs.set.intersection(changed).empty()) return undefined;
+  }
+  if (updaters > MAX_UPDATE_MANAGERS) return undefined;
+  // What the manager gains leaves out the metadata never tracked (stripMeta); a changed field of
+  // that kind it already owned (only a client-sent entry can hold one) would be lost instead.
+  const gained = changed.difference(STRIPPED_FIELDS);
+  const own = managed.fields.get(id);
+  if (!own) return gained.empty() ? managed : undefined;
+  if (own.applied || own.apiVersion !== ctx.version) return undefined;
+  if (!gained.difference(own.set).empty() || !own.set.intersection(changed).difference(gained).empty()) return undefined;
+  if (gained.empty()) return managed;
+  const times = new Map(managed.times);
+  times.set(id, opts.time);
+  return { fields: managed.fields, times };
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {

@@ -30,10 +30,14 @@ export function keyPE(fields: Iterable<readonly [string, JsonValue]>): PathEleme
   return { key };
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+const GO_ESCAPED = /[<>&\u2028\u2029]/;
+
 /** Byte-wise string order, as Go's strings.Compare on UTF-8. */
 export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
   // UTF-16 code unit order differs from UTF-8 byte order only around surrogates.
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
   const ba = Buffer.from(a, 'utf8');
   const bb = Buffer.from(b, 'utf8');
   return Buffer.compare(ba, bb);
@@ -117,7 +121,10 @@ export function comparePE(a: PathElement, b: PathElement): number {
 
 /** JSON as Go's encoding/json writes it: HTML-sensitive characters and U+2028/9 escaped. */
 export function goJSON(v: unknown): string {
-  return JSON.stringify(v)
+  const s = JSON.stringify(v);
+  // Most JSON has nothing Go escapes beyond what JSON.stringify does.
+  if (s !== undefined && !GO_ESCAPED.test(s)) return s;
+  return s
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')

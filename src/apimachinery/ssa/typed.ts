@@ -515,3 +515,101 @@ export function clone<T>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
   return structuredClone(v);
 }
+
+// ---- value-only changes ----
+
+function shapeClass(v: unknown): number {
+  if (v === undefined) return 0;
+  if (v === null) return 1;
+  if (Array.isArray(v)) return 3;
+  if (typeof v === 'object') return 4;
+  return 2;
+}
+
+function definedKeys(o: Record<string, unknown>, skip: string | undefined): string[] {
+  const out: string[] = [];
+  for (const k of Object.keys(o)) if (o[k] !== undefined && k !== skip) out.push(k);
+  return out;
+}
+
+/**
+ * The fields compare(withZeroFields(lhs), withZeroFields(rhs)) reports as modified, when it reports
+ * nothing added or removed and rhs validates (validateTyped with duplicates allowed); undefined
+ * whenever that is not certain. Walks both objects once without copying them: it answers only when
+ * both have the same shape (the same keys in every map, the same list lengths with the same
+ * element keys in the same order, no duplicated or unkeyable elements, no list key left to a
+ * default) and differ only in values. Same-shape objects gain identical zero fields in identical
+ * places, so the zero-filled comparison sees exactly the differences of the raw one.
+ * metadata.managedFields is left out on both sides, as the field manager compares objects without it.
+ */
+export function valueOnlyChanges(lhs: unknown, rhs: unknown, node: TypeNode): FieldSet | undefined {
+  const modified = new FieldSet();
+  // One path, grown and shrunk as the walk goes; FieldSet.insert keeps only its elements.
+  const path: PathElement[] = [];
+  const walk = (l: unknown, r: unknown, n: TypeNode, skip: string | undefined): boolean => {
+    const cl = shapeClass(l);
+    if (cl !== shapeClass(r)) return false;
+    if (cl <= 1) return true;
+    if (cl === 2) {
+      // A scalar anywhere is a leaf.
+      if (l !== r) modified.insert(path);
+      return true;
+    }
+    const res = resolve(n, l, r);
+    if (res.k === 'leaf') {
+      if (!valuesEqual(l, r)) modified.insert(path);
+      return true;
+    }
+    if (cl === 4) {
+      if (res.k !== 'map') return false;
+      const lo = l as Record<string, unknown>;
+      const ro = r as Record<string, unknown>;
+      const lk = definedKeys(lo, skip);
+      if (lk.length !== definedKeys(ro, skip).length) return false;
+      for (const k of lk) if (ro[k] === undefined) return false;
+      for (const k of lk) {
+        const childSkip = path.length === 0 && k === 'metadata' ? 'managedFields' : undefined;
+        path.push({ field: k });
+        const ok = walk(lo[k], ro[k], childNode(n, k).node, childSkip);
+        path.pop();
+        if (!ok) return false;
+      }
+      return true;
+    }
+    if (res.k !== 'list') return false;
+    const la = l as unknown[];
+    const ra = r as unknown[];
+    if (la.length !== ra.length) return false;
+    const keys = res.node.keys;
+    const seen = new Set<string>();
+    for (let i = 0; i < la.length; i++) {
+      if (keys.length > 0) {
+        // Same key values, each a scalar: a missing key could be filled by a default or a zero
+        // field, and a structured one could gain zero fields.
+        const li = la[i];
+        const ri = ra[i];
+        if (shapeClass(li) !== 4 || shapeClass(ri) !== 4) return false;
+        for (const k of keys) {
+          const lv = (li as Record<string, unknown>)[k];
+          if (shapeClass(lv) !== 2 || lv !== (ri as Record<string, unknown>)[k]) return false;
+        }
+      }
+      const pe = listItemPE(res.node, ra[i]);
+      if (typeof pe === 'string') return false;
+      const key = serializePE(pe);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      if (keys.length === 0) {
+        // A set element is its own key: any change is a removal and an addition.
+        if (la[i] !== ra[i]) return false;
+        continue;
+      }
+      path.push(pe);
+      const ok = walk(la[i], ra[i], res.node.elem, undefined);
+      path.pop();
+      if (!ok) return false;
+    }
+    return true;
+  };
+  return walk(lhs, rhs, node, undefined) ? modified : undefined;
+}
