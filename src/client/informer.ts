@@ -105,6 +105,13 @@ export class Indexer<T extends KubeObject = KubeObject> {
     return this.items.size;
   }
 
+  /** How many objects the index holds under value, without building them. */
+  indexCount(indexName: string, value: string): number {
+    const index = this.indices.get(indexName);
+    if (!index) throw new Error(`Index with name ${indexName} does not exist`);
+    return index.get(value)?.size ?? 0;
+  }
+
   /** Objects whose index function yields value. */
   byIndex(indexName: string, value: string): T[] {
     const index = this.indices.get(indexName);

@@ -188,3 +188,34 @@ describe('ReplicaSetController', () => {
     await eventually(async () => (await rss.get('web')).status?.availableReplicas === 2, { clock: h.t.clock, stepMs: 500, maxRounds: 10 });
   });
 });
+
+describe('ReplicaSetController with pod status batching', () => {
+  let h: ControllerTest;
+  let rsc: ReplicaSetController;
+  let pods: ResourceClient<Pod>;
+  let rss: ResourceClient<ReplicaSet>;
+
+  beforeEach(async () => {
+    h = await startControllerTest();
+    // 100 ms per owned pod: 10 pods → status changes reach the sync after a second.
+    rsc = new ReplicaSetController(h.ctx, { podStatusBatchPerPodMs: 100 });
+    rsc.start(h.signal);
+    h.startInformers();
+    pods = podsIn(h.client, NS);
+    rss = h.client.resource<ReplicaSet>(REPLICASETS).namespace(NS);
+  });
+  afterEach(() => h.stop());
+
+  test('pod status changes reach status after the batch period scaled by the set size; no sooner', async () => {
+    await rss.create(replicaSet('big', 10));
+    await eventually(async () => (await pods.list({ labelSelector: 'app=big' })).items.length === 10, { clock: h.t.clock, stepMs: 10 });
+    await eventually(async () => (await rss.get('big')).status?.replicas === 10, { clock: h.t.clock, stepMs: 10 });
+    // Let the syncs its own status writes trigger run out before the pods change.
+    await h.t.clock.advance(2000);
+    await rsc.whenIdle();
+    for (const p of (await pods.list({ labelSelector: 'app=big' })).items) await markReady(pods, p, h.t.clock.now());
+    await h.t.clock.advance(500);
+    assert.equal((await rss.get('big')).status?.readyReplicas, undefined, 'still batching at 0.5 s');
+    await eventually(async () => (await rss.get('big')).status?.readyReplicas === 10, { clock: h.t.clock, stepMs: 100, maxRounds: 30 });
+  });
+});
