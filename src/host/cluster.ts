@@ -3,7 +3,7 @@
 // the cluster back as it was.
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { APIServer } from '../apiserver/apiserver.js';
 import { serviceAccountUser, TokenAuthenticator, UnionAuthenticator, X509Authenticator } from '../apiserver/auth/authn.js';
@@ -17,7 +17,8 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import type { UserInfo } from '../apiserver/auth/authn.js';
 import { clockEndpoint, nodesEndpoint } from './control.js';
 import { generateClusterCA, issueServingCert, type CertKeyPair } from '../apiserver/auth/certs.js';
-import type { Clock } from '../sim/clock.js';
+import { rfc3339Micro, type Clock } from '../sim/clock.js';
+import type { Logger } from '../client/informer.js';
 import { startCompactor } from '../storage/compactor.js';
 import { SqliteStore } from '../storage/sqlite.js';
 import type { Store } from '../storage/store.js';
@@ -51,6 +52,7 @@ export class Cluster {
   controllerManager?: ControllerManager;
   scheduler?: Scheduler;
   kubelets?: KubeletPool;
+  private logFile?: WriteStream;
 
   private constructor(
     readonly name: string,
@@ -91,8 +93,23 @@ export class Cluster {
     return new RestClient(new InProcessTransport(this.apiserver, user), { userAgent });
   }
 
+  /**
+   * Where the components log (clusters/<name>/components.log), as kube-controller-manager, the
+   * scheduler and kubelets log to their own files: requeues and zone state changes are theirs to
+   * tell, not noise on the console of `skiff up`.
+   */
+  private componentLogger(clock: Clock): Logger {
+    this.logFile = createWriteStream(join(this.dir, 'components.log'), { flags: 'a', mode: 0o600 });
+    const file = this.logFile;
+    return (message, err) => {
+      const detail = err === undefined ? '' : `: ${err instanceof Error ? err.message : String(err)}`;
+      file.write(`${rfc3339Micro(clock.now())} ${message}${detail}\n`);
+    };
+  }
+
   private startComponents(clock: Clock, opts: ClusterOptions): void {
     const signal = this.components.signal;
+    const log = this.componentLogger(clock);
     setMaxListeners(0, signal); // every informer, queue and kubelet listens for the stop
     const agent = (component: string, suffix = '') => `${component}/${COMPONENT_VERSION} (linux/amd64) kubernetes${suffix}`;
     // kube-controller-manager: shared informers under its own identity, each controller writing as
@@ -101,18 +118,19 @@ export class Cluster {
     this.controllerManager = startControllerManager(
       {
         clock,
-        informers: new SharedInformerFactory({ client: kcm, clock }),
+        informers: new SharedInformerFactory({ client: kcm, clock, log }),
         clientFor: (sa) => this.clientAs(serviceAccountUser('kube-system', sa), agent('kube-controller-manager', `/${sa}`)),
+        log,
       },
       { caPem: this.ca.certPem, region: opts.region, zones: [...new Set((opts.nodes ?? []).flatMap((n) => (n.zone ? [n.zone] : [])))] },
       signal,
     );
     const sched = this.clientAs({ username: 'system:kube-scheduler', groups: [] }, agent('kube-scheduler'));
-    this.scheduler = new Scheduler({ client: sched, informers: new SharedInformerFactory({ client: sched, clock }), clock });
+    this.scheduler = new Scheduler({ client: sched, informers: new SharedInformerFactory({ client: sched, clock, log }), clock, log });
     this.scheduler.start(signal);
     // Every simulated kubelet shares one identity in system:nodes (skiff has no Node authorizer).
     const kubelet = this.clientAs({ username: 'system:node:skiff-kubelets', groups: ['system:nodes'] }, agent('kubelet'));
-    this.kubelets = new KubeletPool({ client: kubelet, informers: new SharedInformerFactory({ client: kubelet, clock }), clock });
+    this.kubelets = new KubeletPool({ client: kubelet, informers: new SharedInformerFactory({ client: kubelet, clock, log }), clock, log });
     for (const node of opts.nodes ?? []) this.kubelets.addNode(node);
     this.apiserver.setKubeletConnection(this.kubelets);
     this.kubelets.start(signal);
@@ -123,6 +141,7 @@ export class Cluster {
   /** Stops the API server and closes the store (every acknowledged write is already durable). */
   async close(): Promise<void> {
     this.components.abort();
+    this.logFile?.end();
     this.compactor?.stop();
     this.apiserver.stop();
     await this.store.close();
