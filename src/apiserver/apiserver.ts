@@ -14,6 +14,7 @@ import type { Store } from '../storage/store.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
+import { StorageObjectInUseProtection } from './admission/storage-object-in-use-protection.js';
 import { intToIp, parseCidr, ServiceAllocation } from './admission/service-allocation.js';
 import { ANONYMOUS, withAuthenticatedGroup, type Authenticator, type UserInfo } from './auth/authn.js';
 import { bootstrapPolicy } from './auth/bootstrap.js';
@@ -136,6 +137,7 @@ export class APIServer {
         return (await this.registryFor(info).list('', {})).items;
       }),
       new DefaultTolerationSeconds(),
+      new StorageObjectInUseProtection(),
       ...(config.extraAdmission ?? []),
     ]));
     for (const info of RESOURCES) {

@@ -21,6 +21,7 @@ import { ServiceAccountsController } from './serviceaccount/serviceaccounts-cont
 import { StatefulSetController } from './statefulset/statefulset.js';
 import { EBSCSIProvisioner } from './volume/ebs/provisioner.js';
 import { PersistentVolumeController } from './volume/persistentvolume/pv-controller.js';
+import { PVCProtectionController, PVProtectionController } from './volume/protection/index.js';
 
 /** What differs per cluster. */
 export interface ControllerManagerOptions {
@@ -63,6 +64,8 @@ export function startControllerManager(ctx: ControllerContext, opts: ControllerM
   add('taint-eviction-controller', new TaintEvictionController(ctx));
   add('persistentvolume-binder', new PersistentVolumeController(ctx));
   add('ebs-csi-provisioner', new EBSCSIProvisioner(ctx, { region: opts.region, zones: opts.zones }));
+  add('pvc-protection', new PVCProtectionController(ctx));
+  add('pv-protection', new PVProtectionController(ctx));
   for (const c of controllers.values()) c.start(signal);
   ctx.informers.start(signal);
   return {

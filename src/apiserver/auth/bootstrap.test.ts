@@ -184,6 +184,8 @@ describe('controller roles', () => {
     'replicaset-controller',
     'service-account-controller',
     'statefulset-controller',
+    'pvc-protection-controller',
+    'pv-protection-controller',
     'ttl-after-finished-controller',
     'root-ca-cert-publisher',
   ];

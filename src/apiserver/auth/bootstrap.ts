@@ -435,6 +435,12 @@ function controllerRoleSpecs(): ClusterRole[] {
       rule(['update'], [''], ['pods/finalizers']),
       eventsRule(),
     ]),
+    controllerRole('pvc-protection-controller', [
+      rule(['get', 'list', 'watch', 'update'], [''], ['persistentvolumeclaims']),
+      rule(['list', 'watch', 'get'], [''], ['pods']),
+      eventsRule(),
+    ]),
+    controllerRole('pv-protection-controller', [rule(['get', 'list', 'watch', 'update'], [''], ['persistentvolumes']), eventsRule()]),
     controllerRole('ttl-after-finished-controller', [rule(['get', 'list', 'watch', 'delete'], ['batch'], ['jobs']), eventsRule()]),
     controllerRole('root-ca-cert-publisher', [rule(['create', 'update'], [''], ['configmaps']), eventsRule()]),
   ];

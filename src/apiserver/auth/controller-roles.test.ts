@@ -145,6 +145,16 @@ const rows: Row[] = [
   [sa('persistent-volume-binder'), 'get', 'persistentvolumeclaims', NS, true],
   [sa('persistent-volume-binder'), 'list', 'storageclasses.storage.k8s.io', '', true],
   [sa('persistent-volume-binder'), 'patch', 'persistentvolumes', '', false],
+  // pvc-protection-controller and pv-protection-controller: lift finalizers, nothing more
+  [sa('pvc-protection-controller'), 'update', 'persistentvolumeclaims', NS, true],
+  [sa('pvc-protection-controller'), 'list', 'pods', NS, true],
+  [sa('pvc-protection-controller'), 'create', 'events', NS, true],
+  [sa('pvc-protection-controller'), 'delete', 'persistentvolumeclaims', NS, false],
+  [sa('pvc-protection-controller'), 'update', 'pods', NS, false],
+  [sa('pv-protection-controller'), 'update', 'persistentvolumes', '', true],
+  [sa('pv-protection-controller'), 'watch', 'persistentvolumes', '', true],
+  [sa('pv-protection-controller'), 'delete', 'persistentvolumes', '', false],
+  [sa('pv-protection-controller'), 'update', 'persistentvolumeclaims', NS, false],
   // generic-garbage-collector: anything, but only what owners' deletion needs
   [sa('generic-garbage-collector'), 'delete', 'widgets.example.com', NS, true],
   [sa('generic-garbage-collector'), 'patch', 'replicasets.apps', NS, true],

@@ -10,6 +10,7 @@ import type { ControllerContext } from '../context.js';
 import { EBSCSIProvisioner } from './ebs/provisioner.js';
 import { volumeFromParameters } from './ebs/parameters.js';
 import { PersistentVolumeController } from './persistentvolume/pv-controller.js';
+import { PVCProtectionController, PVProtectionController } from './protection/index.js';
 import { EVENTS, NODES, PVCS, PVS, STORAGE_CLASSES } from '../../client/refs.js';
 
 describe('PersistentVolumeController with EBSCSIProvisioner', () => {
@@ -42,6 +43,9 @@ describe('PersistentVolumeController with EBSCSIProvisioner', () => {
     const ctx: ControllerContext = { clock: t.clock, informers, clientFor: () => client, log: (m, e) => logs.push(e === undefined ? m : `${m}: ${String(e)}`) };
     binder = new PersistentVolumeController(ctx);
     ebs = new EBSCSIProvisioner(ctx, { podName: 'ebs-csi-controller-6d5f8c9b7d-x2k4q', random: (n) => Buffer.alloc(n, ++seq) });
+    // As kube-controller-manager runs them: claims and volumes carry protection finalizers (admission).
+    new PVCProtectionController(ctx).start(stop.signal);
+    new PVProtectionController(ctx).start(stop.signal);
     informers.start(stop.signal);
     binder.start(stop.signal);
     ebs.start(stop.signal);
@@ -162,6 +166,7 @@ describe('PersistentVolumeController with EBSCSIProvisioner', () => {
     await bound('kept');
     await bound('dropped');
     assert.equal(ebs.ec2Volumes.size, 2);
+    assert.deepEqual((await pvs.get(`pvc-${dropped.metadata.uid}`)).metadata.finalizers, ['kubernetes.io/pv-protection']);
     await pvcs.delete('kept');
     await pvcs.delete('dropped');
     await eventually(async () => (await pvs.get(`pvc-${dropped.metadata.uid}`).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)))) === undefined, { clock: t.clock, stepMs: 500 });
