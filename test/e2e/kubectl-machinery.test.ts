@@ -57,8 +57,12 @@ describe('kubectl request machinery', { skip }, () => {
   });
 
   test('get all lists the kinds in the "all" category', () => {
+    // The controllers bring the Deployment up; once rolled out its row is settled.
+    ok(k('rollout', 'status', 'deployment/web', '-n', 'machinery', '--timeout=120s'));
     const out = ok(k('get', 'all', '-n', 'machinery'));
-    assert.match(out, /^deployment\.apps\/web\s+0\/2\s/m);
+    assert.match(out, /^deployment\.apps\/web\s+2\/2\s/m);
+    assert.match(out, /^replicaset\.apps\/web-\w+\s+2\s+2\s+2\s/m);
+    assert.match(out, /^pod\/web-\w+-\w+\s+1\/1\s+Running\s/m);
   });
 
   test('--as impersonates through RBAC, and auth can-i answers for the impersonated user', () => {
