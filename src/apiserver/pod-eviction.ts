@@ -4,6 +4,8 @@
 // take more than the budget allows.
 import { isDeepStrictEqual } from 'node:util';
 import { updateDisruptionAllowedCondition } from '../api/pdb.js';
+import type { Pod } from '../api/objects.js';
+import { isPodReady } from '../api/pod.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { badRequest, conflict, forbidden, internalError, isStatusError, methodNotAllowed, StatusError, timeout, tooManyRequests, type Status } from '../apimachinery/errors.js';
@@ -11,6 +13,7 @@ import { matches, selectorFromLabelSelector, isEmptySelector, type LabelSelector
 import { rfc3339 } from '../sim/clock.js';
 import { decodeBody, writeObject } from './http.js';
 import type { PodSubresourceContext } from './pod-subresources.js';
+import { validateDeleteOptions } from './delete-options.js';
 import type { DeleteOptions as RegistryDeleteOptions } from './registry/generic.js';
 
 /** Upstream refuses evictions once this many approved evictions wait for the PDB controller to notice them. */
@@ -163,27 +166,6 @@ function propagateDryRun(eviction: Eviction, queryDryRun: string[]): EvictionDel
   return opts;
 }
 
-// ValidateDeleteOptions, as the delete endpoint applies it.
-function validateDeleteOptions(o: EvictionDeleteOptions): void {
-  const invalid = (msg: string) =>
-    new StatusError({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: `DeleteOptions.meta.k8s.io "" is invalid: ${msg}`,
-      reason: 'Invalid',
-      details: { group: 'meta.k8s.io', kind: 'DeleteOptions' },
-      code: 422,
-    });
-  if (o.propagationPolicy && o.orphanDependents !== undefined && o.orphanDependents !== null) {
-    throw invalid(`propagationPolicy: Invalid value: "${o.propagationPolicy}": orphanDependents and deletionPropagation cannot be both set`);
-  }
-  if (o.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(o.propagationPolicy)) {
-    throw invalid(`propagationPolicy: Unsupported value: "${o.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
-  }
-  if (o.dryRun?.some((v) => v !== 'All')) throw invalid(`dryRun: Unsupported value: ${JSON.stringify(o.dryRun)}: supported values: "All"`);
-}
 
 const isDryRun = (o: EvictionDeleteOptions) => (o.dryRun?.length ?? 0) > 0;
 const resourceVersionIsUnset = (o: EvictionDeleteOptions) => !o.preconditions?.resourceVersion;
@@ -203,10 +185,6 @@ function canIgnorePDB(pod: PodLike): boolean {
 function shouldEnforceResourceVersion(pod: PodLike): boolean {
   const phase = pod.status?.phase;
   return !(phase === 'Succeeded' || phase === 'Failed' || pod.metadata.deletionTimestamp);
-}
-
-function isPodReady(pod: PodLike): boolean {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
 }
 
 const SUCCESS: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
@@ -245,7 +223,7 @@ async function evict(ctx: PodSubresourceContext, original: EvictionDeleteOptions
   if (pdbs.length === 1) {
     const pdb = pdbs[0];
     pdbName = pdb.metadata.name!;
-    if (!isPodReady(pod)) {
+    if (!isPodReady(pod as unknown as Pod)) {
       // An unready pod does not count towards currentHealthy: deleting it takes nothing from the budget
       // when the policy says so, or when the application is healthy enough without it.
       const st = pdb.status ?? {};

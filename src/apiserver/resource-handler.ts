@@ -32,6 +32,7 @@ import { type GenericRegistry, type ObjectFilter, type WriteOptions } from './re
 import { apply, fieldManagementErrors, managerOrUserAgent } from '../apimachinery/ssa/index.js';
 import { rfc3339 } from '../sim/clock.js';
 import { serveWatch } from './watch.js';
+import { validateDeleteOptions } from './delete-options.js';
 import { queryBool } from './request-info.js';
 
 /** What a resource request handler needs from the server. */
@@ -582,7 +583,7 @@ interface DeleteBody {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
   dryRun?: string[];
-  orphanDependents?: boolean;
+  orphanDependents?: boolean | null;
 }
 
 async function deleteOptions(c: ResourceContext): Promise<DeleteBody> {
@@ -597,30 +598,12 @@ async function deleteOptions(c: ResourceContext): Promise<DeleteBody> {
   if (q.get('propagationPolicy')) body.propagationPolicy = q.get('propagationPolicy')!;
   if (q.get('gracePeriodSeconds')) body.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
   if (q.get('orphanDependents')) body.orphanDependents = q.get('orphanDependents') === 'true';
-  if (body.propagationPolicy && body.orphanDependents !== undefined) {
-    throw invalidDeleteOptions('propagationPolicy: Invalid value: "' + body.propagationPolicy + '": orphanDependents and deletionPropagation cannot be both set');
-  }
+  validateDeleteOptions(body);
   // The deprecated orphanDependents maps onto the propagation policies.
-  if (body.orphanDependents !== undefined) body.propagationPolicy = body.orphanDependents ? 'Orphan' : 'Background';
-  if (body.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(body.propagationPolicy)) {
-    throw invalidDeleteOptions(`propagationPolicy: Unsupported value: "${body.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
-  }
-  if (body.dryRun?.some((v) => v !== 'All')) throw invalidDeleteOptions(`dryRun: Unsupported value: ${JSON.stringify(body.dryRun)}: supported values: "All"`);
+  if (body.orphanDependents !== undefined && body.orphanDependents !== null) body.propagationPolicy = body.orphanDependents ? 'Orphan' : 'Background';
   return body;
 }
 
-function invalidDeleteOptions(msg: string) {
-  return new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: `DeleteOptions.meta.k8s.io "" is invalid: ${msg}`,
-    reason: 'Invalid',
-    details: { group: 'meta.k8s.io', kind: 'DeleteOptions' },
-    code: 422,
-  });
-}
 
 // Resources whose delete answers with the object rather than a Status (ReturnDeletedObject).
 const RETURNS_DELETED_OBJECT = new Set(['pods', 'services', 'namespaces', 'persistentvolumes', 'persistentvolumeclaims', 'nodes']);

@@ -33,16 +33,12 @@ export interface ControllerManagerOptions {
   zones?: string[];
 }
 
-/** The running controllers, by name. */
-export interface ControllerManager {
-  controllers: Map<string, Controller | GarbageCollector>;
-  /** Resolves once every queue is empty (delayed retries excluded); for tests. */
-  whenIdle(): Promise<void>;
-}
+/** The running controllers, by name (kube-controller-manager's names). */
+export type ControllerManager = Map<string, Controller | GarbageCollector>;
 
 /** Builds and starts every controller, then the shared informers they registered. */
 export function startControllerManager(ctx: ControllerContext, opts: ControllerManagerOptions, signal: AbortSignal): ControllerManager {
-  const controllers = new Map<string, Controller | GarbageCollector>();
+  const controllers: ControllerManager = new Map();
   const add = (name: string, c: Controller | GarbageCollector) => controllers.set(name, c);
   add('garbagecollector', new GarbageCollector({ client: ctx.clientFor('generic-garbage-collector'), clock: ctx.clock, log: ctx.log }));
   add('namespace', new NamespaceController(ctx));
@@ -68,10 +64,5 @@ export function startControllerManager(ctx: ControllerContext, opts: ControllerM
   add('pv-protection', new PVProtectionController(ctx));
   for (const c of controllers.values()) c.start(signal);
   ctx.informers.start(signal);
-  return {
-    controllers,
-    async whenIdle() {
-      await Promise.all([...controllers.values()].map((c) => ('whenIdle' in c ? c.whenIdle() : undefined)));
-    },
-  };
+  return controllers;
 }

@@ -5,6 +5,7 @@
 import type { DaemonSet, Node, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from '../../api/objects.js';
 import { newRequirement, requirementMatches, type SelectorOperator } from '../../apimachinery/labels.js';
 import { jsonClone } from '../history/history.js';
+import { scaledValue } from '../../api/intstr.js';
 
 /** apps.DefaultDaemonSetUniqueLabelKey. */
 export const HASH_LABEL = 'controller-revision-hash';
@@ -176,30 +177,19 @@ export function isPodUpdated(pod: Pod, hash: string, generation: number | undefi
   return hashMatches || templateMatches;
 }
 
-/** intstr.GetScaledValueFromIntOrPercent, rounding percentages up. */
-function scaled(v: number | string | undefined, total: number): number {
-  if (v === undefined || v === null) return 0;
-  if (typeof v === 'number') return v;
-  const m = /^(\d+)%$/.exec(v);
-  if (!m) {
-    if (/^\d+$/.test(v)) return Number(v);
-    throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-  }
-  return Math.ceil((Number(m[1]) * total) / 100);
-}
 
 /** util.UnavailableCount. */
 export function unavailableCount(ds: DaemonSet, numberToSchedule: number): number {
   const us = ds.spec?.updateStrategy;
   if (us?.type !== 'RollingUpdate' || !us.rollingUpdate) return 0;
-  return scaled(us.rollingUpdate.maxUnavailable as number | string | undefined, numberToSchedule);
+  return scaledValue(us.rollingUpdate.maxUnavailable as number | string | undefined, numberToSchedule, true);
 }
 
 /** util.SurgeCount. */
 export function surgeCount(ds: DaemonSet, numberToSchedule: number): number {
   const us = ds.spec?.updateStrategy;
   if (us?.type !== 'RollingUpdate' || !us.rollingUpdate) return 0;
-  return scaled(us.rollingUpdate.maxSurge as number | string | undefined, numberToSchedule);
+  return scaledValue(us.rollingUpdate.maxSurge as number | string | undefined, numberToSchedule, true);
 }
 
 /** util.AllowsSurge. */

@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Deployment, PodTemplateSpec, ReplicaSet } from '../../api/objects.js';
 import { rfc3339 } from '../../sim/clock.js';
 import { specReplicas } from '../replicaset/status.js';
+import { scaledValue } from '../../api/intstr.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
@@ -231,21 +232,6 @@ export function desiredReplicas(d: Deployment): number {
 
 export function isRollingUpdate(d: Deployment): boolean {
   return (d.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
-}
-
-/**
- * intstr.GetScaledValueFromIntOrPercent: an int as is, "N%" of total rounded up or down. A string
- * without % is an error upstream (validation refuses it first).
- */
-export function scaledValue(v: number | string | undefined | null, total: number, roundUp: boolean): number {
-  if (v === undefined || v === null) return 0;
-  if (typeof v === 'number') return v;
-  if (!v.endsWith('%') || !/^-?\d+$/.test(v.slice(0, -1))) {
-    throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-  }
-  const pct = Number(v.slice(0, -1));
-  const x = (pct * total) / 100;
-  return roundUp ? Math.ceil(x) : Math.floor(x);
 }
 
 /** ResolveFenceposts: surge rounds up, unavailable down; both zero becomes unavailable 1. */

@@ -7,7 +7,8 @@ import { SharedInformerFactory } from '../../client/informer.js';
 import { eventually } from '../../client/testing.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { DisruptionController } from './disruption.js';
-import { labelSelectorGoString, scaledValue } from './intstr.js';
+import { labelSelectorGoString } from './intstr.js';
+import { scaledValue } from '../../api/intstr.js';
 import { DEPLOYMENTS, EVENTS, PDBS, PODS, REPLICASETS, STATEFULSETS } from '../../client/refs.js';
 
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } };

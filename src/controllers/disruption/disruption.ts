@@ -16,7 +16,8 @@ import { rfc3339 } from '../../sim/clock.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller, type ControllerConfig } from '../controller.js';
 import { conditionsAreUpToDate, DISRUPTION_ALLOWED, setStatusCondition, SYNC_FAILED, updateDisruptionAllowedCondition } from '../../api/pdb.js';
-import { labelSelectorGoString, scaledValue } from './intstr.js';
+import { labelSelectorGoString } from './intstr.js';
+import { scaledValue } from '../../api/intstr.js';
 import { DEPLOYMENTS, PDBS, PODS, REPLICASETS, STATEFULSETS } from '../../client/refs.js';
 
 /** How long an eviction's disruptedPods entry waits for the pod's deletion before it is dropped. */

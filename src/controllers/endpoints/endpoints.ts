@@ -8,20 +8,19 @@ import { isPodReady } from '../../api/pod.js';
 import { isStatusError } from '../../apimachinery/errors.js';
 import { selectorFromSet, matches } from '../../apimachinery/labels.js';
 import type { EventRecorder } from '../../client/events.js';
-import { DeletedFinalStateUnknown, splitMetaNamespaceKey, type SharedInformer } from '../../client/informer.js';
+import { splitMetaNamespaceKey, type SharedInformer } from '../../client/informer.js';
 import { isNotFound, type RestClient } from '../../client/rest.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller, type ControllerConfig } from '../controller.js';
 import { canonicalSubsets, countAddresses, MAX_CAPACITY, OVER_CAPACITY_ANNOTATION, repackSubsets, truncateEndpoints, TRUNCATED, type Address, type Port, type Subset } from './subsets.js';
 import {
   findPort,
+  handleServiceAndPodEvents,
   HEADLESS_LABEL,
   isIPv6,
   isServiceIPSet,
   LAST_CHANGE_TRIGGER_TIME,
-  podServiceMemberships,
   rfc3339Nano,
-  servicesToUpdateOnPodChange,
   shouldPodBeInEndpoints,
   shouldSetHostname,
   TriggerTimeTracker,
@@ -57,19 +56,7 @@ export class EndpointsController extends Controller {
     this.pods = ctx.informers.forResource<Pod>(PODS);
     this.endpoints = ctx.informers.forResource<Endpoints>(ENDPOINTS);
 
-    this.services.addEventHandler({
-      onAdd: (svc) => this.enqueue(svc),
-      onUpdate: (_old, svc) => this.enqueue(svc),
-      onDelete: (svc) => this.enqueue(svc),
-    });
-    this.pods.addEventHandler({
-      onAdd: (pod) => this.enqueueServices(podServiceMemberships(this.services.lister, pod)),
-      onUpdate: (old, pod) => this.enqueueServices(servicesToUpdateOnPodChange(this.services.lister, old, pod)),
-      onDelete: (obj) => {
-        const pod = obj instanceof DeletedFinalStateUnknown ? obj.obj : obj;
-        this.enqueueServices(podServiceMemberships(this.services.lister, pod));
-      },
-    });
+    handleServiceAndPodEvents(this.services, this.pods, (svc) => this.enqueue(svc), (keys) => this.enqueueServices(keys));
     this.endpoints.addEventHandler({ onDelete: (ep) => this.enqueue(ep) });
   }
 

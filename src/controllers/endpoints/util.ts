@@ -5,7 +5,7 @@ import type { Pod, Service } from '../../api/objects.js';
 import { isPodReady, isPodTerminal } from '../../api/pod.js';
 import { isDeepStrictEqual } from 'node:util';
 import { matches, selectorFromSet } from '../../apimachinery/labels.js';
-import type { Lister } from '../../client/informer.js';
+import { DeletedFinalStateUnknown, type Lister, type SharedInformer } from '../../client/informer.js';
 
 /** v1.EndpointsLastChangeTriggerTime. */
 export const LAST_CHANGE_TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';
@@ -143,4 +143,29 @@ export class TriggerTimeTracker {
   deleteService(namespace: string, name: string): void {
     this.states.delete(`${namespace}/${name}`);
   }
+}
+
+/**
+ * The informer wiring both endpoints controllers share: any change of a Service syncs it, and a pod
+ * change syncs every Service whose selector matched the pod before or after it.
+ */
+export function handleServiceAndPodEvents(
+  services: SharedInformer<Service>,
+  pods: SharedInformer<Pod>,
+  enqueue: (svc: Service | DeletedFinalStateUnknown<Service>) => void,
+  enqueueServices: (keys: Set<string>) => void,
+): void {
+  services.addEventHandler({
+    onAdd: (svc) => enqueue(svc),
+    onUpdate: (_old, svc) => enqueue(svc),
+    onDelete: (svc) => enqueue(svc),
+  });
+  pods.addEventHandler({
+    onAdd: (pod) => enqueueServices(podServiceMemberships(services.lister, pod)),
+    onUpdate: (old, pod) => enqueueServices(servicesToUpdateOnPodChange(services.lister, old, pod)),
+    onDelete: (obj) => {
+      const pod = obj instanceof DeletedFinalStateUnknown ? obj.obj : obj;
+      enqueueServices(podServiceMemberships(services.lister, pod));
+    },
+  });
 }

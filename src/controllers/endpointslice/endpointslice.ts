@@ -7,7 +7,7 @@ import type { EventRecorder } from '../../client/events.js';
 import { DeletedFinalStateUnknown, splitMetaNamespaceKey, type SharedInformer } from '../../client/informer.js';
 import { recorderFor, type ControllerContext } from '../context.js';
 import { Controller, type ControllerConfig } from '../controller.js';
-import { podServiceMemberships, servicesToUpdateOnPodChange, TriggerTimeTracker } from '../endpoints/util.js';
+import { handleServiceAndPodEvents, TriggerTimeTracker } from '../endpoints/util.js';
 import { CONTROLLER_NAME, DEFAULT_MAX_ENDPOINTS_PER_SLICE, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, Reconciler } from './reconciler.js';
 import { EndpointSliceTracker } from './tracker.js';
 import { ENDPOINT_SLICES, NODES, PODS, SERVICES } from '../../client/refs.js';
@@ -47,19 +47,7 @@ export class EndpointSliceController extends Controller {
       maxEndpointsPerSlice: config.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE,
     });
 
-    this.services.addEventHandler({
-      onAdd: (svc) => this.enqueue(svc),
-      onUpdate: (_old, svc) => this.enqueue(svc),
-      onDelete: (svc) => this.enqueue(svc),
-    });
-    this.pods.addEventHandler({
-      onAdd: (pod) => this.enqueueServices(podServiceMemberships(this.services.lister, pod)),
-      onUpdate: (old, pod) => this.enqueueServices(servicesToUpdateOnPodChange(this.services.lister, old, pod)),
-      onDelete: (obj) => {
-        const pod = obj instanceof DeletedFinalStateUnknown ? obj.obj : obj;
-        this.enqueueServices(podServiceMemberships(this.services.lister, pod));
-      },
-    });
+    handleServiceAndPodEvents(this.services, this.pods, (svc) => this.enqueue(svc), (keys) => this.enqueueServices(keys));
     this.slices.addEventHandler({
       onAdd: (slice) => {
         if (managed(slice) && this.tracker.shouldSync(slice)) this.enqueueSliceService(slice);

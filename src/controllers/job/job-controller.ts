@@ -554,37 +554,31 @@ export class JobController extends Controller {
     return this.clock.now() - Date.parse(job.status.startTime) >= ads * 1000;
   }
 
+  /** Deletes active pods (suspension or surplus); returns how many stay active, also on failure. */
+  private async removeActivePods(c: SyncCtx, toDelete: Pod[], active: number): Promise<number> {
+    this.expectations.expectDeletions(c.key, toDelete.length);
+    const r = await this.deleteJobPods(c.job, c.key, toDelete);
+    active -= r.deleted;
+    c.terminating += r.deleted;
+    c.ready -= r.deletedReady;
+    if (r.err) throw Object.assign(r.err as object, { active });
+    return active;
+  }
+
   /** manageJob: delete surplus pods, or create missing ones (after the failure backoff). Returns active. */
   private async manageJob(c: SyncCtx): Promise<number> {
     const job = c.job;
     const key = c.key;
     let active = c.activePods.length;
     const parallelism = job.spec?.parallelism ?? 1;
-    if (suspended(job)) {
-      const toDelete = activePodsForRemoval(job, c.activePods, active);
-      this.expectations.expectDeletions(key, toDelete.length);
-      const r = await this.deleteJobPods(job, key, toDelete);
-      active -= r.deleted;
-      c.terminating += r.deleted;
-      c.ready -= r.deletedReady;
-      if (r.err) throw Object.assign(r.err as object, { active });
-      return active;
-    }
+    if (suspended(job)) return this.removeActivePods(c, activePodsForRemoval(job, c.activePods, active), active);
     const completions = job.spec?.completions;
     let want: number;
     if (completions == null) want = c.succeeded > 0 ? active : parallelism;
     else want = Math.max(0, Math.min(completions - c.succeeded, parallelism));
 
     const toDelete = activePodsForRemoval(job, c.activePods, Math.max(0, active - want)).slice(0, MAX_POD_CREATE_DELETE);
-    if (toDelete.length) {
-      this.expectations.expectDeletions(key, toDelete.length);
-      const r = await this.deleteJobPods(job, key, toDelete);
-      active -= r.deleted;
-      c.terminating += r.deleted;
-      c.ready -= r.deletedReady;
-      if (r.err) throw Object.assign(r.err as object, { active });
-      return active;
-    }
+    if (toDelete.length) return this.removeActivePods(c, toDelete, active);
 
     const terminating = onlyReplaceFailedPods(job) ? c.terminating : 0;
     let diff = want - terminating - active;

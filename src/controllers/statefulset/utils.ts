@@ -5,6 +5,7 @@
 import type { OwnerReference } from '../../api/types.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../api/objects.js';
 import { isPodAvailable, isPodReady } from '../../api/pod.js';
+import { scaledValue } from '../../api/intstr.js';
 import { newControllerRef, type OwnerKind } from '../controller-ref-manager.js';
 import { jsonClone } from '../history/history.js';
 
@@ -255,18 +256,6 @@ export function completeRollingUpdate(set: StatefulSet, status: SetStatus): void
   }
 }
 
-/** intstr.GetScaledValueFromIntOrPercent. */
-export function scaledValue(v: number | string | undefined, total: number, roundUp: boolean): number {
-  if (v === undefined || v === null) return 0;
-  if (typeof v === 'number') return v;
-  const m = /^(\d+)%$/.exec(v);
-  if (!m) {
-    if (/^\d+$/.test(v)) return Number(v);
-    throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-  }
-  const x = (Number(m[1]) * total) / 100;
-  return roundUp ? Math.ceil(x) : Math.floor(x);
-}
 
 /** getStatefulSetMaxUnavailable: default 1, percentages round down, never below 1. */
 export function maxUnavailableOf(set: StatefulSet): number {
