@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Lease, Node } from '../api/objects.js';
+import { onGrid } from './node.js';
 import { nodeSpec, startKubelets, type KubeletHarness } from './kubelet.testutil.js';
 import { LEASES } from '../client/refs.js';
 
@@ -62,18 +63,20 @@ describe('simulated kubelet: node registration and heartbeats', () => {
     ]) assert.ok(events.includes(e), `missing event ${e} in ${events.join(' | ')}`);
   });
 
-  test('the lease in kube-node-lease is held by the node and renewed every 10 s (jittered, on whole seconds)', async () => {
+  test('the lease in kube-node-lease is held by the node and renewed every 10 s, on the grid all nodes share', async () => {
     await h.advance(2000);
     const first = await lease();
     assert.equal(first.spec?.holderIdentity, NAME);
     assert.equal(first.spec?.leaseDurationSeconds, 40);
     assert.equal(first.metadata.ownerReferences?.[0]?.kind, 'Node');
     const t0 = Date.parse(first.spec!.renewTime!);
-    await h.advance(11_500);
+    await h.advance(15_000);
     const t1 = Date.parse((await lease()).spec!.renewTime!);
-    // 10 s ± 2 % rounded up to the next whole second, so many nodes' renewals share one commit.
-    assert.ok(t1 - t0 >= 10_000 && t1 - t0 <= 11_000, `renewed after ${t1 - t0} ms`);
-    assert.equal(t1 % 1000, 0, 'renewals land on whole seconds');
+    // The second renewal moves onto the 10 s grid, at least 5 s and under 15 s after the first.
+    assert.equal(t1 % 10_000, 0, `renewal at ${t1} is on the 10 s grid`);
+    assert.ok(t1 - t0 >= 5_000 && t1 - t0 < 15_000, `renewed after ${t1 - t0} ms`);
+    await h.advance(10_000);
+    assert.equal(Date.parse((await lease()).spec!.renewTime!) - t1, 10_000, 'then every 10 s exactly');
   });
 
   test('pauseHeartbeats stops lease renewal and status reports; resume brings them back', async () => {
@@ -119,4 +122,17 @@ describe('simulated kubelet: a node that starts NotReady', () => {
       h.stop();
     }
   });
+});
+
+describe('onGrid: heartbeat instants shared by every node', () => {
+  for (const [name, ms, period, want] of [
+    ['a time on the grid moves one whole period', 20_000, 10_000, 30_000],
+    ['a time just past the grid goes to the next point', 20_001, 10_000, 30_000],
+    ['a time just before the midpoint stays within the period', 24_999, 10_000, 30_000],
+    ['a time at the midpoint takes the point half a period away', 25_000, 10_000, 30_000],
+    ['a time past the midpoint skips to the point after', 25_001, 10_000, 40_000],
+    ['a time past the midpoint is never due sooner than half a period', 29_999, 10_000, 40_000],
+  ] as const) {
+    test(name, () => assert.equal(onGrid(ms, period), want));
+  }
 });

@@ -21,12 +21,15 @@ const LEASE_DURATION_SECONDS = 40;
 const LEASE_RENEW_MS = 10_000;
 
 /**
- * Heartbeats land on whole seconds of the clock: the renewals of many nodes that fall due in the
- * same second then go out together and share one commit (one fsync), which is what lets a virtual
- * hour of a cluster pass in a few hundred commits instead of thousands. The jitter stays.
+ * Heartbeats and status checks run on a grid shared by every node of the cluster: each one is due at
+ * the first multiple of its period (counted from the epoch) at least half a period away. The
+ * renewals of all nodes then fall due at the same instant and go out together in one commit (one
+ * fsync), which is what lets a virtual hour of a cluster pass in a few hundred commits instead of
+ * thousands. After the first, the period is exactly the kubelet's (10 s); upstream adds at most 4%
+ * of jitter (wait.JitterUntil), which only spreads load that group commit handles better together.
  */
-function onSecond(ms: number): number {
-  return Math.ceil(ms / 1000) * 1000;
+export function onGrid(ms: number, period: number): number {
+  return Math.ceil((ms + period / 2) / period) * period;
 }
 const NODE_STATUS_UPDATE_MS = 10_000;
 const NODE_STATUS_REPORT_MS = 5 * 60_000;
@@ -146,9 +149,9 @@ export class SimKubelet {
     await this.register();
     if (this.stopped) return;
     this.event('Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
-    // Spread lease renewals of many nodes over the renew interval.
-    this.leaseTask = this.deps.timers.at(onSecond(this.deps.clock.now() + this.rand.between(0, 1000)), () => void this.renewLease());
-    this.scheduleStatus(NODE_STATUS_UPDATE_MS);
+    // The first renewal at once (the lease is created), then on the shared grid.
+    this.leaseTask = this.deps.timers.after(0, () => void this.renewLease());
+    this.scheduleStatus();
     if (this.spec.readyAfterSeconds) this.deps.timers.after(this.spec.readyAfterSeconds * 1000, () => void this.updateStatus(true));
   }
 
@@ -318,16 +321,16 @@ export class SimKubelet {
     await this.writeStatus(node, now, true);
   }
 
-  private scheduleStatus(ms: number): void {
+  private scheduleStatus(from = this.deps.clock.now()): void {
     this.deps.timers.cancel(this.statusTask);
     if (this.stopped) return;
-    this.statusTask = this.deps.timers.at(onSecond(this.deps.clock.now() + ms), () => void this.updateStatus(false));
+    this.statusTask = this.deps.timers.at(onGrid(from, NODE_STATUS_UPDATE_MS), () => void this.updateStatus(false));
   }
 
   /** tryUpdateNodeStatus: patch when anything but heartbeats changed, or the report is due. */
   private async updateStatus(force: boolean): Promise<void> {
     if (this.stopped || !this.registered) return;
-    if (this.paused) return this.scheduleStatus(NODE_STATUS_UPDATE_MS);
+    if (this.paused) return this.scheduleStatus();
     const now = this.deps.clock.now();
     const current = this.deps.nodes.get('', this.name);
     try {
@@ -335,7 +338,7 @@ export class SimKubelet {
     } catch (e) {
       this.deps.log(`kubelet ${this.name}: node status not updated`, e);
     }
-    this.scheduleStatus(NODE_STATUS_UPDATE_MS);
+    this.scheduleStatus(now);
   }
 
   private async writeStatus(current: Node | undefined, now: number, force: boolean): Promise<void> {
@@ -370,6 +373,7 @@ export class SimKubelet {
 
   private async renewLease(): Promise<void> {
     this.deps.timers.cancel(this.leaseTask);
+    const started = this.deps.clock.now();
     if (this.stopped) return;
     if (!this.paused) {
       try {
@@ -379,7 +383,7 @@ export class SimKubelet {
         this.lease = undefined;
       }
     }
-    if (!this.stopped) this.leaseTask = this.deps.timers.at(onSecond(this.deps.clock.now() + LEASE_RENEW_MS * this.rand.between(0.98, 1.02)), () => void this.renewLease());
+    if (!this.stopped) this.leaseTask = this.deps.timers.at(onGrid(started, LEASE_RENEW_MS), () => void this.renewLease());
   }
 
   private async tryRenew(): Promise<void> {

@@ -185,16 +185,15 @@ export class NodeLifecycleController extends Controller {
     const zoneConditions = new Map<string, (NodeCondition | undefined)[]>();
     for (const cached of nodes) {
       if (this.stopped) return;
-      const node = structuredClone(cached);
-      let result: { observed: NodeCondition; current?: NodeCondition };
+      let result: { node: Node; observed: NodeCondition; current?: NodeCondition };
       try {
-        result = await this.tryUpdateNodeHealth(node);
+        result = await this.tryUpdateNodeHealth(cached);
       } catch (e) {
         if (isNotFound(e)) continue;
-        this.log(`${this.name}: updating health of node ${node.metadata.name} failed; skipping it this pass`, e);
+        this.log(`${this.name}: updating health of node ${cached.metadata.name} failed; skipping it this pass`, e);
         continue;
       }
-      const { observed, current } = result;
+      const { node, observed, current } = result;
       if (!node.metadata.labels?.[LABEL_EXCLUDE_DISRUPTION]) {
         const zone = getZoneKey(node);
         if (!zoneConditions.has(zone)) zoneConditions.set(zone, []);
@@ -249,9 +248,12 @@ export class NodeLifecycleController extends Controller {
 
   /**
    * tryUpdateNodeHealth: refreshes the probe timestamp from the Ready condition's heartbeat and the
-   * Lease; past the grace period, the kubelet-owned conditions become Unknown. Mutates node.
+   * Lease; past the grace period, the kubelet-owned conditions become Unknown. The cached node is
+   * only read: a copy is made (and returned) only when its conditions are to be rewritten, since
+   * cloning every node every 5 s is most of this pass's cost.
    */
-  private async tryUpdateNodeHealth(node: Node): Promise<{ observed: NodeCondition; current?: NodeCondition }> {
+  private async tryUpdateNodeHealth(cached: Node): Promise<{ node: Node; observed: NodeCondition; current?: NodeCondition }> {
+    let node = cached;
     const name = node.metadata.name!;
     const now = this.clock.now();
     const created = ms(node.metadata.creationTimestamp);
@@ -293,6 +295,7 @@ export class NodeLifecycleController extends Controller {
 
     if (now > health.probeTimestamp + gracePeriod) {
       const ts = rfc3339(now);
+      node = structuredClone(cached);
       node.status ??= {};
       node.status.conditions ??= [];
       for (const type of CONDITIONS_SET_UNKNOWN) {
@@ -320,7 +323,7 @@ export class NodeLifecycleController extends Controller {
         this.health.set(name, { status: node.status, probeTimestamp: health.probeTimestamp, readyTransitionTimestamp: now, lease });
       }
     }
-    return { observed, current };
+    return { node, observed, current };
   }
 
   // ---- NoExecute taints -----------------------------------------------------------------------
