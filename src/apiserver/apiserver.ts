@@ -18,7 +18,8 @@ import { StorageObjectInUseProtection } from './admission/storage-object-in-use-
 import { intToIp, parseCidr, ServiceAllocation } from './admission/service-allocation.js';
 import { ANONYMOUS, withAuthenticatedGroup, type Authenticator, type UserInfo } from './auth/authn.js';
 import { bootstrapPolicy } from './auth/bootstrap.js';
-import { forbiddenError, RBACAuthorizer, type Attributes } from './auth/rbac.js';
+import { forbiddenError, RBACAuthorizer, type Attributes, type Authorizer, type RBACSource } from './auth/rbac.js';
+import { UnionAuthorizer } from './auth/union.js';
 import { RBACCache } from './rbac-cache.js';
 import { handleReview, REVIEW_RESOURCES } from './reviews.js';
 import { ADDONS, findAddon, installAddon, type Addon } from '../addons/catalog.js';
@@ -76,6 +77,8 @@ export interface APIServerConfig {
   /** Where Service cluster IPs come from (EKS's default for a 10.x VPC: 10.100.0.0/16). */
   serviceCIDR?: string;
   extraAdmission?: AdmissionPlugin[];
+  /** Authorizers asked after RBAC (EKS access policies), given the RBAC objects they may read. */
+  extraAuthorizers?: (rbac: RBACSource) => Authorizer[];
 }
 
 /** Handles a host-provided control path for an authorized user. */
@@ -114,7 +117,7 @@ export class APIServer {
   readonly clock: Clock;
   private readonly stopController = new AbortController();
   private readonly rbac: RBACCache;
-  private readonly authorizer: RBACAuthorizer;
+  private readonly authorizer: Authorizer;
   private readonly crdController: CRDController;
   private readonly admission: AdmissionChain;
   /** Served CustomResourceDefinitions, by CRD name. */
@@ -156,7 +159,7 @@ export class APIServer {
     // Every open watch listens for the stop signal; thousands of watches are normal.
     setMaxListeners(0, this.stopController.signal);
     this.rbac = new RBACCache(this);
-    this.authorizer = new RBACAuthorizer(this.rbac);
+    this.authorizer = new UnionAuthorizer([new RBACAuthorizer(this.rbac), ...(config.extraAuthorizers?.(this.rbac) ?? [])]);
     this.crdController = new CRDController({
       clock: this.clock,
       registryFor: (info) => this.registryFor(info),
@@ -351,7 +354,7 @@ export class APIServer {
   }
 
   /** Answers what the authorizer decides, for access reviews. */
-  get rbacAuthorizer(): RBACAuthorizer {
+  get rbacAuthorizer(): Authorizer {
     return this.authorizer;
   }
 

@@ -10,7 +10,7 @@ import {
   handleSubjectAccessReview,
   type ReviewBody,
 } from './auth/review.js';
-import type { RBACAuthorizer } from './auth/rbac.js';
+import type { Authorizer } from './auth/rbac.js';
 import type { UserInfo } from './auth/authn.js';
 
 type ReviewKind = 'SelfSubjectAccessReview' | 'SelfSubjectRulesReview' | 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'SelfSubjectReview' | 'TokenReview';
@@ -28,7 +28,7 @@ export const REVIEW_RESOURCES = new Map<string, ReviewKind>([
 /** Answers a review request body with the object and its status filled in. */
 export function handleReview(
   kind: ReviewKind,
-  server: { rbacAuthorizer: RBACAuthorizer; clock: Clock },
+  server: { rbacAuthorizer: Authorizer; clock: Clock },
   user: UserInfo,
   namespace: string,
   body: KubeObject,

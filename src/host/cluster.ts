@@ -14,7 +14,8 @@ import { startControllerManager, type ControllerManager } from '../controllers/m
 import { KubeletPool } from '../kubelet/pool.js';
 import type { SimNodeSpec } from '../kubelet/types.js';
 import { Scheduler } from '../scheduler/scheduler.js';
-import type { UserInfo } from '../apiserver/auth/authn.js';
+import type { Authenticator, UserInfo } from '../apiserver/auth/authn.js';
+import type { Authorizer, RBACSource } from '../apiserver/auth/rbac.js';
 import { clockEndpoint, nodesEndpoint } from './control.js';
 import { generateClusterCA, issueServingCert, type CertKeyPair } from '../apiserver/auth/certs.js';
 import { rfc3339Micro, type Clock } from '../sim/clock.js';
@@ -39,6 +40,13 @@ export interface ClusterOptions {
   /** Simulated nodes to run kubelets for (their Node objects are registered on start). */
   nodes?: SimNodeSpec[];
   region?: string;
+  /** The Kubernetes minor version the API server reports ("1.32"). */
+  kubernetesVersion?: string;
+  serviceCIDR?: string;
+  /** Tried after the admin token and client certificates (EKS: IAM tokens). */
+  authenticators?: Authenticator[];
+  /** Asked after RBAC (EKS: access policies). */
+  authorizers?: (rbac: RBACSource) => Authorizer[];
 }
 
 /**
@@ -79,8 +87,17 @@ export class Cluster {
     const authenticator = new UnionAuthenticator([
       new X509Authenticator(),
       new TokenAuthenticator([{ token: adminToken, user: ADMIN_USER }]),
+      ...(opts.authenticators ?? []),
     ]);
-    const apiserver = new APIServer({ clusterName: name, store, clock, authenticator });
+    const apiserver = new APIServer({
+      clusterName: name,
+      store,
+      clock,
+      authenticator,
+      kubernetesVersion: opts.kubernetesVersion,
+      serviceCIDR: opts.serviceCIDR,
+      extraAuthorizers: opts.authorizers,
+    });
     await apiserver.start();
     const cluster = new Cluster(name, dir, store, ca, serving, adminToken, apiserver);
     cluster.compactor = startCompactor(store, clock);

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultNodeSpecs, eksAllocatable } from './default-nodes.js';
+import { defaultNodeSpecs } from './default-nodes.js';
 
 describe('defaultNodeSpecs', () => {
   const specs = defaultNodeSpecs();
@@ -28,11 +28,6 @@ describe('defaultNodeSpecs', () => {
     assert.equal(s.capacity.cpu, '2');
     assert.equal(s.capacity.pods, '29');
     assert.deepEqual(s.allocatable, { cpu: '1930m', memory: '7220160Ki', pods: '29', 'ephemeral-storage': '76224326451' });
-  });
-
-  test('kube-reserved memory is 11·maxPods + 255 MiB, plus 100Mi eviction', () => {
-    assert.equal(eksAllocatable(4, 16_000_000, 58, 83_873_772).memory, `${16_000_000 - (11 * 58 + 255 + 100) * 1024}Ki`);
-    assert.equal(eksAllocatable(4, 16_000_000, 58, 83_873_772).cpu, '3920m');
   });
 
   test('is the same on every call', () => {
