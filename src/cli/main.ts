@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'node:https';
 import { parseArgs } from 'node:util';
-import { readProcessState, SkiffServer, type ProcessState } from '../host/server.js';
+import { DEFAULT_EKS_PORT, readProcessState, SkiffServer, type ProcessState } from '../host/server.js';
 import { realClock, WarpClock } from '../sim/clock.js';
 import { RestClient } from '../client/rest.js';
 import { HttpsTransport } from '../client/transport.js';
@@ -13,7 +13,7 @@ import { addonsTable, installAddons } from './addons.js';
 const USAGE = `skiff: Amazon EKS emulated on one machine.
 
 Usage:
-  skiff up     [--data-dir DIR] [--port N] [--host ADDR] [--clock real|virtual] [--no-nodes]
+  skiff up     [--data-dir DIR] [--port N] [--eks-port N] [--host ADDR] [--clock real|virtual] [--no-nodes]
                                                            run skiff in the foreground
   skiff status [--data-dir DIR]                            show whether skiff runs, and where
   skiff down   [--data-dir DIR]                            stop the skiff serving DIR
@@ -28,7 +28,8 @@ Usage:
                                                            no status) or bring it back
   skiff help
 
-Defaults: --data-dir ~/.skiff, --port 6443 (0 picks a free port), --host 127.0.0.1, --clock real.
+Defaults: --data-dir ~/.skiff, --port 6443 (0 picks a free port), --eks-port 6444 (the EKS API,
+for aws --endpoint-url), --host 127.0.0.1, --clock real.
 A virtual clock runs at wall-clock speed until \`skiff clock advance\` jumps it ahead.
 `;
 
@@ -54,14 +55,14 @@ function locate(v: Record<string, string | boolean | undefined>): { dataDir: str
   return { dataDir, running: state && isAlive(state.pid) ? state : undefined };
 }
 
-function parsePort(v: string | undefined): number {
-  if (v === undefined) return 6443;
-  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`invalid argument "${v}" for "--port" flag: must be a port number from 0 to 65535`);
+function parsePort(v: string | undefined, flag = 'port', dflt = 6443): number {
+  if (v === undefined) return dflt;
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`invalid argument "${v}" for "--${flag}" flag: must be a port number from 0 to 65535`);
   return Number(v);
 }
 
 async function up(args: string[]): Promise<number> {
-  const v = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, clock: { type: 'string' }, 'no-nodes': { type: 'boolean' } });
+  const v = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string' }, 'eks-port': { type: 'string' }, host: { type: 'string' }, clock: { type: 'string' }, 'no-nodes': { type: 'boolean' } });
   if (v.help) return help();
   const clockKind = (v.clock as string | undefined) ?? 'real';
   if (clockKind !== 'real' && clockKind !== 'virtual') throw new UsageError(`invalid argument "${clockKind}" for "--clock" flag: must be real or virtual`);
@@ -70,18 +71,19 @@ async function up(args: string[]): Promise<number> {
     console.error(`error: skiff is already running for ${dataDir} (pid ${running.pid}, port ${running.port})`);
     return 1;
   }
-  const server = new SkiffServer({ dataDir, port: parsePort(v.port as string | undefined), host: (v.host as string | undefined) ?? '127.0.0.1', clock: clockKind === 'virtual' ? new WarpClock() : realClock, defaultNodes: !v['no-nodes'] });
+  const server = new SkiffServer({ dataDir, port: parsePort(v.port as string | undefined), host: (v.host as string | undefined) ?? '127.0.0.1', clock: clockKind === 'virtual' ? new WarpClock() : realClock, defaultNodes: !v['no-nodes'], eksPort: parsePort(v['eks-port'] as string | undefined, 'eks-port', DEFAULT_EKS_PORT) });
   try {
     await server.start();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') console.error(`error: port ${v.port ?? 6443} is already in use; choose another with --port (0 picks a free one)`);
+    if (err.code === 'EADDRINUSE') console.error(`error: address ${(err as NodeJS.ErrnoException & { port?: number }).port ?? v.port ?? 6443} is already in use; choose another with --port or --eks-port (0 picks a free one)`);
     else console.error(`error: ${err.message}`);
     await server.stop().catch(() => undefined);
     return 1;
   }
   console.log(`skiff is serving ${server.clusters.size} cluster(s) on https://${server.host}:${server.port}`);
   for (const name of server.clusters.keys()) console.log(`  cluster ${name}: ${server.endpoint(name)}`);
+  console.log(`EKS API: http://${server.host}:${server.eksPort} (aws eks ... --endpoint-url http://${server.host}:${server.eksPort})`);
   console.log(`Point kubectl at it with:\n\nexport KUBECONFIG=${server.kubeconfigPath}\n`);
   await new Promise<void>((resolveStop) => {
     let stopping = false;

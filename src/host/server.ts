@@ -15,9 +15,22 @@ import type { Clock } from '../sim/clock.js';
 import { Cluster, clusterServerName } from './cluster.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { defaultNodeSpecs } from './default-nodes.js';
+import { ADMIN_USER } from './cluster.js';
+import { AwsIamAuthenticator } from '../apiserver/auth/aws-iam.js';
+import { AccessPolicyAuthorizer } from '../apiserver/auth/access-policies.js';
+import { EksService, type Durations } from '../eks/service.js';
+import { EksHttpServer } from '../eks/http.js';
+import { EksStore } from '../eks/store.js';
+import { IdentityTable } from '../eks/identity.js';
+import type { ClusterHandle, ClusterRuntime, ClusterSpec } from '../eks/runtime.js';
+import type { SimNodeSpec } from '../kubelet/types.js';
 
 /** The name of the cluster `skiff up` creates by default. */
 export const DEFAULT_CLUSTER = 'skiff';
+/** Where the EKS API listens unless --eks-port says otherwise. */
+export const DEFAULT_EKS_PORT = 6444;
+/** Marks an EKS cluster's directory and keeps its port. */
+const ENDPOINT_FILE = 'endpoint.json';
 
 export interface SkiffServerOptions {
   dataDir: string;
@@ -26,6 +39,10 @@ export interface SkiffServerOptions {
   clock: Clock;
   /** false: no simulated nodes in the default cluster. */
   defaultNodes?: boolean;
+  /** Where the EKS API listens (plain HTTP, as --endpoint-url names it); 0 picks a free port. */
+  eksPort?: number;
+  /** How long EKS status transitions take (ms of the clock); all zero by default. */
+  eksDurations?: Partial<Durations>;
 }
 
 /** What `skiff status` and `skiff down` read: the running process and where it listens. */
@@ -35,13 +52,17 @@ export interface ProcessState {
   host: string;
   dataDir: string;
   clusters: string[];
+  eksPort?: number;
 }
 
 export const STATE_FILE = 'skiff.json';
 
 /** Serves every cluster under one data directory. */
-export class SkiffServer {
+export class SkiffServer implements ClusterRuntime {
   readonly clusters = new Map<string, Cluster>();
+  /** EKS clusters' own HTTPS listeners, by cluster name. */
+  private readonly listeners = new Map<string, { server: Server; port: number }>();
+  private eks?: { service: EksService; http: EksHttpServer; store: EksStore };
   private server?: Server;
   private readonly contexts = new Map<string, SecureContext>();
   private readonly sockets = new Set<Socket>();
@@ -56,7 +77,8 @@ export class SkiffServer {
   /** Opens every cluster found in the data dir (and the default one), then listens. */
   async start(): Promise<void> {
     mkdirSync(this.opts.dataDir, { recursive: true, mode: 0o700 });
-    const names = new Set([DEFAULT_CLUSTER, ...existingClusters(this.opts.dataDir)]);
+    // EKS clusters are brought back by the EKS control plane, with their node groups.
+    const names = new Set([DEFAULT_CLUSTER, ...existingClusters(this.opts.dataDir).filter((n) => !existsSync(join(this.opts.dataDir, 'clusters', n, ENDPOINT_FILE)))]);
     for (const name of names) await this.addCluster(name);
     const def = this.clusters.get(DEFAULT_CLUSTER)!;
     this.server = createServer(
@@ -86,8 +108,128 @@ export class SkiffServer {
     const addr = this.server.address();
     this.port = typeof addr === 'object' && addr ? addr.port : this.opts.port;
     for (const c of this.clusters.values()) c.apiserver.serverAddress = `${this.host}:${this.port}`;
+    await this.startEks();
     this.writeKubeconfig();
     this.writeState();
+  }
+
+  /** The EKS API port, once listening. */
+  get eksPort(): number | undefined {
+    return this.eks?.http.port;
+  }
+
+  get eksService(): EksService | undefined {
+    return this.eks?.service;
+  }
+
+  private async startEks(): Promise<void> {
+    const store = new EksStore(join(this.opts.dataDir, 'eks.db'));
+    const service = new EksService({
+      store,
+      runtime: this,
+      clock: this.opts.clock,
+      identities: IdentityTable.load(join(this.opts.dataDir, 'identities.json')),
+      durations: this.opts.eksDurations,
+      log: (m, e) => console.error(e === undefined ? m : `${m}: ${e instanceof Error ? e.message : String(e)}`),
+    });
+    const http = new EksHttpServer(service);
+    this.eks = { service, http, store };
+    await service.start();
+    await http.listen(this.opts.eksPort ?? 0, this.host);
+  }
+
+  // ---- ClusterRuntime: what the EKS control plane asks of this machine -----------------------
+
+  async ensureCluster(spec: ClusterSpec): Promise<ClusterHandle> {
+    let cluster = this.clusters.get(spec.name);
+    if (!cluster) {
+      cluster = await Cluster.open(this.opts.dataDir, spec.name, this.opts.clock, {
+        nodes: [],
+        region: spec.region,
+        kubernetesVersion: spec.version,
+        serviceCIDR: spec.serviceCIDR,
+        authenticators: [new AwsIamAuthenticator(this.opts.clock, (t) => spec.access.resolve(t))],
+        authorizers: (rbac) => [new AccessPolicyAuthorizer(rbac, (arn) => spec.access.associations(arn))],
+      });
+      this.clusters.set(spec.name, cluster);
+      await this.listenFor(cluster);
+      if (this.server) {
+        this.writeKubeconfig();
+        this.writeState();
+      }
+    }
+    return { endpoint: this.endpoint(spec.name), caPem: cluster.ca.certPem, client: cluster.clientAs(ADMIN_USER, 'eks.amazonaws.com') };
+  }
+
+  async deleteCluster(name: string): Promise<void> {
+    const cluster = this.clusters.get(name);
+    const l = this.listeners.get(name);
+    if (l) {
+      l.server.closeAllConnections();
+      await new Promise<void>((r) => l.server.close(() => r()));
+      this.listeners.delete(name);
+    }
+    if (cluster) {
+      cluster.apiserver.stop();
+      await cluster.close();
+      this.clusters.delete(name);
+    }
+    rmSync(join(this.opts.dataDir, 'clusters', name), { recursive: true, force: true });
+    if (this.server) {
+      this.writeKubeconfig();
+      this.writeState();
+    }
+  }
+
+  setVersion(name: string, version: string): void {
+    this.clusters.get(name)?.apiserver.setKubernetesVersion(version);
+  }
+
+  launchNode(cluster: string, spec: SimNodeSpec): void {
+    this.clusters.get(cluster)?.kubelets?.addNode(spec);
+  }
+
+  async terminateNode(cluster: string, nodeName: string): Promise<void> {
+    await this.clusters.get(cluster)?.kubelets?.removeNode(nodeName, { deleteNode: true });
+  }
+
+  // An EKS cluster's API server gets a port of its own, so `aws eks update-kubeconfig` can name it
+  // by address alone (no SNI) and verify it against the cluster's own CA. The port is kept across
+  // restarts when it is still free.
+  private async listenFor(cluster: Cluster): Promise<void> {
+    const file = join(cluster.dir, ENDPOINT_FILE);
+    let want = 0;
+    try {
+      want = (JSON.parse(readFileSync(file, 'utf8')) as { port: number }).port;
+    } catch {
+      want = 0;
+    }
+    const server = createServer(
+      { cert: cluster.serving.certPem, key: cluster.serving.keyPem, ca: cluster.ca.certPem, requestCert: true, rejectUnauthorized: false, maxHeaderSize: 1 << 20 },
+      (req, res) => void this.serveCluster(cluster, req, res, req.url ?? '/'),
+    );
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.once('close', () => this.sockets.delete(s));
+    });
+    server.keepAliveTimeout = 65_000;
+    server.requestTimeout = 0;
+    const listen = (port: number) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, this.host, () => resolve());
+      });
+    try {
+      await listen(want);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || want === 0) throw e;
+      await listen(0);
+    }
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    this.listeners.set(cluster.name, { server, port });
+    cluster.apiserver.serverAddress = `${this.host}:${port}`;
+    atomicWrite(file, JSON.stringify({ port }) + '\n', 0o600);
   }
 
   /** Opens (or creates) a cluster and serves it. */
@@ -111,6 +253,8 @@ export class SkiffServer {
 
   /** The URL clients use for a cluster. */
   endpoint(name: string): string {
+    const own = this.listeners.get(name);
+    if (own) return `https://${this.host}:${own.port}`;
     const base = `https://${this.host}:${this.port}`;
     return name === DEFAULT_CLUSTER ? base : `${base}/clusters/${name}`;
   }
@@ -126,7 +270,7 @@ export class SkiffServer {
         server: this.endpoint(c.name),
         caPem: c.ca.certPem,
         token: c.adminToken,
-        tlsServerName: c.name === DEFAULT_CLUSTER ? undefined : clusterServerName(c.name),
+        tlsServerName: c.name === DEFAULT_CLUSTER || this.listeners.has(c.name) ? undefined : clusterServerName(c.name),
       })),
       DEFAULT_CLUSTER,
     );
@@ -134,7 +278,7 @@ export class SkiffServer {
   }
 
   private writeState(): void {
-    const state: ProcessState = { pid: process.pid, port: this.port, host: this.host, dataDir: this.opts.dataDir, clusters: [...this.clusters.keys()] };
+    const state: ProcessState = { pid: process.pid, port: this.port, host: this.host, dataDir: this.opts.dataDir, clusters: [...this.clusters.keys()], eksPort: this.eks?.http.port };
     atomicWrite(join(this.opts.dataDir, STATE_FILE), JSON.stringify(state, null, 2) + '\n', 0o600);
   }
 
@@ -157,6 +301,16 @@ export class SkiffServer {
     const socket = req.socket as TLSSocket;
     // A client certificate only counts if it chains to this cluster's own CA.
     const peer = socket.servername === clusterServerName(cluster.name) || (!socket.servername && cluster.name === DEFAULT_CLUSTER) ? verifiedPeerCertificate(socket) : undefined;
+    await this.dispatch(cluster, req, res, url, path, peer);
+  }
+
+  // A request on an EKS cluster's own port: every path is that cluster's.
+  private async serveCluster(cluster: Cluster, req: IncomingMessage, res: ServerResponse, rawUrl: string): Promise<void> {
+    const url = new URL(rawUrl, 'https://skiff');
+    await this.dispatch(cluster, req, res, url, url.pathname, verifiedPeerCertificate(req.socket as TLSSocket));
+  }
+
+  private async dispatch(cluster: Cluster, req: IncomingMessage, res: ServerResponse, url: URL, path: string, peer: ReturnType<typeof verifiedPeerCertificate>): Promise<void> {
     const apiReq: ApiRequest = {
       method: req.method ?? 'GET',
       path,
@@ -169,11 +323,16 @@ export class SkiffServer {
 
   /** Stops listening, ends open watches, and closes every cluster's store. */
   async stop(): Promise<void> {
-    const closing = this.server ? new Promise<void>((r) => this.server!.close(() => r())) : Promise.resolve();
+    await this.eks?.http.close();
+    const closing = Promise.all([
+      this.server ? new Promise<void>((r) => this.server!.close(() => r())) : Promise.resolve(),
+      ...[...this.listeners.values()].map((l) => new Promise<void>((r) => l.server.close(() => r()))),
+    ]);
     for (const c of this.clusters.values()) c.apiserver.stop();
     for (const s of this.sockets) s.destroy();
     await closing;
     for (const c of this.clusters.values()) await c.close();
+    this.eks?.store.close();
     rmSync(join(this.opts.dataDir, STATE_FILE), { force: true });
   }
 }

@@ -53,7 +53,7 @@ export class SkiffProcess {
   async up(): Promise<void> {
     const [cmd, ...pre] = cliCommand();
     this.output = '';
-    const child = spawn(cmd, [...pre, 'up', '--data-dir', this.dataDir, '--port', '0', ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, [...pre, 'up', '--data-dir', this.dataDir, '--port', '0', '--eks-port', '0', ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     await new Promise<void>((resolveUp, reject) => {
       const onData = (d: Buffer) => {
@@ -64,6 +64,13 @@ export class SkiffProcess {
       child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
       child.once('exit', (code) => reject(new Error(`skiff up exited with ${code} before it was ready:\n${this.output}`)));
     });
+  }
+
+  /** The EKS API's URL, for aws --endpoint-url and the SDK's endpoint. */
+  get eksEndpoint(): string {
+    const m = /EKS API: (http:\/\/[^\s]+)/.exec(this.output);
+    if (!m) throw new Error(`skiff did not print its EKS API address:\n${this.output}`);
+    return m[1];
   }
 
   get pid(): number {

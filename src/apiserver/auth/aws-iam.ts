@@ -79,7 +79,7 @@ const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).u
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Maps a token's access key to the cluster's view of the principal; null when it has no access. */
-export type IamResolver = (token: IamToken) => UserInfo | null;
+export type IamResolver = (token: IamToken) => Promise<UserInfo | null>;
 
 export class AwsIamAuthenticator implements Authenticator {
   constructor(
@@ -98,7 +98,7 @@ export class AwsIamAuthenticator implements Authenticator {
       this.log(`aws-iam: rejected token: ${(e as Error).message}`);
       throw unauthorized();
     }
-    const user = this.resolve(parsed);
+    const user = await this.resolve(parsed);
     if (!user) throw unauthorized();
     return withAuthenticatedGroup(user);
   }
