@@ -266,10 +266,15 @@ export class EksService {
       params.push({ type: 'AuthenticationMode', value: access.authenticationMode as string });
     }
     if (!type) throw invalidParameter('No changes needed for the logging config provided', { clusterName: name });
-    const update = this.newUpdate(rec.region, name, undefined, type, params);
+    return this.startClusterUpdate(rec, type, params);
+  }
+
+  // The cluster goes UPDATING and the update InProgress in one write; the clock completes it.
+  private startClusterUpdate(rec: ClusterRecord, type: string, params: { type: string; value: string }[]): Json {
+    const update = this.newUpdate(rec.region, rec.cluster.name, undefined, type, params);
     this.store.transaction(() => {
       rec.cluster.status = 'UPDATING';
-      this.store.put('cluster', `${rec.region}/${name}`, rec);
+      this.store.put('cluster', `${rec.region}/${rec.cluster.name}`, rec);
       this.store.put('update', updateKey(update), update);
     });
     this.completeUpdate(update);
@@ -286,17 +291,10 @@ export class EksService {
     if (tmaj !== maj || tmin !== min + 1) {
       throw invalidParameter(`Unsupported Kubernetes minor version update from ${rec.cluster.version} to ${version}`, { clusterName: name });
     }
-    const update = this.newUpdate(rec.region, name, undefined, 'VersionUpdate', [
+    return this.startClusterUpdate(rec, 'VersionUpdate', [
       { type: 'Version', value: version },
       { type: 'PlatformVersion', value: CLUSTER_VERSIONS.find((v) => v.version === version)!.platform },
     ]);
-    this.store.transaction(() => {
-      rec.cluster.status = 'UPDATING';
-      this.store.put('cluster', `${rec.region}/${name}`, rec);
-      this.store.put('update', updateKey(update), update);
-    });
-    this.completeUpdate(update);
-    return { update: update.update };
   }
 
   describeClusterVersions(q: URLSearchParams): Json {
