@@ -841,11 +841,9 @@ export class EksService {
     const podCidr = addresses.allocateBlock(Number(nodeResources(instanceType(type)!).capacity.pods));
     const r = new Rand(`instance:${rec.cluster.name}:${ng.nodegroup.nodegroupName}:${ip}:${this.clock.now()}`);
     const domain = rec.region === 'us-east-1' ? 'ec2.internal' : `${rec.region}.compute.internal`;
-    this.launchedCount++;
     return { instanceId: `i-${r.hex(17)}`, nodeName: `ip-${ip.replaceAll('.', '-')}.${domain}`, privateIp: ip, zone: subnet.zone, subnetId: subnet.subnetId, podCidr, instanceType: type, version: ng.nodegroup.version };
   }
 
-  private launchedCount = 0;
 
   private nodeSpec(rec: ClusterRecord, ng: NodegroupRecord, inst: InstanceRecord): SimNodeSpec {
     const t = instanceType(inst.instanceType)!;
