@@ -8,6 +8,7 @@ import { CreateClusterCommand, CreateNodegroupCommand, DeleteClusterCommand, Del
 import { SkiffServer } from '../src/host/server.js';
 import { realClock } from '../src/sim/clock.js';
 import { ADMIN_USER } from '../src/host/cluster.js';
+import { NODES } from '../src/client/refs.js';
 
 const now = () => performance.now();
 const dir = mkdtempSync(join(tmpdir(), 'skiff-eks-bench-'));
@@ -27,13 +28,13 @@ for (let i = 0; i < ROUNDS; i++) {
   await eks.send(new CreateNodegroupCommand({ clusterName: name, nodegroupName: 'ng', nodeRole: 'arn:aws:iam::123456789012:role/node', subnets: ['subnet-a', 'subnet-b', 'subnet-c'], instanceTypes: ['m6i.large'], scalingConfig: { minSize: 3, maxSize: 3, desiredSize: 3 } }));
   const client = server.clusters.get(name)!.clientAs(ADMIN_USER, 'bench');
   for (;;) {
-    const nodes = (await client.resource({ group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' }).list()).items as { status?: { conditions?: { type: string; status: string }[] } }[];
+    const nodes = (await client.resource(NODES).list()).items as { status?: { conditions?: { type: string; status: string }[] } }[];
     if (nodes.length === 3 && nodes.every((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) break;
     await realClock.sleep(5);
   }
   ready.push(now() - t1);
   await eks.send(new DeleteNodegroupCommand({ clusterName: name, nodegroupName: 'ng' }));
-  while (server.eksService && (await server.clusters.get(name)?.clientAs(ADMIN_USER, 'bench').resource({ group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' }).list())?.items.length) await realClock.sleep(5);
+  while (server.eksService && (await server.clusters.get(name)?.clientAs(ADMIN_USER, 'bench').resource(NODES).list())?.items.length) await realClock.sleep(5);
   await realClock.sleep(50);
   await eks.send(new DeleteClusterCommand({ name })).catch(() => undefined);
 }

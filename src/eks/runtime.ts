@@ -30,6 +30,8 @@ export interface ClusterHandle {
 }
 
 export interface ClusterRuntime {
+  /** Whether a cluster of this name runs here already (EKS or not). */
+  hasCluster(name: string): boolean;
   /** Starts (or reopens after a restart) the cluster's API server and components. */
   ensureCluster(spec: ClusterSpec): Promise<ClusterHandle>;
   /** Stops the cluster and removes its state. */

@@ -18,6 +18,7 @@ import { parseIamArn, type Caller, type IdentityTable } from './identity.js';
 import type { EksStore } from './store.js';
 import type { ClusterHandle, ClusterRuntime } from './runtime.js';
 import { parseAwsAuth } from './aws-auth.js';
+import { CONFIGMAPS } from '../client/refs.js';
 
 /** Kubernetes versions EKS offers (DescribeClusterVersions), newest first, with their platform versions. */
 export const CLUSTER_VERSIONS = [
@@ -122,7 +123,7 @@ export class EksService {
       await this.bringUp(rec);
       if (rec.cluster.status === 'CREATING') this.activateCluster(rec.region, rec.cluster.name);
       for (const ng of this.store.list<NodegroupRecord>('nodegroup', `${rec.region}/${rec.cluster.name}/`)) {
-        for (const inst of ng.instances) this.runtime.launchNode(rec.cluster.name, this.nodeSpec(rec, ng, inst));
+        for (const inst of ng.instances) this.boot(rec, ng, inst);
         if (ng.nodegroup.status === 'CREATING') this.reconcileNodegroup(rec.region, rec.cluster.name, ng.nodegroup.nodegroupName);
         if (ng.nodegroup.status === 'DELETING') void this.finishNodegroupDelete(rec.region, rec.cluster.name, ng.nodegroup.nodegroupName);
       }
@@ -151,13 +152,13 @@ export class EksService {
     if (!['API', 'API_AND_CONFIG_MAP', 'CONFIG_MAP'].includes(authenticationMode)) throw invalidParameter(`Unsupported authentication mode: ${authenticationMode}`, { clusterName: name });
     const bootstrap = (access.bootstrapClusterCreatorAdminPermissions as boolean | undefined) ?? true;
     const key = `${caller.region}/${name}`;
-    if (this.store.get('cluster', key) || this.runtimeHasForeign(name)) throw inUse(`Cluster already exists with name: ${name}`, { clusterName: name });
+    // Cluster directories are per name, whatever the region: a name any cluster has is taken.
+    if (this.store.get('cluster', key) || this.runtime.hasCluster(name)) throw inUse(`Cluster already exists with name: ${name}`, { clusterName: name });
     const net = (input.kubernetesNetworkConfig ?? {}) as Json;
     const serviceCIDR = (net.serviceIpv4Cidr as string | undefined) ?? '10.100.0.0/16';
     const r = new Rand(`eks:${key}:${this.clock.now()}`);
     const id = r.hex(32).toUpperCase();
-    const zones = zonesOf(caller.region);
-    const subnets: Subnet[] = subnetIds.map((subnetId, i) => ({ subnetId, cidr: `192.168.${i * 32}.0/19`, zone: zones[i % zones.length].zone, zoneId: zones[i % zones.length].zoneId, public: false }));
+    const subnets = subnetIds.map((subnetId, i) => syntheticSubnet(caller.region, subnetId, i));
     const now = seconds(this.clock.now());
     const rec: ClusterRecord = {
       region: caller.region,
@@ -594,7 +595,6 @@ export class EksService {
       this.log(`eks: token for ${caller.arn} is not signed for cluster ${clusterName}`);
       return null;
     }
-    const iam = parseIamArn(caller.arn)!;
     const sessionName = token.accessKeyId;
     const extra = { arn: [caller.arn], canonicalArn: [caller.arn], accessKeyId: [token.accessKeyId], sessionName: [sessionName] };
     const mode = (rec.cluster.accessConfig as Json).authenticationMode as string;
@@ -607,7 +607,7 @@ export class EksService {
         return { username: 'kubernetes-admin', uid: `aws-iam-authenticator:${rec.accountId}:${token.accessKeyId}`, groups: ['system:masters'], extra };
       }
       const handle = this.handles.get(clusterName);
-      const mapped = handle ? parseAwsAuth(await readAwsAuth(handle)).find((m) => m.arn === caller.arn || (iam.kind === 'role' && m.arn === caller.arn)) : undefined;
+      const mapped = handle ? parseAwsAuth(await readAwsAuth(handle)).find((m) => m.arn === caller.arn) : undefined;
       if (mapped) return { username: mapped.username.replace('{{SessionName}}', sessionName).replace('{{AccountID}}', rec.accountId), uid: `aws-iam-authenticator:${rec.accountId}:${token.accessKeyId}`, groups: mapped.groups, extra };
     }
     return null;
@@ -652,18 +652,13 @@ export class EksService {
     }
   }
 
-  private runtimeHasForeign(name: string): boolean {
-    return name === 'skiff';
-  }
-
   private subnet(rec: ClusterRecord, subnetId: string): Subnet {
     let s = rec.subnets.find((x) => x.subnetId === subnetId);
     if (!s) {
-      // A subnet the cluster was not created with: the simulated VPC grows one in the next zone.
-      const zones = zonesOf(rec.region);
-      const i = rec.subnets.length;
-      s = { subnetId, cidr: `192.168.${(i * 32) % 256}.0/19`, zone: zones[i % zones.length].zone, zoneId: zones[i % zones.length].zoneId, public: false };
-      if (i >= 8) throw invalidParameter(`The subnet ID '${subnetId}' does not exist`, { clusterName: rec.cluster.name });
+      // A subnet the cluster was not created with: the simulated VPC grows one in the next zone,
+      // while its 192.168.0.0/16 has /19s left.
+      if (rec.subnets.length >= 8) throw invalidParameter(`The subnet ID '${subnetId}' does not exist`, { clusterName: rec.cluster.name });
+      s = syntheticSubnet(rec.region, subnetId, rec.subnets.length);
       rec.subnets.push(s);
       this.store.put('cluster', `${rec.region}/${rec.cluster.name}`, rec);
     }
@@ -733,11 +728,8 @@ export class EksService {
     this.handles.delete(name);
     this.store.transaction(() => {
       this.store.delete('cluster', `${rec.region}/${name}`);
-      for (const kind of ['update', 'accessEntry'] as const) {
-        for (const doc of this.store.list<{ update?: { id: string }; entry?: { principalArn: string } }>(kind, `${rec.region}/${name}/`)) {
-          this.store.delete(kind, `${rec.region}/${name}/${doc.update?.id ?? doc.entry?.principalArn}`);
-        }
-      }
+      this.store.deletePrefix('update', `${rec.region}/${name}/`);
+      this.store.deletePrefix('accessEntry', `${rec.region}/${name}/`);
     });
   }
 
@@ -919,6 +911,16 @@ function releaseVersionFor(version: string): string {
   return `${patch}-20251016`;
 }
 
+/**
+ * The VPC skiff imagines behind subnet IDs given to the API (there is no EC2 API to have made
+ * them): the i-th is 192.168.(32·i).0/19 in the region's i-th zone, round-robin.
+ */
+function syntheticSubnet(region: string, subnetId: string, i: number): Subnet {
+  const zones = zonesOf(region);
+  const z = zones[i % zones.length];
+  return { subnetId, cidr: `192.168.${i * 32}.0/19`, zone: z.zone, zoneId: z.zoneId, public: false };
+}
+
 const updateKey = (u: UpdateRecord) => `${u.region}/${u.clusterName}/${u.update.id}`;
 
 function requireString(input: Json, field: string): string {
@@ -975,7 +977,7 @@ function paginate(items: string[], q: URLSearchParams): { items: string[]; nextT
 
 async function readAwsAuth(handle: ClusterHandle): Promise<Json | undefined> {
   try {
-    return (await handle.client.resource({ group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' }).namespace('kube-system').get('aws-auth')) as unknown as Json;
+    return (await handle.client.resource(CONFIGMAPS).namespace('kube-system').get('aws-auth')) as unknown as Json;
   } catch {
     return undefined;
   }

@@ -12,6 +12,7 @@ export class EksStore {
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly listStmt: Database.Statement;
+  private readonly delPrefixStmt: Database.Statement;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -22,6 +23,7 @@ export class EksStore {
     this.putStmt = this.db.prepare('INSERT INTO docs (kind, key, body) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body');
     this.delStmt = this.db.prepare('DELETE FROM docs WHERE kind = ? AND key = ?');
     this.listStmt = this.db.prepare('SELECT body FROM docs WHERE kind = ? AND key >= ? AND key < ? ORDER BY key').pluck();
+    this.delPrefixStmt = this.db.prepare('DELETE FROM docs WHERE kind = ? AND key >= ? AND key < ?');
   }
 
   get<T>(kind: DocKind, key: string): T | undefined {
@@ -35,6 +37,11 @@ export class EksStore {
 
   delete(kind: DocKind, key: string): void {
     this.delStmt.run(kind, key);
+  }
+
+  /** Deletes every document whose key starts with prefix. */
+  deletePrefix(kind: DocKind, prefix: string): void {
+    this.delPrefixStmt.run(kind, prefix, prefix + '\uffff');
   }
 
   /** Documents whose key starts with prefix, in key order. */

@@ -1,7 +1,7 @@
 // The skiff process: every cluster's Kubernetes API on one HTTPS port. The default cluster answers
 // at the root; others under /clusters/<name>/, selected for TLS by SNI (<name>.cluster.skiff, which
 // the kubeconfig names as tls-server-name), so each cluster is verified against its own CA.
-import { createServer, type Server } from 'node:https';
+import { createServer, type Server, type ServerOptions } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
@@ -81,32 +81,16 @@ export class SkiffServer implements ClusterRuntime {
     const names = new Set([DEFAULT_CLUSTER, ...existingClusters(this.opts.dataDir).filter((n) => !existsSync(join(this.opts.dataDir, 'clusters', n, ENDPOINT_FILE)))]);
     for (const name of names) await this.addCluster(name);
     const def = this.clusters.get(DEFAULT_CLUSTER)!;
-    this.server = createServer(
+    this.server = this.apiListener(
       {
         cert: def.serving.certPem,
         key: def.serving.keyPem,
         ca: def.ca.certPem,
-        requestCert: true,
-        rejectUnauthorized: false,
-        // kube-apiserver accepts request headers up to 1 MiB (MaxHeaderBytes); Node's default is 16 KiB.
-        maxHeaderSize: 1 << 20,
         SNICallback: (servername, cb) => cb(null, this.contexts.get(servername) ?? this.contexts.get(clusterServerName(DEFAULT_CLUSTER))),
       },
       (req, res) => void this.onRequest(req, res),
     );
-    this.server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.once('close', () => this.sockets.delete(s));
-    });
-    this.server.keepAliveTimeout = 65_000;
-    this.server.headersTimeout = 66_000;
-    this.server.requestTimeout = 0; // watches stream for as long as they last
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.opts.port, this.host, () => resolve());
-    });
-    const addr = this.server.address();
-    this.port = typeof addr === 'object' && addr ? addr.port : this.opts.port;
+    this.port = await this.listenOn(this.server, this.opts.port);
     for (const c of this.clusters.values()) c.apiserver.serverAddress = `${this.host}:${this.port}`;
     await this.startEks();
     this.writeKubeconfig();
@@ -139,6 +123,10 @@ export class SkiffServer implements ClusterRuntime {
   }
 
   // ---- ClusterRuntime: what the EKS control plane asks of this machine -----------------------
+
+  hasCluster(name: string): boolean {
+    return this.clusters.has(name);
+  }
 
   async ensureCluster(spec: ClusterSpec): Promise<ClusterHandle> {
     let cluster = this.clusters.get(spec.name);
@@ -204,32 +192,44 @@ export class SkiffServer implements ClusterRuntime {
     } catch {
       want = 0;
     }
+    const server = this.apiListener({ cert: cluster.serving.certPem, key: cluster.serving.keyPem, ca: cluster.ca.certPem }, (req, res) => void this.serveCluster(cluster, req, res, req.url ?? '/'));
+    let port: number;
+    try {
+      port = await this.listenOn(server, want);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || want === 0) throw e;
+      port = await this.listenOn(server, 0);
+    }
+    this.listeners.set(cluster.name, { server, port });
+    cluster.apiserver.serverAddress = `${this.host}:${port}`;
+    atomicWrite(file, JSON.stringify({ port }) + '\n', 0o600);
+  }
+
+  /** An HTTPS server for Kubernetes API clients: client certificates asked for, sockets tracked for stop(). */
+  private apiListener(tls: Pick<ServerOptions, 'cert' | 'key' | 'ca' | 'SNICallback'>, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
     const server = createServer(
-      { cert: cluster.serving.certPem, key: cluster.serving.keyPem, ca: cluster.ca.certPem, requestCert: true, rejectUnauthorized: false, maxHeaderSize: 1 << 20 },
-      (req, res) => void this.serveCluster(cluster, req, res, req.url ?? '/'),
+      // kube-apiserver accepts request headers up to 1 MiB (MaxHeaderBytes); Node's default is 16 KiB.
+      { ...tls, requestCert: true, rejectUnauthorized: false, maxHeaderSize: 1 << 20 },
+      handler,
     );
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.once('close', () => this.sockets.delete(s));
     });
     server.keepAliveTimeout = 65_000;
-    server.requestTimeout = 0;
-    const listen = (port: number) =>
-      new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, this.host, () => resolve());
-      });
-    try {
-      await listen(want);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || want === 0) throw e;
-      await listen(0);
-    }
+    server.headersTimeout = 66_000;
+    server.requestTimeout = 0; // watches stream for as long as they last
+    return server;
+  }
+
+  /** Listens on port (0: a free one) at this.host; resolves with the port bound. */
+  private async listenOn(server: Server, port: number): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.host, () => resolve());
+    });
     const addr = server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : 0;
-    this.listeners.set(cluster.name, { server, port });
-    cluster.apiserver.serverAddress = `${this.host}:${port}`;
-    atomicWrite(file, JSON.stringify({ port }) + '\n', 0o600);
+    return typeof addr === 'object' && addr ? addr.port : port;
   }
 
   /** Opens (or creates) a cluster and serves it. */

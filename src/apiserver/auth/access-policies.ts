@@ -5,7 +5,7 @@
 // AmazonEKSEditPolicy `edit`, AmazonEKSViewPolicy `view`. The principal is found by the ARN the
 // IAM authenticator put in the user's extra (as aws-iam-authenticator does: extra "arn").
 import type { UserInfo } from './authn.js';
-import { ruleAllows, type Attributes, type AuthorizationResult, type Authorizer, type PolicyRule, type RBACSource, type RulesForResult } from './rbac.js';
+import { addReviewRules, ruleAllows, type Attributes, type AuthorizationResult, type Authorizer, type PolicyRule, type RBACSource, type RulesForResult } from './rbac.js';
 
 /** One AssociatedAccessPolicy: a policy ARN with its scope. */
 export interface PolicyAssociation {
@@ -50,12 +50,7 @@ export class AccessPolicyAuthorizer implements Authorizer {
   rulesFor(user: UserInfo, namespace: string): RulesForResult {
     const resourceRules: RulesForResult['resourceRules'] = [];
     const nonResourceRules: RulesForResult['nonResourceRules'] = [];
-    for (const { rules } of this.applicable(user, namespace)) {
-      for (const r of rules) {
-        if (r.resources?.length) resourceRules.push({ verbs: [...r.verbs], apiGroups: r.apiGroups && [...r.apiGroups], resources: [...r.resources], ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}) });
-        if (r.nonResourceURLs?.length) nonResourceRules.push({ verbs: [...r.verbs], nonResourceURLs: [...r.nonResourceURLs] });
-      }
-    }
+    for (const { rules } of this.applicable(user, namespace)) for (const r of rules) addReviewRules(r, resourceRules, nonResourceRules);
     return { resourceRules, nonResourceRules, incomplete: false };
   }
 

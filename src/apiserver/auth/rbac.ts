@@ -165,21 +165,7 @@ export class RBACAuthorizer implements Authorizer {
     const nonResourceRules: NonResourceRule[] = [];
     const errors: string[] = [];
     this.visitRulesFor(user, namespace, (_source, rule, err) => {
-      if (rule) {
-        if (rule.resources?.length) {
-          resourceRules.push(
-            omitEmpty({
-              verbs: [...rule.verbs],
-              apiGroups: rule.apiGroups && [...rule.apiGroups],
-              resources: [...rule.resources],
-              resourceNames: rule.resourceNames && [...rule.resourceNames],
-            }),
-          );
-        }
-        if (rule.nonResourceURLs?.length) {
-          nonResourceRules.push({ verbs: [...rule.verbs], nonResourceURLs: [...rule.nonResourceURLs] });
-        }
-      }
+      if (rule) addReviewRules(rule, resourceRules, nonResourceRules);
       if (err) errors.push(err);
       return true;
     });
@@ -380,6 +366,21 @@ export function aggregateErrors(messages: string[]): string {
 /** Go's %q for the printable strings Kubernetes names are made of (JSON quoting agrees on those). */
 export function goQuote(s: string): string {
   return JSON.stringify(s);
+}
+
+/** Adds a PolicyRule's resource and non-resource parts as SelfSubjectRulesReview reports them. */
+export function addReviewRules(rule: PolicyRule, resourceRules: ResourceRule[], nonResourceRules: NonResourceRule[]): void {
+  if (rule.resources?.length) {
+    resourceRules.push(
+      omitEmpty({
+        verbs: [...rule.verbs],
+        apiGroups: rule.apiGroups && [...rule.apiGroups],
+        resources: [...rule.resources],
+        resourceNames: rule.resourceNames && [...rule.resourceNames],
+      }),
+    );
+  }
+  if (rule.nonResourceURLs?.length) nonResourceRules.push({ verbs: [...rule.verbs], nonResourceURLs: [...rule.nonResourceURLs] });
 }
 
 function omitEmpty(rule: ResourceRule): ResourceRule {
