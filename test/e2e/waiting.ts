@@ -26,6 +26,8 @@ export function kubectlEnv(skiff: SkiffProcess): Record<string, string> {
 export interface BackgroundKubectl {
   done: Promise<RunResult>;
   exited(): boolean;
+  /** What it has printed to stdout so far. */
+  stdout(): string;
   /** Ends it (for watches and `logs -f`, which never end on their own). */
   kill(): void;
 }
@@ -44,7 +46,7 @@ export function kubectlInBackground(skiff: SkiffProcess, args: string[]): Backgr
       resolveRun({ code: code ?? -1, stdout, stderr });
     }),
   );
-  return { done, exited: () => finished, kill: () => void child.kill('SIGTERM') };
+  return { done, exited: () => finished, stdout: () => stdout, kill: () => void child.kill('SIGTERM') };
 }
 
 /** Settles as `promise` does, or rejects naming `what` if it has not settled within ms. */
