@@ -35,6 +35,7 @@ export function eksRoutes(svc: EksService): Route[] {
     ['GET', '/clusters/{name}/node-groups/{nodegroupName}', ({ caller, params }) => svc.describeNodegroup(caller, params.name, params.nodegroupName)],
     ['DELETE', '/clusters/{name}/node-groups/{nodegroupName}', ({ caller, params }) => svc.deleteNodegroup(caller, params.name, params.nodegroupName)],
     ['POST', '/clusters/{name}/node-groups/{nodegroupName}/update-config', ({ caller, params, body }) => svc.updateNodegroupConfig(caller, params.name, params.nodegroupName, body)],
+    ['POST', '/clusters/{name}/node-groups/{nodegroupName}/update-version', ({ caller, params, body }) => svc.updateNodegroupVersion(caller, params.name, params.nodegroupName, body)],
     ['POST', '/clusters/{name}/access-entries', ({ caller, params, body }) => svc.createAccessEntry(caller, params.name, body)],
     ['GET', '/clusters/{name}/access-entries', ({ caller, params, query }) => svc.listAccessEntries(caller, params.name, query)],
     ['GET', '/clusters/{name}/access-entries/{principalArn}', ({ caller, params }) => svc.describeAccessEntry(caller, params.name, params.principalArn)],

@@ -18,6 +18,7 @@ import { parseIamArn, type Caller, type IdentityTable } from './identity.js';
 import type { EksStore } from './store.js';
 import type { ClusterHandle, ClusterRuntime } from './runtime.js';
 import { parseAwsAuth } from './aws-auth.js';
+import { surgeSize, unavailableNodes, upgradeNodegroup } from './nodegroup-upgrade.js';
 import { CONFIGMAPS } from '../client/refs.js';
 
 /** Kubernetes versions EKS offers (DescribeClusterVersions), newest first, with their platform versions. */
@@ -60,6 +61,23 @@ interface InstanceRecord {
   podCidr?: string;
   instanceType: string;
   version: string;
+  /** The image it was launched from (older records: the group's). */
+  ami?: string;
+}
+
+/** A version update under way: what the group moves to, and what it was before. */
+interface GroupUpgrade {
+  updateId: string;
+  version: string;
+  releaseVersion: string;
+  ami: string;
+  force: boolean;
+  /** The sizes before the update, restored at its end. */
+  scaling: { minSize: number; maxSize: number; desiredSize: number };
+  /** The group's instance count when it started: how many new-image instances it ends with. */
+  size: number;
+  surge: number;
+  maxUnavailable: number;
 }
 
 interface NodegroupRecord {
@@ -68,6 +86,7 @@ interface NodegroupRecord {
   instances: InstanceRecord[];
   ami: string;
   launchTemplateId: string;
+  upgrade?: GroupUpgrade;
 }
 
 interface UpdateRecord {
@@ -128,10 +147,19 @@ export class EksService {
         if (ng.nodegroup.status === 'DELETING') void this.finishNodegroupDelete(rec.region, rec.cluster.name, ng.nodegroup.nodegroupName);
       }
       for (const u of this.store.list<UpdateRecord>('update', `${rec.region}/${rec.cluster.name}/`)) {
-        if (u.update.status === 'InProgress') this.completeUpdate(u);
+        if (u.update.status !== 'InProgress') continue;
+        if (u.nodegroupName && u.update.type === 'VersionUpdate') this.runUpgrade(u.region, u.clusterName, u.nodegroupName);
+        else this.completeUpdate(u);
       }
     }
   }
+
+  /** Stops work under way (node group updates resume on the next start). */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  private readonly stopping = new AbortController();
 
   // ---- clusters -------------------------------------------------------------------------------
 
@@ -370,7 +398,7 @@ export class EksService {
     const r = new Rand(`eks-ng:${key}:${this.clock.now()}`);
     const now = seconds(this.clock.now());
     const uuid = randomUUID();
-    const ami = `ami-${r.hex(17)}`;
+    const ami = amiFor(caller.region, (input.amiType as string | undefined) ?? 'AL2023_x86_64_STANDARD', releaseVersionFor(version));
     const ng: NodegroupRecord = {
       region: caller.region,
       ami,
@@ -480,6 +508,119 @@ export class EksService {
     });
     this.completeUpdate(update);
     return { update: update.update };
+  }
+
+  /**
+   * UpdateNodegroupVersion: a rolling replacement of the group's instances with the target
+   * version's image (nodegroup-upgrade.ts), reported through DescribeUpdate.
+   */
+  updateNodegroupVersion(caller: Caller, clusterName: string, name: string, input: Json): Json {
+    const rec = this.cluster(caller.region, clusterName);
+    const ng = this.nodegroup(caller.region, clusterName, name);
+    if (ng.nodegroup.status !== 'ACTIVE') throw inUse(`Nodegroup ${name} is currently in ${ng.nodegroup.status} status`, { clusterName, nodegroupName: name });
+    if (input.launchTemplate) throw invalidParameter('You cannot specify a launch template for a node group that was not created with one', { clusterName, nodegroupName: name });
+    const version = (input.version as string | undefined) ?? ng.nodegroup.version;
+    if (!CLUSTER_VERSIONS.some((v) => v.version === version)) throw invalidParameter(`Requested Nodegroup version ${version} is invalid.`, { clusterName, nodegroupName: name });
+    const minor = (v: string) => Number(v.split('.')[1]);
+    if (minor(version) > minor(rec.cluster.version)) throw invalidParameter(`Requested Nodegroup version ${version} is invalid. Nodegroup version cannot be greater than the cluster version ${rec.cluster.version}`, { clusterName, nodegroupName: name });
+    if (minor(version) < minor(ng.nodegroup.version)) throw invalidParameter(`Requested Nodegroup version ${version} is less than the current version ${ng.nodegroup.version}`, { clusterName, nodegroupName: name });
+    const releaseVersion = (input.releaseVersion as string | undefined) ?? releaseVersionFor(version);
+    if (releaseVersion !== releaseVersionFor(version)) throw invalidParameter(`Requested release version ${releaseVersion} is not valid for kubernetes version ${version}.`, { clusterName, nodegroupName: name });
+    const g = ng.nodegroup;
+    const update = this.newUpdate(caller.region, clusterName, name, 'VersionUpdate', [
+      { type: 'Version', value: version },
+      { type: 'ReleaseVersion', value: releaseVersion },
+    ]);
+    // After a failed update the group may hold more instances than it should; it ends with desiredSize.
+    const size = g.scalingConfig.desiredSize;
+    const maxUnavailable = unavailableNodes(g.updateConfig as { maxUnavailable?: number; maxUnavailablePercentage?: number }, size);
+    const zones = new Set(ng.instances.map((i) => i.zone)).size;
+    const surge = surgeSize(ng.instances.filter((i) => (i.ami ?? ng.ami) !== amiFor(caller.region, g.amiType as string, releaseVersion)).length, zones, maxUnavailable);
+    ng.upgrade = {
+      updateId: update.update.id,
+      version,
+      releaseVersion,
+      ami: amiFor(caller.region, g.amiType as string, releaseVersion),
+      force: input.force === true,
+      scaling: { ...g.scalingConfig },
+      size,
+      surge,
+      maxUnavailable,
+    };
+    // The Auto Scaling group grows by the surge for the length of the update.
+    g.scalingConfig = { ...g.scalingConfig, desiredSize: size + surge, maxSize: Math.max(g.scalingConfig.maxSize, size + surge) };
+    g.status = 'UPDATING';
+    g.modifiedAt = seconds(this.clock.now());
+    this.store.transaction(() => {
+      this.store.put('nodegroup', `${caller.region}/${clusterName}/${name}`, ng);
+      this.store.put('update', updateKey(update), update);
+    });
+    this.runUpgrade(caller.region, clusterName, name);
+    return { update: update.update };
+  }
+
+  /** Runs (or resumes) a group's version update to its end, then records how it ended. */
+  private runUpgrade(region: string, clusterName: string, name: string): void {
+    const key = `${region}/${clusterName}/${name}`;
+    const read = () => this.store.get<NodegroupRecord>('nodegroup', key);
+    const first = read();
+    const handle = this.handles.get(clusterName);
+    if (!first?.upgrade || !handle) return;
+    const up = first.upgrade;
+    const group = {
+      nodegroupName: name,
+      instances: () => (read()?.instances ?? []).map((i) => ({ nodeName: i.nodeName, current: (i.ami ?? read()!.ami) === up.ami })),
+      launch: (n: number) => this.grow(region, clusterName, name, n, { version: up.version, ami: up.ami }),
+      terminate: async (nodeName: string) => {
+        const ng = read();
+        const inst = ng?.instances.find((i) => i.nodeName === nodeName);
+        if (!ng || !inst) return;
+        ng.instances = ng.instances.filter((i) => i !== inst);
+        this.store.put('nodegroup', key, ng);
+        await this.terminate(clusterName, inst);
+      },
+    };
+    void upgradeNodegroup(handle.client, this.clock, group, {
+      size: up.size,
+      surge: up.surge,
+      maxUnavailable: up.maxUnavailable,
+      force: up.force,
+      signal: this.stopping.signal,
+      log: (m) => this.log(`eks: ${m}`),
+    }).then(
+      (error) => this.finishUpgrade(region, clusterName, name, error),
+      (e) => {
+        if (this.stopping.signal.aborted) return; // resumed on the next start
+        this.log(`eks: updating nodegroup ${name} failed`, e);
+        this.finishUpgrade(region, clusterName, name, { errorCode: 'InternalFailure', errorMessage: e instanceof Error ? e.message : String(e), resourceIds: [] });
+      },
+    );
+  }
+
+  private finishUpgrade(region: string, clusterName: string, name: string, error: { errorCode: string; errorMessage: string; resourceIds: string[] } | undefined): void {
+    const key = `${region}/${clusterName}/${name}`;
+    const ng = this.store.get<NodegroupRecord>('nodegroup', key);
+    if (!ng?.upgrade) return;
+    const up = ng.upgrade;
+    const u = this.store.get<UpdateRecord>('update', `${region}/${clusterName}/${up.updateId}`);
+    const g = ng.nodegroup;
+    if (!error) {
+      g.version = up.version;
+      g.releaseVersion = up.releaseVersion;
+      ng.ami = up.ami;
+    }
+    g.scalingConfig = up.scaling;
+    g.status = 'ACTIVE';
+    g.modifiedAt = seconds(this.clock.now());
+    delete ng.upgrade;
+    this.store.transaction(() => {
+      this.store.put('nodegroup', key, ng);
+      if (u) {
+        u.update.status = error ? 'Failed' : 'Successful';
+        u.update.errors = error ? [error] : [];
+        this.store.put('update', updateKey(u), u);
+      }
+    });
   }
 
   // ---- access entries -------------------------------------------------------------------------
@@ -774,21 +915,7 @@ export class EksService {
     const ng = this.store.get<NodegroupRecord>('nodegroup', `${region}/${clusterName}/${name}`);
     if (!rec || !ng || ng.nodegroup.status === 'DELETING') return;
     const want = ng.nodegroup.scalingConfig.desiredSize;
-    const addresses = this.addressBook(rec);
-    const issues: Json[] = [];
-    while (ng.instances.length < want) {
-      // The ASG balances zones: the next instance goes to the subnet with the fewest.
-      const subnets = (ng.nodegroup.subnets as string[]).map((id) => this.subnet(rec, id));
-      const counts = subnets.map((s) => ng.instances.filter((i) => i.subnetId === s.subnetId).length);
-      const subnet = subnets[counts.indexOf(Math.min(...counts))];
-      try {
-        ng.instances.push(this.launch(rec, ng, subnet, addresses));
-      } catch (e) {
-        if (!(e instanceof InsufficientAddressesError)) throw e;
-        issues.push({ code: 'Ec2SubnetInvalidConfiguration', message: e.message, resourceIds: [subnet.subnetId] });
-        break;
-      }
-    }
+    const issues = this.launchInto(rec, ng, Math.max(0, want - ng.instances.length), { version: ng.nodegroup.version, ami: ng.ami });
     const removed: InstanceRecord[] = [];
     while (ng.instances.length > want) removed.push(ng.instances.pop()!);
     if (ng.nodegroup.status === 'CREATING') ng.nodegroup.status = issues.length ? 'CREATE_FAILED' : 'ACTIVE';
@@ -796,6 +923,36 @@ export class EksService {
     this.store.put('nodegroup', `${region}/${clusterName}/${name}`, ng);
     for (const inst of ng.instances) if (!this.launched.has(inst.instanceId)) this.boot(rec, ng, inst);
     for (const inst of removed) void this.terminate(clusterName, inst);
+  }
+
+  /** Adds n instances of an image to a group (as its Auto Scaling group would), and boots them. */
+  private grow(region: string, clusterName: string, name: string, n: number, image: { version: string; ami: string }): void {
+    const rec = this.store.get<ClusterRecord>('cluster', `${region}/${clusterName}`);
+    const ng = this.store.get<NodegroupRecord>('nodegroup', `${region}/${clusterName}/${name}`);
+    if (!rec || !ng) return;
+    ng.nodegroup.health = { issues: this.launchInto(rec, ng, n, image) };
+    this.store.put('nodegroup', `${region}/${clusterName}/${name}`, ng);
+    for (const inst of ng.instances) if (!this.launched.has(inst.instanceId)) this.boot(rec, ng, inst);
+  }
+
+  /** Records n new instances in the group, each in the subnet with the fewest; returns the health issues met. */
+  private launchInto(rec: ClusterRecord, ng: NodegroupRecord, n: number, image: { version: string; ami: string }): Json[] {
+    const addresses = this.addressBook(rec);
+    const issues: Json[] = [];
+    for (let k = 0; k < n; k++) {
+      // The ASG balances zones: the next instance goes to the subnet with the fewest.
+      const subnets = (ng.nodegroup.subnets as string[]).map((id) => this.subnet(rec, id));
+      const counts = subnets.map((s) => ng.instances.filter((i) => i.subnetId === s.subnetId).length);
+      const subnet = subnets[counts.indexOf(Math.min(...counts))];
+      try {
+        ng.instances.push(this.launch(rec, ng, subnet, addresses, image));
+      } catch (e) {
+        if (!(e instanceof InsufficientAddressesError)) throw e;
+        issues.push({ code: 'Ec2SubnetInvalidConfiguration', message: e.message, resourceIds: [subnet.subnetId] });
+        break;
+      }
+    }
+    return issues;
   }
 
   private readonly launched = new Set<string>();
@@ -826,14 +983,14 @@ export class EksService {
     return book;
   }
 
-  private launch(rec: ClusterRecord, ng: NodegroupRecord, subnet: Subnet, book: Map<string, SubnetAddresses>): InstanceRecord {
+  private launch(rec: ClusterRecord, ng: NodegroupRecord, subnet: Subnet, book: Map<string, SubnetAddresses>, image: { version: string; ami: string }): InstanceRecord {
     const addresses = book.get(subnet.subnetId)!;
     const type = (ng.nodegroup.instanceTypes as string[])[0];
     const ip = addresses.allocateAddress();
     const podCidr = addresses.allocateBlock(Number(nodeResources(instanceType(type)!).capacity.pods));
     const r = new Rand(`instance:${rec.cluster.name}:${ng.nodegroup.nodegroupName}:${ip}:${this.clock.now()}`);
     const domain = rec.region === 'us-east-1' ? 'ec2.internal' : `${rec.region}.compute.internal`;
-    return { instanceId: `i-${r.hex(17)}`, nodeName: `ip-${ip.replaceAll('.', '-')}.${domain}`, privateIp: ip, zone: subnet.zone, subnetId: subnet.subnetId, podCidr, instanceType: type, version: ng.nodegroup.version };
+    return { instanceId: `i-${r.hex(17)}`, nodeName: `ip-${ip.replaceAll('.', '-')}.${domain}`, privateIp: ip, zone: subnet.zone, subnetId: subnet.subnetId, podCidr, instanceType: type, version: image.version, ami: image.ami };
   }
 
 
@@ -857,7 +1014,7 @@ export class EksService {
         ...(g.labels as Record<string, string>),
         'eks.amazonaws.com/capacityType': g.capacityType as string,
         'eks.amazonaws.com/nodegroup': g.nodegroupName,
-        'eks.amazonaws.com/nodegroup-image': ng.ami,
+        'eks.amazonaws.com/nodegroup-image': inst.ami ?? ng.ami,
         'eks.amazonaws.com/sourceLaunchTemplateId': ng.launchTemplateId,
         'eks.amazonaws.com/sourceLaunchTemplateVersion': '1',
         'k8s.io/cloud-provider-aws': rec.cluster.name,
@@ -905,6 +1062,11 @@ export class EksService {
 }
 
 const TAINT_EFFECTS: Record<string, 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule'> = { NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' };
+
+/** The EKS optimized AMI of a release, one per region, AMI type and release version (as SSM publishes them). */
+function amiFor(region: string, amiType: string, releaseVersion: string): string {
+  return `ami-${new Rand(`ami:${region}:${amiType}:${releaseVersion}`).hex(17)}`;
+}
 
 function releaseVersionFor(version: string): string {
   const patch = CLUSTER_VERSIONS.find((v) => v.version === version)?.patch ?? `${version}.0`;

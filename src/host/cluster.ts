@@ -16,6 +16,7 @@ import type { SimNodeSpec } from '../kubelet/types.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { Authenticator, UserInfo } from '../apiserver/auth/authn.js';
 import type { Authorizer, RBACSource } from '../apiserver/auth/rbac.js';
+import type { AdmissionPlugin } from '../apiserver/admission/admission.js';
 import { clockEndpoint, nodesEndpoint } from './control.js';
 import { generateClusterCA, issueServingCert, type CertKeyPair } from '../apiserver/auth/certs.js';
 import { rfc3339Micro, type Clock } from '../sim/clock.js';
@@ -47,6 +48,8 @@ export interface ClusterOptions {
   authenticators?: Authenticator[];
   /** Asked after RBAC (EKS: access policies). */
   authorizers?: (rbac: RBACSource) => Authorizer[];
+  /** Run after the built-in admission plugins (EKS: the Fargate pod mutation). */
+  admission?: AdmissionPlugin[];
 }
 
 /**
@@ -97,6 +100,7 @@ export class Cluster {
       kubernetesVersion: opts.kubernetesVersion,
       serviceCIDR: opts.serviceCIDR,
       extraAuthorizers: opts.authorizers,
+      extraAdmission: opts.admission,
     });
     await apiserver.start();
     const cluster = new Cluster(name, dir, store, ca, serving, adminToken, apiserver);

@@ -323,6 +323,7 @@ export class SkiffServer implements ClusterRuntime {
 
   /** Stops listening, ends open watches, and closes every cluster's store. */
   async stop(): Promise<void> {
+    this.eks?.service.stop();
     await this.eks?.http.close();
     const closing = Promise.all([
       this.server ? new Promise<void>((r) => this.server!.close(() => r())) : Promise.resolve(),
