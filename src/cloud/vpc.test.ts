@@ -31,6 +31,14 @@ describe('VPC layout and addresses', () => {
     assert.equal(a.allocateBlock(58), '192.168.31.128/26');
   });
 
+  test('a subnet counts what it has left, and knows its own addresses', () => {
+    const a = new SubnetAddresses({ subnetId: 'subnet-small', cidr: '10.0.0.0/28', zone: 'z', zoneId: 'z1', public: false });
+    assert.equal(a.free(), 11);
+    a.allocateAddress();
+    assert.equal(a.free(), 10);
+    assert.ok(a.contains('10.0.0.15') && !a.contains('10.0.0.16'));
+  });
+
   test('a full subnet says so in EC2 words', () => {
     const a = new SubnetAddresses({ subnetId: 'subnet-tiny', cidr: '10.0.0.0/29', zone: 'z', zoneId: 'z1', public: false });
     for (let i = 0; i < 3; i++) a.allocateAddress();

@@ -97,6 +97,19 @@ export class SubnetAddresses {
     for (let i = 0; i < count; i++) this.used.add(off + i);
   }
 
+  /** Whether ip lies in this subnet. */
+  contains(ip: string): boolean {
+    const off = ipToInt(ip) - this.base;
+    return off >= 0 && off < this.size;
+  }
+
+  /** How many addresses are left to hand out. */
+  free(): number {
+    let used = 0;
+    for (const off of this.used) if (off >= 4 && off < this.size - 1) used++;
+    return this.size - 5 - used;
+  }
+
   /** The lowest free address (AWS keeps .0–.3 and the last). */
   allocateAddress(): string {
     for (let off = 4; off < this.size - 1; off++) {

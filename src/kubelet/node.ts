@@ -76,10 +76,12 @@ class IPAllocator {
     for (const r of reserved) this.taken.add(r);
   }
 
-  allocate(uid: string): string {
+  /** An address for the pod; undefined when the range has none left (the CNI's "failed to assign an IP"). */
+  allocate(uid: string): string | undefined {
     const had = this.used.get(uid);
     if (had) return had;
-    for (let i = 0; i < this.size; i++) {
+    // The first two and the last address stay out, as on a bridge /24; a tiny range has none.
+    for (let i = 2; i < this.size - 1; i++) {
       const offset = this.cursor;
       this.cursor = this.cursor + 1 >= this.size - 1 ? 2 : this.cursor + 1;
       const ip = ipString(this.base + offset);
@@ -88,7 +90,7 @@ class IPAllocator {
       this.used.set(uid, ip);
       return ip;
     }
-    throw new Error(`no pod IPs left in the node's range`);
+    return undefined;
   }
 
   release(uid: string): void {

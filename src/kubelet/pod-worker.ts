@@ -5,6 +5,7 @@
 // the kubelet would: waiting reasons, container states, conditions and phase, with the kubelet's
 // events along the way. Behaviour comes from data (behavior.ts): a container's stages are
 // pull → create → run → exit, each with its delay and outcome.
+import { createHash } from 'node:crypto';
 import type { Container, ContainerStatus, Pod, PodStatus } from '../api/objects.js';
 import { rfc3339 } from '../sim/clock.js';
 import { resolveBehavior, imageFamily, type ContainerBehavior } from './behavior.js';
@@ -22,7 +23,8 @@ export interface PodWorkerHost {
   readonly hostIP: string;
   now(): number;
   readonly timers: TimerQueue;
-  allocatePodIP(uid: string): string;
+  /** undefined: the node has no pod address left (VPC CNI: subnet or ENI addresses exhausted). */
+  allocatePodIP(uid: string): string | undefined;
   releasePodIP(uid: string): void;
   imagePresent(image: string): boolean;
   imagePulled(ref: ImageRef, size: number): void;
@@ -45,6 +47,8 @@ const BACKOFF_RESET_MS = 2 * BACKOFF_MAX_MS;
 const ERROR_RESYNC_MS = 1_000;
 // How often blocked volume mounts are retried.
 const MOUNT_RETRY_MS = 2_000;
+/** How soon a sandbox whose network failed is tried again (the pod worker's resync on error). */
+const SANDBOX_RETRY_MS = 10_000;
 
 interface Backoff {
   durationMs: number;
@@ -259,6 +263,14 @@ export class PodWorker {
     }
     if (now < this.sandboxAt) return;
     if (!this.podIP) this.podIP = this.pod.spec?.hostNetwork ? this.host.hostIP : this.host.allocatePodIP(this.uid);
+    if (!this.podIP) {
+      // The CNI has no address to give: the sandbox fails and the kubelet tries again later, the
+      // pod waiting in ContainerCreating (aws-cni's words, as EKS shows them).
+      const sandbox = createHash('sha256').update(`${this.uid}:${now}`).digest('hex');
+      this.host.event(this.pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandbox}": plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container`);
+      this.sandboxAt = now + SANDBOX_RETRY_MS;
+      return;
+    }
     for (let guard = 0; guard < 50; guard++) {
       let changed = false;
       for (const rt of this.rts) changed = this.step(rt, now) || changed;
