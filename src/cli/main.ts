@@ -4,7 +4,9 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'node:https';
 import { parseArgs } from 'node:util';
-import { DEFAULT_EKS_PORT, readProcessState, SkiffServer, type ProcessState } from '../host/server.js';
+import { DEFAULT_EKS_PORT, LOCAL_ACCESS_KEY, readProcessState, SkiffServer, type ProcessState } from '../host/server.js';
+import { planFromFile } from '../eksctl/create.js';
+import { contextName } from '../host/kubeconfig.js';
 import { realClock, WarpClock } from '../sim/clock.js';
 import { RestClient } from '../client/rest.js';
 import { HttpsTransport } from '../client/transport.js';
@@ -13,8 +15,10 @@ import { addonsTable, installAddons } from './addons.js';
 const USAGE = `skiff: Amazon EKS emulated on one machine.
 
 Usage:
-  skiff up     [--data-dir DIR] [--port N] [--eks-port N] [--host ADDR] [--clock real|virtual] [--no-nodes]
-                                                           run skiff in the foreground
+  skiff up     [-f cluster.yaml] [--data-dir DIR] [--port N] [--eks-port N] [--host ADDR] [--clock real|virtual] [--no-nodes]
+                                                           run skiff in the foreground; with -f, create the
+                                                           EKS cluster an eksctl ClusterConfig describes
+  skiff create cluster -f cluster.yaml [--data-dir DIR]   create an eksctl ClusterConfig's cluster in a running skiff
   skiff status [--data-dir DIR]                            show whether skiff runs, and where
   skiff down   [--data-dir DIR]                            stop the skiff serving DIR
   skiff addons list                                        the add-on catalog (CRDs of Karpenter, Argo, Istio, ...)
@@ -40,7 +44,7 @@ function defaultDataDir(): string {
   return process.env.SKIFF_DATA_DIR || join(homedir(), '.skiff');
 }
 
-function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>): Record<string, string | boolean | undefined> {
+function parse(args: string[], options: Record<string, { type: 'string' | 'boolean'; short?: string }>): Record<string, string | boolean | undefined> {
   try {
     return parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
   } catch (e) {
@@ -62,8 +66,18 @@ function parsePort(v: string | undefined, flag = 'port', dflt = 6443): number {
 }
 
 async function up(args: string[]): Promise<number> {
-  const v = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string' }, 'eks-port': { type: 'string' }, host: { type: 'string' }, clock: { type: 'string' }, 'no-nodes': { type: 'boolean' } });
+  const v = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string' }, 'eks-port': { type: 'string' }, host: { type: 'string' }, clock: { type: 'string' }, 'no-nodes': { type: 'boolean' }, filename: { type: 'string', short: 'f' } });
   if (v.help) return help();
+  const config = v.filename !== undefined ? readConfigFile(v.filename as string) : undefined;
+  // Bad ClusterConfigs fail before anything starts, naming the field and line.
+  if (config) {
+    try {
+      planFromFile(config.text, config.file, { accessKeyId: LOCAL_ACCESS_KEY, arn: 'arn:aws:iam::123456789012:user/skiff', accountId: '123456789012', region: 'us-east-1' });
+    } catch (e) {
+      console.error(`Error: ${(e as Error).message}`);
+      return 1;
+    }
+  }
   const clockKind = (v.clock as string | undefined) ?? 'real';
   if (clockKind !== 'real' && clockKind !== 'virtual') throw new UsageError(`invalid argument "${clockKind}" for "--clock" flag: must be real or virtual`);
   const { dataDir, running } = locate(v);
@@ -71,7 +85,7 @@ async function up(args: string[]): Promise<number> {
     console.error(`error: skiff is already running for ${dataDir} (pid ${running.pid}, port ${running.port})`);
     return 1;
   }
-  const server = new SkiffServer({ dataDir, port: parsePort(v.port as string | undefined), host: (v.host as string | undefined) ?? '127.0.0.1', clock: clockKind === 'virtual' ? new WarpClock() : realClock, defaultNodes: !v['no-nodes'], eksPort: parsePort(v['eks-port'] as string | undefined, 'eks-port', DEFAULT_EKS_PORT) });
+  const server = new SkiffServer({ dataDir, port: parsePort(v.port as string | undefined), host: (v.host as string | undefined) ?? '127.0.0.1', clock: clockKind === 'virtual' ? new WarpClock() : realClock, defaultNodes: !v['no-nodes'] && !config, eksPort: parsePort(v['eks-port'] as string | undefined, 'eks-port', DEFAULT_EKS_PORT) });
   try {
     await server.start();
   } catch (e) {
@@ -80,6 +94,15 @@ async function up(args: string[]): Promise<number> {
     else console.error(`error: ${err.message}`);
     await server.stop().catch(() => undefined);
     return 1;
+  }
+  if (config) {
+    try {
+      await server.createFromConfig(config.text, config.file, eksctlSay);
+    } catch (e) {
+      console.error(`Error: ${(e as Error).message}`);
+      await server.stop().catch(() => undefined);
+      return 1;
+    }
   }
   console.log(`skiff is serving ${server.clusters.size} cluster(s) on https://${server.host}:${server.port}`);
   for (const name of server.clusters.keys()) console.log(`  cluster ${name}: ${server.endpoint(name)}`);
@@ -99,6 +122,51 @@ async function up(args: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  return 0;
+}
+
+/** eksctl's progress line: "2026-11-21 12:00:00 [ℹ]  message". */
+function eksctlSay(line: string): void {
+  const t = realClock.date().toISOString().replace('T', ' ').slice(0, 19);
+  console.log(`${t} [${/is ready$/.test(line) ? '✔' : 'ℹ'}]  ${line}`);
+}
+
+function readConfigFile(file: string): { text: string; file: string } {
+  try {
+    return { text: readFileSync(file, 'utf8'), file };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(err.code === 'ENOENT' ? `reading config file "${file}": open ${file}: no such file or directory` : `reading config file "${file}": ${err.message}`);
+  }
+}
+
+/** `skiff create cluster -f FILE`: the running skiff's EKS control plane creates it. */
+async function createCmd(args: string[]): Promise<number> {
+  const [what, ...rest] = args;
+  if (what !== 'cluster') throw new UsageError(what ? `unknown command "${what}" for "skiff create"` : 'skiff create needs a resource: skiff create cluster -f cluster.yaml');
+  const v = parse(rest, { 'data-dir': { type: 'string' }, filename: { type: 'string', short: 'f' } });
+  if (v.help) return help();
+  if (v.filename === undefined) throw new UsageError('skiff create cluster needs a ClusterConfig: -f cluster.yaml');
+  const config = readConfigFile(v.filename as string);
+  const { dataDir, running } = locate(v);
+  if (!running?.eksPort) {
+    console.error(`error: skiff is not running for ${dataDir}; start it with: skiff up --data-dir ${dataDir}`);
+    return 1;
+  }
+  // Any SigV4-shaped credential names the caller; the access key ID is what counts.
+  const key = process.env.AWS_ACCESS_KEY_ID || LOCAL_ACCESS_KEY;
+  const res = await fetch(`http://${running.host}:${running.eksPort}/skiff/v1/eksctl/clusters`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `AWS4-HMAC-SHA256 Credential=${key}/20260101/us-east-1/eks/aws4_request, SignedHeaders=host, Signature=0` },
+    body: JSON.stringify({ config: config.text, file: config.file }),
+  });
+  const body = (await res.json()) as { lines?: string[]; message?: string; name?: string };
+  for (const l of body.lines ?? []) eksctlSay(l);
+  if (!res.ok) {
+    console.error(`Error: ${body.message ?? res.statusText}`);
+    return 1;
+  }
+  console.log(`kubectl: export KUBECONFIG=${join(dataDir, 'kubeconfig')}; kubectl config use-context ${contextName(body.name!)}`);
   return 0;
 }
 
@@ -271,6 +339,8 @@ async function main(argv: string[]): Promise<number> {
       return addons(rest);
     case 'clock':
       return clockCmd(rest);
+    case 'create':
+      return createCmd(rest);
     case 'nodes':
       return nodesCmd(rest);
     case 'help':

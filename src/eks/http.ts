@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { credentialFromAuthorization, type Caller } from './identity.js';
 import { EksError, serverError } from './errors.js';
 import type { EksService } from './service.js';
+import { invalidParameter } from './errors.js';
+import { createClusterFromFile } from '../eksctl/create.js';
+import { ClusterConfigError } from '../eksctl/cluster-config.js';
 
 type Json = Record<string, unknown>;
 type Handler = (ctx: { caller: Caller; params: Record<string, string>; query: URLSearchParams; body: Json }) => Json | Promise<Json>;
@@ -45,6 +48,27 @@ export function eksRoutes(svc: EksService): Route[] {
     ['GET', '/clusters/{name}/access-entries/{principalArn}/access-policies', ({ caller, params }) => svc.listAssociatedAccessPolicies(caller, params.name, params.principalArn)],
     ['DELETE', '/clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}', ({ caller, params }) => svc.disassociateAccessPolicy(caller, params.name, params.principalArn, params.policyArn)],
     ['GET', '/access-policies', () => svc.listAccessPolicies()],
+    // skiff's own: `skiff create cluster -f` sends the ClusterConfig here, as eksctl would drive EKS.
+    ['POST', '/skiff/v1/eksctl/clusters', async ({ caller, body }) => {
+      const lines: string[] = [];
+      try {
+        const out = await createClusterFromFile(svc, caller, String(body.config ?? ''), String(body.file ?? 'cluster.yaml'), { clock: svc.clock, say: (l) => lines.push(l) });
+        return { ...out, lines };
+      } catch (e) {
+        if (e instanceof ClusterConfigError) throw invalidParameter(e.message);
+        throw e;
+      }
+    }],
+    ['POST', '/clusters/{name}/addons', ({ caller, params, body }) => svc.addons.create(caller.region, params.name, body)],
+    ['GET', '/clusters/{name}/addons', ({ caller, params, query }) => svc.addons.list(caller.region, params.name, query)],
+    ['GET', '/clusters/{name}/addons/{addonName}', ({ caller, params }) => svc.addons.describe(caller.region, params.name, params.addonName)],
+    ['DELETE', '/clusters/{name}/addons/{addonName}', ({ caller, params, query }) => svc.addons.delete(caller.region, params.name, params.addonName, query.get('preserve') === 'true')],
+    ['POST', '/clusters/{name}/addons/{addonName}/update', ({ caller, params, body }) => svc.addons.update(caller.region, params.name, params.addonName, body)],
+    ['GET', '/addons/supported-versions', ({ query }) => svc.addons.versions(query)],
+    ['POST', '/clusters/{name}/fargate-profiles', ({ caller, params, body }) => svc.fargateProfiles.create(caller.region, params.name, body)],
+    ['GET', '/clusters/{name}/fargate-profiles', ({ caller, params, query }) => svc.fargateProfiles.list(caller.region, params.name, query)],
+    ['GET', '/clusters/{name}/fargate-profiles/{fargateProfileName}', ({ caller, params }) => svc.fargateProfiles.describe(caller.region, params.name, params.fargateProfileName)],
+    ['DELETE', '/clusters/{name}/fargate-profiles/{fargateProfileName}', ({ caller, params }) => svc.fargateProfiles.delete(caller.region, params.name, params.fargateProfileName)],
     ['GET', '/tags/{resourceArn}', ({ params }) => svc.listTagsForResource(params.resourceArn)],
     ['POST', '/tags/{resourceArn}', ({ params, body }) => svc.tagResource(params.resourceArn, body)],
     ['DELETE', '/tags/{resourceArn}', ({ params, query }) => svc.untagResource(params.resourceArn, query.getAll('tagKeys'))],

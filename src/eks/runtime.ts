@@ -6,6 +6,7 @@ import type { UserInfo } from '../apiserver/auth/authn.js';
 import type { PolicyAssociation } from '../apiserver/auth/access-policies.js';
 import type { RestClient } from '../client/rest.js';
 import type { SimNodeSpec } from '../kubelet/types.js';
+import type { AdmissionPlugin } from '../apiserver/admission/admission.js';
 
 /** How a cluster's API server learns who an IAM principal is and what its access policies allow. */
 export interface ClusterAccess {
@@ -19,6 +20,8 @@ export interface ClusterSpec {
   version: string;
   serviceCIDR: string;
   access: ClusterAccess;
+  /** Admission plugins EKS adds (its webhooks: the Fargate pod mutation). */
+  admission?: AdmissionPlugin[];
 }
 
 /** A running cluster, as the EKS layer sees it. */

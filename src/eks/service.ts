@@ -19,7 +19,14 @@ import type { EksStore } from './store.js';
 import type { ClusterHandle, ClusterRuntime } from './runtime.js';
 import { parseAwsAuth } from './aws-auth.js';
 import { surgeSize, unavailableNodes, upgradeNodegroup } from './nodegroup-upgrade.js';
+import { AddonApi } from './addons.js';
+import { FargateProfileApi, type FargateProfileRecord } from './fargate-profiles.js';
+import { FargateMutation, type FargateProfile } from './fargate.js';
+import { FargateScheduler, type FargateAddress } from './fargate-scheduler.js';
+import { SharedInformerFactory } from '../client/informer.js';
+import type { RestClient } from '../client/rest.js';
 import { CONFIGMAPS } from '../client/refs.js';
+import { newUpdate, paginate, requireString, seconds, updateKey, type ClusterRecord, type Json, type UpdateRecord } from './common.js';
 
 /** Kubernetes versions EKS offers (DescribeClusterVersions), newest first, with their platform versions. */
 export const CLUSTER_VERSIONS = [
@@ -37,20 +44,11 @@ export interface Durations {
   clusterDelete: number;
   nodegroupCreate: number;
   nodegroupDelete: number;
+  fargateProfileCreate: number;
+  fargateProfileDelete: number;
   update: number;
 }
-const FAST: Durations = { clusterCreate: 0, clusterDelete: 0, nodegroupCreate: 0, nodegroupDelete: 0, update: 0 };
-
-type Json = Record<string, unknown>;
-
-interface ClusterRecord {
-  region: string;
-  accountId: string;
-  creatorArn: string;
-  vpcId: string;
-  subnets: Subnet[];
-  cluster: Json & { name: string; status: string; version: string; tags: Record<string, string>; arn: string };
-}
+const FAST: Durations = { clusterCreate: 0, clusterDelete: 0, nodegroupCreate: 0, nodegroupDelete: 0, fargateProfileCreate: 0, fargateProfileDelete: 0, update: 0 };
 
 interface InstanceRecord {
   instanceId: string;
@@ -87,13 +85,8 @@ interface NodegroupRecord {
   ami: string;
   launchTemplateId: string;
   upgrade?: GroupUpgrade;
-}
-
-interface UpdateRecord {
-  region: string;
-  clusterName: string;
-  nodegroupName?: string;
-  update: Json & { id: string; status: string };
+  /** eksctl's unmanaged nodeGroups: instances of an Auto Scaling group EKS does not list. */
+  selfManaged?: boolean;
 }
 
 interface AccessEntryRecord {
@@ -102,7 +95,6 @@ interface AccessEntryRecord {
   policies: (PolicyAssociation & { associatedAt: number; modifiedAt: number })[];
 }
 
-const seconds = (ms: number) => ms / 1000;
 const NAME_RE = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
 
 export interface EksServiceOptions {
@@ -117,11 +109,15 @@ export interface EksServiceOptions {
 export class EksService {
   private readonly store: EksStore;
   private readonly runtime: ClusterRuntime;
-  private readonly clock: Clock;
+  readonly clock: Clock;
   private readonly durations: Durations;
   private readonly handles = new Map<string, ClusterHandle>();
   private readonly log: (message: string, err?: unknown) => void;
   readonly identities: IdentityTable;
+  readonly addons: AddonApi;
+  readonly fargateProfiles: FargateProfileApi;
+  /** Per cluster: stops its EKS-side components (the fargate-scheduler). */
+  private readonly components = new Map<string, AbortController>();
 
   constructor(opts: EksServiceOptions) {
     this.store = opts.store;
@@ -130,6 +126,15 @@ export class EksService {
     this.identities = opts.identities;
     this.durations = { ...FAST, ...opts.durations };
     this.log = opts.log ?? (() => {});
+    const cluster = (region: string, name: string) => this.cluster(region, name);
+    this.addons = new AddonApi({ store: this.store, clock: this.clock, cluster, client: (name) => this.handles.get(name)?.client, log: this.log });
+    this.fargateProfiles = new FargateProfileApi({
+      store: this.store,
+      clock: this.clock,
+      cluster,
+      subnet: (rec, id) => this.subnet(rec, id),
+      durations: { create: this.durations.fargateProfileCreate, delete: this.durations.fargateProfileDelete },
+    });
   }
 
   /** Brings back every stored cluster and its instances (after a restart), finishing transitions. */
@@ -146,8 +151,10 @@ export class EksService {
         if (ng.nodegroup.status === 'CREATING') this.reconcileNodegroup(rec.region, rec.cluster.name, ng.nodegroup.nodegroupName);
         if (ng.nodegroup.status === 'DELETING') void this.finishNodegroupDelete(rec.region, rec.cluster.name, ng.nodegroup.nodegroupName);
       }
+      this.fargateProfiles.resume(rec.region, rec.cluster.name);
+      await this.addons.resume(rec.region, rec.cluster.name);
       for (const u of this.store.list<UpdateRecord>('update', `${rec.region}/${rec.cluster.name}/`)) {
-        if (u.update.status !== 'InProgress') continue;
+        if (u.update.status !== 'InProgress' || u.addonName) continue;
         if (u.nodegroupName && u.update.type === 'VersionUpdate') this.runUpgrade(u.region, u.clusterName, u.nodegroupName);
         else this.completeUpdate(u);
       }
@@ -157,13 +164,18 @@ export class EksService {
   /** Stops work under way (node group updates resume on the next start). */
   stop(): void {
     this.stopping.abort();
+    for (const c of this.components.values()) c.abort();
   }
 
   private readonly stopping = new AbortController();
 
   // ---- clusters -------------------------------------------------------------------------------
 
-  async createCluster(caller: Caller, input: Json): Promise<Json> {
+  /**
+   * CreateCluster. vpc, when given, is the VPC the subnets belong to (eksctl's CloudFormation made
+   * it); otherwise skiff imagines one behind the subnet IDs.
+   */
+  async createCluster(caller: Caller, input: Json, vpcGiven?: { vpcId: string; subnets: Subnet[] }): Promise<Json> {
     const name = requireString(input, 'name');
     if (!NAME_RE.test(name) || name.length > 100) throw invalidParameter(`The cluster name ${name} is invalid. Cluster names can only contain alphanumeric characters, hyphens and underscores, must start with an alphanumeric character, and be at most 100 characters long.`, { clusterName: name });
     const roleArn = requireString(input, 'roleArn');
@@ -183,16 +195,18 @@ export class EksService {
     // Cluster directories are per name, whatever the region: a name any cluster has is taken.
     if (this.store.get('cluster', key) || this.runtime.hasCluster(name)) throw inUse(`Cluster already exists with name: ${name}`, { clusterName: name });
     const net = (input.kubernetesNetworkConfig ?? {}) as Json;
-    const serviceCIDR = (net.serviceIpv4Cidr as string | undefined) ?? '10.100.0.0/16';
+    // EKS picks 10.100.0.0/16, or 172.20.0.0/16 when the VPC is in 10.0.0.0/8 and would overlap.
+    const serviceCIDR = (net.serviceIpv4Cidr as string | undefined) ?? (vpcGiven?.subnets.some((sn) => sn.cidr.startsWith('10.')) ? '172.20.0.0/16' : '10.100.0.0/16');
     const r = new Rand(`eks:${key}:${this.clock.now()}`);
     const id = r.hex(32).toUpperCase();
-    const subnets = subnetIds.map((subnetId, i) => syntheticSubnet(caller.region, subnetId, i));
+    for (const id of subnetIds) if (vpcGiven && !vpcGiven.subnets.some((s) => s.subnetId === id)) throw invalidParameter(`The subnet ID '${id}' does not exist`, { clusterName: name });
+    const subnets = vpcGiven ? vpcGiven.subnets : subnetIds.map((subnetId, i) => syntheticSubnet(caller.region, subnetId, i));
     const now = seconds(this.clock.now());
     const rec: ClusterRecord = {
       region: caller.region,
       accountId: caller.accountId,
       creatorArn: caller.arn,
-      vpcId: `vpc-${r.hex(17)}`,
+      vpcId: vpcGiven?.vpcId ?? `vpc-${r.hex(17)}`,
       subnets,
       cluster: {
         name,
@@ -235,6 +249,16 @@ export class EksService {
     return { cluster: this.clusterView(rec) };
   }
 
+  /** Whether a cluster of this name exists in the region. */
+  hasCluster(region: string, name: string): boolean {
+    return !!this.store.get('cluster', `${region}/${name}`);
+  }
+
+  /** An admin client of a cluster's Kubernetes API (EKS's own identity), once it runs. */
+  clusterClient(name: string): RestClient | undefined {
+    return this.handles.get(name)?.client;
+  }
+
   describeCluster(caller: Caller, name: string): Json {
     return { cluster: this.clusterView(this.cluster(caller.region, name)) };
   }
@@ -247,7 +271,7 @@ export class EksService {
 
   async deleteCluster(caller: Caller, name: string): Promise<Json> {
     const rec = this.cluster(caller.region, name);
-    const groups = this.store.list<NodegroupRecord>('nodegroup', `${caller.region}/${name}/`);
+    const groups = this.store.list<NodegroupRecord>('nodegroup', `${caller.region}/${name}/`).filter((g) => !g.selfManaged);
     if (groups.length) throw inUse('Cluster has nodegroups attached', { clusterName: name, nodegroupName: groups[0].nodegroup.nodegroupName });
     if (rec.cluster.status === 'CREATING' || rec.cluster.status === 'UPDATING') throw inUse(`Cluster ${name} is currently being ${rec.cluster.status === 'CREATING' ? 'created' : 'updated'}`, { clusterName: name });
     rec.cluster.status = 'DELETING';
@@ -352,9 +376,10 @@ export class EksService {
     this.cluster(caller.region, name);
     const ng = q.get('nodegroupName') ?? undefined;
     if (ng) this.nodegroup(caller.region, name, ng);
+    const addon = q.get('addonName') ?? undefined;
     const ids = this.store
       .list<UpdateRecord>('update', `${caller.region}/${name}/`)
-      .filter((u) => u.nodegroupName === ng)
+      .filter((u) => u.nodegroupName === ng && u.addonName === addon)
       .sort((a, b) => (a.update.createdAt as number) - (b.update.createdAt as number))
       .map((u) => u.update.id);
     const page = paginate(ids, q);
@@ -366,13 +391,13 @@ export class EksService {
     const ng = q.get('nodegroupName') ?? undefined;
     if (ng) this.nodegroup(caller.region, name, ng);
     const u = this.store.get<UpdateRecord>('update', `${caller.region}/${name}/${id}`);
-    if (!u || u.nodegroupName !== ng) throw notFound(`No update found for ID: ${id}`, { clusterName: name, nodegroupName: ng });
+    if (!u || u.nodegroupName !== ng || u.addonName !== (q.get('addonName') ?? undefined)) throw notFound(`No update found for ID: ${id}`, { clusterName: name, nodegroupName: ng });
     return { update: u.update };
   }
 
   // ---- node groups ----------------------------------------------------------------------------
 
-  createNodegroup(caller: Caller, clusterName: string, input: Json): Json {
+  createNodegroup(caller: Caller, clusterName: string, input: Json, opts: { selfManaged?: boolean } = {}): Json {
     const rec = this.cluster(caller.region, clusterName);
     const name = requireString(input, 'nodegroupName');
     if (!NAME_RE.test(name) || name.length > 63) throw invalidParameter(`The nodegroup name ${name} is invalid.`, { clusterName, nodegroupName: name });
@@ -401,6 +426,7 @@ export class EksService {
     const ami = amiFor(caller.region, (input.amiType as string | undefined) ?? 'AL2023_x86_64_STANDARD', releaseVersionFor(version));
     const ng: NodegroupRecord = {
       region: caller.region,
+      ...(opts.selfManaged ? { selfManaged: true } : {}),
       ami,
       launchTemplateId: `lt-${r.hex(17)}`,
       instances: [],
@@ -440,7 +466,10 @@ export class EksService {
 
   listNodegroups(caller: Caller, clusterName: string, q: URLSearchParams): Json {
     this.cluster(caller.region, clusterName);
-    const names = this.store.list<NodegroupRecord>('nodegroup', `${caller.region}/${clusterName}/`).map((n) => n.nodegroup.nodegroupName);
+    const names = this.store
+      .list<NodegroupRecord>('nodegroup', `${caller.region}/${clusterName}/`)
+      .filter((n) => !n.selfManaged)
+      .map((n) => n.nodegroup.nodegroupName);
     const page = paginate(names, q);
     return { nodegroups: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   }
@@ -771,7 +800,7 @@ export class EksService {
 
   private nodegroup(region: string, cluster: string, name: string): NodegroupRecord {
     const ng = this.store.get<NodegroupRecord>('nodegroup', `${region}/${cluster}/${name}`);
-    if (!ng) throw nodegroupNotFound(cluster, name);
+    if (!ng || ng.selfManaged) throw nodegroupNotFound(cluster, name);
     return ng;
   }
 
@@ -844,10 +873,59 @@ export class EksService {
         resolve: (token) => this.resolveToken(rec.region, rec.cluster.name, token),
         associations: (arn) => this.associations(rec.region, rec.cluster.name, arn),
       },
+      // EKS's Fargate webhook: pods a profile selects go to the fargate-scheduler.
+      admission: [new FargateMutation(() => this.profilesOf(rec.region, rec.cluster.name))],
     });
     this.handles.set(rec.cluster.name, handle);
+    if (!this.components.has(rec.cluster.name)) this.startFargateScheduler(rec, handle);
     rec.cluster.endpoint = handle.endpoint;
     rec.cluster.certificateAuthority = { data: Buffer.from(handle.caPem).toString('base64') };
+  }
+
+  private profilesOf(region: string, clusterName: string): FargateProfile[] {
+    return this.fargateProfiles.all(region, clusterName).map((p) => p.profile);
+  }
+
+  /** EKS's fargate-scheduler for one cluster: a client of its Kubernetes API, like kube-scheduler. */
+  private startFargateScheduler(rec: ClusterRecord, handle: ClusterHandle): void {
+    const { region } = rec;
+    const name = rec.cluster.name;
+    const stop = new AbortController();
+    this.components.set(name, stop);
+    const log = (m: string, e?: unknown) => this.log(`eks: ${name}: ${m}`, e);
+    const scheduler = new FargateScheduler({
+      client: handle.client,
+      informers: new SharedInformerFactory({ client: handle.client, clock: this.clock, log }),
+      clock: this.clock,
+      region,
+      profiles: () => this.profilesOf(region, name),
+      allocate: (profile) => this.allocateFargateAddress(region, name, profile),
+      release: (ip) => {
+        for (const p of this.fargateProfiles.all(region, name)) if (p.addresses.includes(ip)) this.fargateProfiles.setAddress(region, name, p.profile.fargateProfileName, ip, false);
+      },
+      launch: (spec) => this.runtime.launchNode(name, spec),
+      terminate: (nodeName) => this.runtime.terminateNode(name, nodeName),
+      log,
+    });
+    scheduler.start(stop.signal);
+  }
+
+  /** A Fargate node's address: from the profile's subnet with the most room. */
+  private allocateFargateAddress(region: string, clusterName: string, profile: FargateProfile): FargateAddress | undefined {
+    const rec = this.store.get<ClusterRecord>('cluster', `${region}/${clusterName}`);
+    if (!rec) return undefined;
+    const book = this.addressBook(rec);
+    const subnets = profile.subnets.map((id) => this.subnet(rec, id)).sort((a, b) => book.get(b.subnetId)!.free() - book.get(a.subnetId)!.free());
+    for (const s of subnets) {
+      try {
+        const ip = book.get(s.subnetId)!.allocateAddress();
+        this.fargateProfiles.setAddress(region, clusterName, profile.fargateProfileName, ip, true);
+        return { ip, subnetId: s.subnetId, zone: s.zone, zoneId: s.zoneId };
+      } catch (e) {
+        if (!(e instanceof InsufficientAddressesError)) throw e;
+      }
+    }
+    return undefined;
   }
 
   private activateCluster(region: string, name: string): void {
@@ -861,21 +939,28 @@ export class EksService {
 
   private async finishClusterDelete(rec: ClusterRecord): Promise<void> {
     const name = rec.cluster.name;
+    // Self-managed instances outlive nothing: their Auto Scaling groups go with the cluster here.
+    for (const g of this.store.list<NodegroupRecord>('nodegroup', `${rec.region}/${name}/`)) await Promise.all(g.instances.map((i) => this.terminate(name, i)));
+    this.store.deletePrefix('nodegroup', `${rec.region}/${name}/`);
     try {
       await this.runtime.deleteCluster(name);
     } catch (e) {
       this.log(`eks: deleting cluster ${name} failed`, e);
     }
     this.handles.delete(name);
+    this.components.get(name)?.abort();
+    this.components.delete(name);
     this.store.transaction(() => {
       this.store.delete('cluster', `${rec.region}/${name}`);
+      this.store.deletePrefix('addon', `${rec.region}/${name}/`);
+      this.store.deletePrefix('fargateProfile', `${rec.region}/${name}/`);
       this.store.deletePrefix('update', `${rec.region}/${name}/`);
       this.store.deletePrefix('accessEntry', `${rec.region}/${name}/`);
     });
   }
 
   private newUpdate(region: string, clusterName: string, nodegroupName: string | undefined, type: string, params: { type: string; value: string }[]): UpdateRecord {
-    return { region, clusterName, nodegroupName, update: { id: randomUUID(), status: 'InProgress', type, params, createdAt: seconds(this.clock.now()), errors: [] } };
+    return newUpdate(this.clock.now(), region, clusterName, nodegroupName ? { nodegroupName } : {}, type, params);
   }
 
   /** Applies an update's effect when its time has come, and marks it Successful. */
@@ -970,6 +1055,9 @@ export class EksService {
   private addressBook(rec: ClusterRecord): Map<string, SubnetAddresses> {
     const book = new Map<string, SubnetAddresses>();
     for (const s of rec.subnets) book.set(s.subnetId, new SubnetAddresses(s));
+    for (const p of this.fargateProfiles.all(rec.region, rec.cluster.name)) {
+      for (const ip of p.addresses) for (const a of book.values()) if (a.contains(ip)) a.reserve(ip);
+    }
     for (const ng of this.store.list<NodegroupRecord>('nodegroup', `${rec.region}/${rec.cluster.name}/`)) {
       for (const i of ng.instances) {
         const a = book.get(i.subnetId);
@@ -987,7 +1075,11 @@ export class EksService {
     const addresses = book.get(subnet.subnetId)!;
     const type = (ng.nodegroup.instanceTypes as string[])[0];
     const ip = addresses.allocateAddress();
-    const podCidr = addresses.allocateBlock(Number(nodeResources(instanceType(type)!).capacity.pods));
+    // VPC CNI hands pods secondary addresses of the node's subnet: a block sized to max pods, or what
+    // a crowded subnet still has; with none, the node's pods fail to get an address (/32: the node's own).
+    let podCidr: string | undefined;
+    for (let n = Number(nodeResources(instanceType(type)!).capacity.pods); n >= 4 && !podCidr; n = Math.floor(n / 2)) podCidr = addresses.allocateBlock(n);
+    podCidr ??= `${ip}/32`;
     const r = new Rand(`instance:${rec.cluster.name}:${ng.nodegroup.nodegroupName}:${ip}:${this.clock.now()}`);
     const domain = rec.region === 'us-east-1' ? 'ec2.internal' : `${rec.region}.compute.internal`;
     return { instanceId: `i-${r.hex(17)}`, nodeName: `ip-${ip.replaceAll('.', '-')}.${domain}`, privateIp: ip, zone: subnet.zone, subnetId: subnet.subnetId, podCidr, instanceType: type, version: image.version, ami: image.ami };
@@ -1012,11 +1104,16 @@ export class EksService {
       kubeletVersion: `v${releaseVersionFor(inst.version).split('-')[0]}-eks-113cf36`,
       labels: {
         ...(g.labels as Record<string, string>),
-        'eks.amazonaws.com/capacityType': g.capacityType as string,
-        'eks.amazonaws.com/nodegroup': g.nodegroupName,
-        'eks.amazonaws.com/nodegroup-image': inst.ami ?? ng.ami,
-        'eks.amazonaws.com/sourceLaunchTemplateId': ng.launchTemplateId,
-        'eks.amazonaws.com/sourceLaunchTemplateVersion': '1',
+        // Managed groups' nodes carry EKS's labels; eksctl's own groups only what eksctl's bootstrap sets.
+        ...(ng.selfManaged
+          ? { 'alpha.eksctl.io/cluster-name': rec.cluster.name, 'alpha.eksctl.io/nodegroup-name': g.nodegroupName, 'alpha.eksctl.io/instance-id': inst.instanceId, ...(g.capacityType === 'SPOT' ? { 'node-lifecycle': 'spot' } : {}) }
+          : {
+              'eks.amazonaws.com/capacityType': g.capacityType as string,
+              'eks.amazonaws.com/nodegroup': g.nodegroupName,
+              'eks.amazonaws.com/nodegroup-image': inst.ami ?? ng.ami,
+              'eks.amazonaws.com/sourceLaunchTemplateId': ng.launchTemplateId,
+              'eks.amazonaws.com/sourceLaunchTemplateVersion': '1',
+            }),
         'k8s.io/cloud-provider-aws': rec.cluster.name,
         'topology.k8s.aws/zone-id': zoneId,
         'topology.ebs.csi.aws.com/zone': inst.zone,
@@ -1083,14 +1180,6 @@ function syntheticSubnet(region: string, subnetId: string, i: number): Subnet {
   return { subnetId, cidr: `192.168.${i * 32}.0/19`, zone: z.zone, zoneId: z.zoneId, public: false };
 }
 
-const updateKey = (u: UpdateRecord) => `${u.region}/${u.clusterName}/${u.update.id}`;
-
-function requireString(input: Json, field: string): string {
-  const v = input[field];
-  if (typeof v !== 'string' || !v) throw invalidParameter(`${field} is required`);
-  return v;
-}
-
 function validateScaling(s: { minSize: number; maxSize: number; desiredSize: number }, clusterName: string, nodegroupName: string): void {
   for (const k of ['minSize', 'maxSize', 'desiredSize'] as const) {
     if (!Number.isInteger(s[k]) || s[k] < 0) throw invalidParameter(`${k} must be a non-negative integer`, { clusterName, nodegroupName });
@@ -1122,19 +1211,6 @@ function normaliseLogging(input: Json | undefined, current?: Json): Json {
   const on = LOG_TYPES.filter((t) => enabled.has(t));
   const off = LOG_TYPES.filter((t) => !enabled.has(t));
   return { clusterLogging: [...(on.length ? [{ types: on, enabled: true }] : []), ...(off.length ? [{ types: off, enabled: false }] : [])] };
-}
-
-function paginate(items: string[], q: URLSearchParams): { items: string[]; nextToken?: string } {
-  const max = q.get('maxResults') ? Number(q.get('maxResults')) : 100;
-  if (!Number.isInteger(max) || max < 1 || max > 100) throw invalidParameter('maxResults must be between 1 and 100');
-  let start = 0;
-  const token = q.get('nextToken');
-  if (token) {
-    start = Number(Buffer.from(token, 'base64url').toString('utf8'));
-    if (!Number.isInteger(start) || start < 0) throw invalidParameter('The nextToken provided is invalid');
-  }
-  const page = items.slice(start, start + max);
-  return { items: page, ...(start + max < items.length ? { nextToken: Buffer.from(String(start + max)).toString('base64url') } : {}) };
 }
 
 async function readAwsAuth(handle: ClusterHandle): Promise<Json | undefined> {

@@ -24,6 +24,7 @@ import { EksStore } from '../eks/store.js';
 import { IdentityTable } from '../eks/identity.js';
 import type { ClusterHandle, ClusterRuntime, ClusterSpec } from '../eks/runtime.js';
 import type { SimNodeSpec } from '../kubelet/types.js';
+import { createClusterFromFile, planFromFile } from '../eksctl/create.js';
 
 /** The name of the cluster `skiff up` creates by default. */
 export const DEFAULT_CLUSTER = 'skiff';
@@ -44,6 +45,9 @@ export interface SkiffServerOptions {
   /** How long EKS status transitions take (ms of the clock); all zero by default. */
   eksDurations?: Partial<Durations>;
 }
+
+/** The identity `skiff up -f` creates clusters as when AWS_ACCESS_KEY_ID names none. */
+export const LOCAL_ACCESS_KEY = 'AKIASKIFFLOCALADMIN0';
 
 /** What `skiff status` and `skiff down` read: the running process and where it listens. */
 export interface ProcessState {
@@ -67,8 +71,27 @@ export class SkiffServer implements ClusterRuntime {
   private readonly contexts = new Map<string, SecureContext>();
   private readonly sockets = new Set<Socket>();
   port = 0;
+  /** The cluster the kubeconfig's current context names. */
+  private current = DEFAULT_CLUSTER;
 
   constructor(private readonly opts: SkiffServerOptions) {}
+
+  /**
+   * Creates the cluster an eksctl ClusterConfig describes, through the EKS control plane, as the
+   * caller AWS_ACCESS_KEY_ID names; its context becomes the kubeconfig's current one. A cluster
+   * that exists already (skiff restarted on the same data dir) is left as it is.
+   */
+  async createFromConfig(text: string, file: string, say: (line: string) => void, accessKeyId = process.env.AWS_ACCESS_KEY_ID || LOCAL_ACCESS_KEY): Promise<string> {
+    const svc = this.eks!.service;
+    const caller = svc.identities.resolve(accessKeyId, 'us-east-1');
+    const plan = planFromFile(text, file, caller);
+    const name = plan.createCluster.name as string;
+    if (svc.hasCluster(plan.region, name)) say(`cluster "${name}" exists already in "${plan.region}"; using it as it is`);
+    else await createClusterFromFile(svc, { ...caller, region: plan.region }, text, file, { clock: this.opts.clock, say });
+    this.current = name;
+    this.writeKubeconfig();
+    return name;
+  }
 
   get host(): string {
     return this.opts.host ?? '127.0.0.1';
@@ -138,6 +161,7 @@ export class SkiffServer implements ClusterRuntime {
         serviceCIDR: spec.serviceCIDR,
         authenticators: [new AwsIamAuthenticator(this.opts.clock, (t) => spec.access.resolve(t))],
         authorizers: (rbac) => [new AccessPolicyAuthorizer(rbac, (arn) => spec.access.associations(arn))],
+        admission: spec.admission,
       });
       this.clusters.set(spec.name, cluster);
       await this.listenFor(cluster);
@@ -272,7 +296,7 @@ export class SkiffServer implements ClusterRuntime {
         token: c.adminToken,
         tlsServerName: c.name === DEFAULT_CLUSTER || this.listeners.has(c.name) ? undefined : clusterServerName(c.name),
       })),
-      DEFAULT_CLUSTER,
+      this.clusters.has(this.current) ? this.current : DEFAULT_CLUSTER,
     );
     atomicWrite(this.kubeconfigPath, text, 0o600);
   }

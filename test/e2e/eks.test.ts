@@ -3,8 +3,6 @@
 // through `aws eks update-kubeconfig` and its `aws eks get-token` exec plugin.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AssociateAccessPolicyCommand,
@@ -21,42 +19,15 @@ import {
   waitUntilNodegroupActive,
 } from '@aws-sdk/client-eks';
 import { SkiffProcess } from './harness.js';
+import { ADMIN_KEY, awsCli, haveAwsV2, SECRET } from './aws.js';
 import { waitFor } from './waiting.js';
 
-// Debian's awscli is v2 at /usr/bin/aws; a pip-installed v1 may shadow it on PATH.
-const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
-const awsVersion = spawnSync(AWS, ['--version'], { encoding: 'utf8' });
-const haveAwsV2 = awsVersion.status === 0 && /^aws-cli\/2\./.test(awsVersion.stdout + awsVersion.stderr);
-if (!haveAwsV2) console.log(`# skipping AWS CLI tests: no AWS CLI v2 (install Debian's awscli); found: ${(awsVersion.stdout + awsVersion.stderr).trim() || 'nothing'}`);
-
-const ADMIN_KEY = 'AKIAIOSFODNN7EXAMPLE';
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const ROLE = 'arn:aws:iam::123456789012:role/eks-cluster-role';
 const NODE_ROLE = 'arn:aws:iam::123456789012:role/eks-node-role';
 
 describe('EKS API through the AWS CLI and SDK', { skip: !haveAwsV2 && 'no AWS CLI v2' }, () => {
   let skiff: SkiffProcess;
-  const env = (key = ADMIN_KEY) => ({
-    // /usr/bin first, so the kubeconfig's `aws eks get-token` is the v2 CLI too.
-    PATH: `/usr/bin:${process.env.PATH}`,
-    AWS_ACCESS_KEY_ID: key,
-    AWS_SECRET_ACCESS_KEY: SECRET,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    HOME: skiff.dataDir,
-  });
-  const aws = (args: string[], key?: string) => {
-    const r = spawnSync(AWS, [...args, '--endpoint-url', skiff.eksEndpoint, '--output', 'json'], { encoding: 'utf8', env: { ...process.env, ...env(key) }, timeout: 60_000 });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
-  };
-  const ok = (args: string[], key?: string) => {
-    const r = aws(args, key);
-    assert.equal(r.code, 0, `aws ${args.join(' ')} failed: ${r.stderr}`);
-    // update-kubeconfig answers in prose, not JSON.
-    return r.stdout.trim().startsWith('{') ? r.json() : { text: r.stdout };
-  };
+  const { env, run: aws, ok } = awsCli(() => skiff);
   const kubectl = (kubeconfig: string, args: string[], key?: string) => skiff.kubectl(args, { env: { ...env(key), KUBECONFIG: kubeconfig } });
   const sdk = (key = ADMIN_KEY) => new EKSClient({ endpoint: skiff.eksEndpoint, region: 'us-east-1', credentials: { accessKeyId: key, secretAccessKey: SECRET } });
 

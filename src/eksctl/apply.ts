@@ -1,0 +1,94 @@
+// `eksctl create cluster -f`, as skiff runs it: a planned ClusterConfig (plan.ts) applied through
+// the same EksService the EKS API serves — CreateCluster with eksctl's VPC, then access entries,
+// the add-ons eksctl installs before node groups, the node groups (managed ones through
+// CreateNodegroup, eksctl's own as self-managed instances), the remaining add-ons and the Fargate
+// profiles — waiting for ACTIVE and for every node to be Ready, with eksctl's progress lines.
+import type { Node } from '../api/objects.js';
+import type { Clock } from '../sim/clock.js';
+import { NODES } from '../client/refs.js';
+import type { RestClient } from '../client/rest.js';
+import type { Caller } from '../eks/identity.js';
+import { EksError } from '../eks/errors.js';
+import type { EksService } from '../eks/service.js';
+import { ADDONS_BEFORE_NODEGROUPS, type ClusterPlan } from './plan.js';
+
+export interface ApplyOptions {
+  clock: Clock;
+  /** An admin client of the cluster once it exists (to watch its nodes become Ready). */
+  client(clusterName: string): RestClient | undefined;
+  /** eksctl-style progress ("[ℹ]  ..."). */
+  say(line: string): void;
+  /** How long to wait for nodes (clock ms); eksctl's default is 25 minutes. */
+  timeoutMs?: number;
+}
+
+type Json = Record<string, unknown>;
+
+/** Creates the planned cluster; resolves once it is ACTIVE and all its nodes are Ready. */
+export async function applyClusterPlan(svc: EksService, caller: Caller, plan: ClusterPlan, opts: ApplyOptions): Promise<void> {
+  const name = plan.createCluster.name as string;
+  const say = opts.say;
+  const groups = plan.nodegroups;
+  say(`using region ${plan.region}`);
+  say(`setting availability zones to [${[...new Set(plan.vpc.subnets.map((s) => s.zone))].join(' ')}]`);
+  for (const s of plan.vpc.subnets) say(`subnets for ${s.zone} - ${s.public ? 'public' : 'private'}:${s.cidr}`);
+  say(`creating EKS cluster "${name}" in "${plan.region}" region with ${describeGroups(plan)}`);
+  await svc.createCluster({ ...caller, region: plan.region }, plan.createCluster, { vpcId: plan.vpc.vpcId, subnets: plan.vpc.subnets });
+  const region = { ...caller, region: plan.region };
+  await until(opts.clock, () => (svc.describeCluster(region, name).cluster as Json).status === 'ACTIVE', opts.timeoutMs);
+  say(`waiting for the control plane to become ready`);
+  for (const e of plan.accessEntries) {
+    const { accessPolicies, ...entry } = e as Json & { accessPolicies?: Json[] };
+    svc.createAccessEntry(region, name, entry);
+    for (const p of accessPolicies ?? []) svc.associateAccessPolicy(region, name, entry.principalArn as string, p);
+  }
+  const [early, late] = [plan.addons.filter((a) => ADDONS_BEFORE_NODEGROUPS.includes(a.addonName as string)), plan.addons.filter((a) => !ADDONS_BEFORE_NODEGROUPS.includes(a.addonName as string))];
+  for (const a of early) {
+    say(`creating addon: ${a.addonName}`);
+    await svc.addons.create(plan.region, name, a);
+  }
+  for (const g of groups) {
+    say(`creating ${g.managed ? 'managed ' : ''}nodegroup "${g.input.nodegroupName}"`);
+    svc.createNodegroup(region, name, g.input, { selfManaged: !g.managed });
+  }
+  for (const a of late) {
+    say(`creating addon: ${a.addonName}`);
+    await svc.addons.create(plan.region, name, a);
+  }
+  for (const f of plan.fargateProfiles) {
+    say(`creating Fargate profile "${f.fargateProfileName}" on EKS cluster "${name}"`);
+    svc.fargateProfiles.create(plan.region, name, f);
+  }
+  // Every node of every group Ready, as eksctl waits for them.
+  const want = groups.reduce((n, g) => n + ((g.input.scalingConfig as { desiredSize: number }).desiredSize ?? 0), 0);
+  say(`waiting for at least ${want} node(s) to become ready`);
+  await until(
+    opts.clock,
+    async () => {
+      const client = opts.client(name);
+      if (!client) return false;
+      const nodes = (await client.resource<Node>(NODES).list()).items.filter((n) => !n.metadata.labels?.['eks.amazonaws.com/compute-type']);
+      return nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length >= want;
+    },
+    opts.timeoutMs,
+  );
+  say(`EKS cluster "${name}" in "${plan.region}" region is ready`);
+}
+
+function describeGroups(plan: ClusterPlan): string {
+  const managed = plan.nodegroups.filter((g) => g.managed).length;
+  const own = plan.nodegroups.length - managed;
+  const parts = [`${managed} managed nodegroup${managed === 1 ? '' : 's'}`];
+  if (own) parts.unshift(`${own} nodegroup${own === 1 ? '' : 's'}`);
+  if (plan.fargateProfiles.length) parts.push(`${plan.fargateProfiles.length} Fargate profile${plan.fargateProfiles.length === 1 ? '' : 's'}`);
+  return parts.join(' and ');
+}
+
+async function until(clock: Clock, check: () => boolean | Promise<boolean>, timeoutMs = 25 * 60_000): Promise<void> {
+  const deadline = clock.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (clock.now() > deadline) throw new EksError('ServerException', 500, 'timed out waiting for the cluster to become ready');
+    await clock.sleep(50);
+  }
+}
