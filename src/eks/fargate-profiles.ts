@@ -1,6 +1,8 @@
 // EKS Fargate profiles: CreateFargateProfile, DescribeFargateProfile, ListFargateProfiles and
 // DeleteFargateProfile, with CREATING → ACTIVE and DELETING on the clock. A profile also keeps the
-// addresses its Fargate nodes took from its subnets, so they stay taken across restarts.
+// addresses its Fargate nodes took from its subnets, so they stay taken across restarts, and what
+// each of those nodes (microVMs) was booted with, so a restart boots them again: a Fargate pod keeps
+// running while the control plane restarts.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../sim/clock.js';
 import type { Subnet } from '../cloud/vpc.js';
@@ -8,12 +10,15 @@ import { inUse, invalidParameter, notFound } from './errors.js';
 import { paginate, requireString, seconds, type ClusterRecord, type Json } from './common.js';
 import type { EksStore } from './store.js';
 import type { FargateProfile } from './fargate.js';
+import type { SimNodeSpec } from '../kubelet/types.js';
 
 export interface FargateProfileRecord {
   region: string;
   profile: Json & FargateProfile & { clusterName: string; fargateProfileArn: string; tags: Record<string, string> };
   /** Node addresses in use by this profile's pods. */
   addresses: string[];
+  /** The Fargate nodes running, by address (one of `addresses`): booted again after a restart. */
+  nodes?: Record<string, SimNodeSpec>;
 }
 
 export interface FargateProfileContext {
@@ -103,13 +108,33 @@ export class FargateProfileApi {
     return this.ctx.store.list<FargateProfileRecord>('fargateProfile', `${region}/${clusterName}/`);
   }
 
-  /** Records an address a Fargate node of the profile took (or gave back). */
+  /** Records an address a Fargate node of the profile took (or gave back, with the node booted there). */
   setAddress(region: string, clusterName: string, name: string, ip: string, inUse: boolean): void {
     const key = `${region}/${clusterName}/${name}`;
     const p = this.ctx.store.get<FargateProfileRecord>('fargateProfile', key);
     if (!p) return;
     p.addresses = inUse ? [...new Set([...p.addresses, ip])] : p.addresses.filter((a) => a !== ip);
+    if (!inUse && p.nodes?.[ip]) delete p.nodes[ip];
     this.ctx.store.put('fargateProfile', key, p);
+  }
+
+  /**
+   * Records the node booted at one of the profile's addresses (the address stays taken with it), so
+   * the next start boots it again. Gone with the address, when setAddress gives it back.
+   */
+  setNode(region: string, clusterName: string, name: string, spec: SimNodeSpec): void {
+    const key = `${region}/${clusterName}/${name}`;
+    const p = this.ctx.store.get<FargateProfileRecord>('fargateProfile', key);
+    if (!p) return;
+    const ip = spec.addresses.internalIP;
+    p.addresses = [...new Set([...p.addresses, ip])];
+    p.nodes = { ...p.nodes, [ip]: spec };
+    this.ctx.store.put('fargateProfile', key, p);
+  }
+
+  /** The Fargate nodes of the cluster's profiles that were running when last recorded. */
+  nodes(region: string, clusterName: string): SimNodeSpec[] {
+    return this.all(region, clusterName).flatMap((p) => Object.values(p.nodes ?? {}));
   }
 
   private activate(key: string): void {

@@ -893,6 +893,17 @@ export class EksService {
     const stop = new AbortController();
     this.components.set(name, stop);
     const log = (m: string, e?: unknown) => this.log(`eks: ${name}: ${m}`, e);
+    // A Fargate pod's microVM outlives a control plane restart: boot again every node the profiles
+    // recorded, before the scheduler lists Nodes, so it finds each bound pod on a live node and leaves
+    // it alone (a node whose pod is gone it still terminates, giving back the address and the record).
+    for (const spec of this.fargateProfiles.nodes(region, name)) {
+      try {
+        this.runtime.launchNode(name, spec);
+      } catch (e) {
+        log(`booting Fargate node ${spec.name} again failed`, e);
+      }
+    }
+    const profileOf = (ip: string) => this.fargateProfiles.all(region, name).find((p) => p.addresses.includes(ip))?.profile.fargateProfileName;
     const scheduler = new FargateScheduler({
       client: handle.client,
       informers: new SharedInformerFactory({ client: handle.client, clock: this.clock, log }),
@@ -903,7 +914,12 @@ export class EksService {
       release: (ip) => {
         for (const p of this.fargateProfiles.all(region, name)) if (p.addresses.includes(ip)) this.fargateProfiles.setAddress(region, name, p.profile.fargateProfileName, ip, false);
       },
-      launch: (spec) => this.runtime.launchNode(name, spec),
+      // Recorded before it boots: a restart in between boots it again rather than losing it.
+      launch: (spec) => {
+        const profile = profileOf(spec.addresses.internalIP);
+        if (profile) this.fargateProfiles.setNode(region, name, profile, spec);
+        this.runtime.launchNode(name, spec);
+      },
       terminate: (nodeName) => this.runtime.terminateNode(name, nodeName),
       log,
     });

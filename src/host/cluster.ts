@@ -19,7 +19,7 @@ import type { Authorizer, RBACSource } from '../apiserver/auth/rbac.js';
 import type { AdmissionPlugin } from '../apiserver/admission/admission.js';
 import { clockEndpoint, nodesEndpoint } from './control.js';
 import { generateClusterCA, issueServingCert, type CertKeyPair } from '../apiserver/auth/certs.js';
-import { rfc3339Micro, type Clock } from '../sim/clock.js';
+import { realClock, rfc3339Micro, type Clock } from '../sim/clock.js';
 import type { Logger } from '../client/informer.js';
 import { startCompactor } from '../storage/compactor.js';
 import { SqliteStore } from '../storage/sqlite.js';
@@ -79,7 +79,9 @@ export class Cluster {
   static async open(dataDir: string, name: string, clock: Clock, opts: ClusterOptions = {}): Promise<Cluster> {
     const dir = join(dataDir, 'clusters', name);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const ca = await loadOrCreate(dir, 'ca', () => generateClusterCA(`${name}-ca`, clock));
+    // The CA's validity starts at the machine's time, not the cluster's: TLS clients check it against
+    // their own clock, which a fast-forwarded virtual clock runs ahead of (its leaves start with it).
+    const ca = await loadOrCreate(dir, 'ca', () => generateClusterCA(`${name}-ca`, realClock));
     const serving = await loadOrCreate(dir, 'apiserver', () =>
       issueServingCert(ca, { commonName: 'kube-apiserver', dnsNames: [clusterServerName(name)] }, clock),
     );
