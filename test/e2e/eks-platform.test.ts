@@ -5,6 +5,8 @@
 // skiff runs on a virtual clock, fast-forwarded where EKS would take minutes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { RestClient } from '../../src/client/rest.js';
@@ -240,5 +242,37 @@ spec:
       return u.status !== 'InProgress' ? u : undefined;
     }, '30s');
     assert.equal(end.status, 'Successful');
+  });
+});
+
+describe('skiff up -f: an eksctl ClusterConfig at start-up', { skip: !haveKubectl() && 'kubectl is not installed (apt-get install kubernetes-client)' }, () => {
+  test("seed 000's own ClusterConfig comes up with its six app-nodes, and the kubeconfig points at it", async () => {
+    const seed = join(repoRoot(), 'test/fixtures/seeds/eksctl/seed000-01-clusterconfig-pms-prod.yaml');
+    const skiff = await SkiffProcess.start(undefined, ['-f', seed]);
+    try {
+      assert.match(skiff.output, /\[✔\] {2}EKS cluster "pms-prod" in "us-east-1" region is ready/);
+      const nodes = succeeded(skiff.kubectl(['get', 'nodes', '--no-headers', '-L', 'eks.amazonaws.com/nodegroup,node.kubernetes.io/instance-type,role']))
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/));
+      assert.equal(nodes.length, 6, 'the current context is pms-prod, and only it has nodes');
+      assert.ok(nodes.every((n) => n[1] === 'Ready' && n[5] === 'app-nodes' && n[6] === 'm6i.large' && n[7] === 'application'), JSON.stringify(nodes));
+      // privateNetworking: the nodes sit in eksctl's private /19s of 192.168.0.0/16.
+      assert.ok(nodes.every((n) => /^ip-192-168-(9[6-9]|1[0-9][0-9])-\d+\.ec2\.internal$/.test(n[0])), JSON.stringify(nodes.map((n) => n[0])));
+    } finally {
+      await skiff.destroy();
+    }
+  });
+
+  test('a ClusterConfig with a mistyped field is refused before anything starts, naming the file, line and field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-eksctl-'));
+    const file = join(dir, 'cluster.yaml');
+    writeFileSync(file, 'apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: typo\nmanagedNodeGroups:\n  - name: ng\n    instanceTyp: m5.large\n    desiredCapacity: -1\n');
+    const r = skiffCli(['up', '-f', file, '--data-dir', join(dir, 'data'), '--port', '0', '--eks-port', '0']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^Error: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:7: managedNodeGroups\\[0\\]\\.instanceTyp: unknown field "instanceTyp"`, 'm'));
+    assert.match(r.stderr, /:8: managedNodeGroups\[0\]\.desiredCapacity: /);
+    assert.equal(existsSync(join(dir, 'data', 'skiff.json')), false, 'nothing was started');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
