@@ -1,21 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, seedFixtures } from '../../test/fixtures/fixtures.js';
 import { ClusterConfigError, parseClusterConfig, type ClusterConfig, type ConfigProblem } from './cluster-config.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The repository root: src/eksctl is two levels down from it, or three under dist/. */
-const repoRoot = resolve(here, import.meta.url.endsWith('.js') ? '../../..' : '../..');
-const seedFile = join(repoRoot, '..', 'shared', 'seeds', '000_c7f81e551560499b.txt');
-
-/** Seed 000's ClusterConfig: the fenced yaml block that holds `kind: ClusterConfig`. */
-function seedClusterConfig(): string | undefined {
-  if (!existsSync(seedFile)) return undefined;
-  const blocks = [...readFileSync(seedFile, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
-  return blocks.find((b) => /^kind: ClusterConfig$/m.test(b));
-}
+/** Seed 000's ClusterConfig, as test/fixtures extracted it from the seed. */
+const seedClusterConfig = () => seedFixtures('eksctl').find((f) => f.file.startsWith('seed000-'))!.text;
 
 const HEAD = 'apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: demo\n';
 
@@ -31,9 +22,14 @@ function problems(text: string): ConfigProblem[] {
 }
 
 describe('parseClusterConfig: seed 000 and the sample', () => {
-  test("seed 000's pms-prod ClusterConfig is accepted with its sizes and eksctl's defaults", (t) => {
+  test('every ClusterConfig in the seeds is accepted', () => {
+    const configs = seedFixtures('eksctl');
+    assert.ok(configs.length >= 1);
+    for (const f of configs) assert.doesNotThrow(() => parseClusterConfig(f.text, f.file), f.file);
+  });
+
+  test("seed 000's pms-prod ClusterConfig is accepted with its sizes and eksctl's defaults", () => {
     const text = seedClusterConfig();
-    if (text === undefined) return t.skip(`seed 000 is not at ${seedFile}`);
     const cfg = parseClusterConfig(text, '000_c7f81e551560499b.txt');
     assert.equal(cfg.metadata.name, 'pms-prod');
     assert.equal(cfg.metadata.region, 'us-east-1');
@@ -56,7 +52,7 @@ describe('parseClusterConfig: seed 000 and the sample', () => {
   });
 
   test('samples/pms-prod.yaml parses: three node groups, its own subnets, logging and add-ons', () => {
-    const cfg = parseClusterConfig(readFileSync(join(repoRoot, 'samples', 'pms-prod.yaml'), 'utf8'), 'pms-prod.yaml');
+    const cfg = parseClusterConfig(readFileSync(join(repoRoot(), 'samples', 'pms-prod.yaml'), 'utf8'), 'pms-prod.yaml');
     assert.equal(cfg.metadata.version, '1.32');
     assert.equal(cfg.vpc.cidr, '10.0.0.0/16');
     assert.equal(cfg.vpc.nat.gateway, 'HighlyAvailable');

@@ -1,22 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, seedFixtures } from '../../test/fixtures/fixtures.js';
 import { parseClusterConfig } from './cluster-config.js';
 import { amiTypeOf, EKSCTL_VERSION, planCluster, type ClusterPlan } from './plan.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The repository root: src/eksctl is two levels down from it, or three under dist/. */
-const repoRoot = resolve(here, import.meta.url.endsWith('.js') ? '../../..' : '../..');
-const seedFile = join(repoRoot, '..', 'shared', 'seeds', '000_c7f81e551560499b.txt');
-
-/** Seed 000's ClusterConfig: the fenced yaml block that holds `kind: ClusterConfig`. */
-function seedClusterConfig(): string | undefined {
-  if (!existsSync(seedFile)) return undefined;
-  const blocks = [...readFileSync(seedFile, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
-  return blocks.find((b) => /^kind: ClusterConfig$/m.test(b));
-}
+/** Seed 000's ClusterConfig, as test/fixtures extracted it from the seed. */
+const seedClusterConfig = () => seedFixtures('eksctl').find((f) => f.file.startsWith('seed000-'))!.text;
 
 const ACCOUNT = { accountId: '111122223333' };
 /** Deterministic identifiers: subnet-0…, vpc-0…, and CloudFormation suffixes SFX0…. */
@@ -49,7 +40,7 @@ describe('planCluster: the VPC', () => {
   });
 
   test("the config's own subnets and CIDRs are used when it lists them", () => {
-    const sample = planCluster(parseClusterConfig(readFileSync(join(repoRoot, 'samples', 'pms-prod.yaml'), 'utf8')), ACCOUNT, ids);
+    const sample = planCluster(parseClusterConfig(readFileSync(join(repoRoot(), 'samples', 'pms-prod.yaml'), 'utf8')), ACCOUNT, ids);
     assert.deepEqual(
       sample.vpc.subnets.map((s) => `${s.cidr} ${s.zone} ${s.zoneId} ${s.public ? 'public' : 'private'}`),
       [
@@ -246,9 +237,8 @@ describe('planCluster: Fargate and access entries', () => {
 });
 
 describe('planCluster: seed 000', () => {
-  test("pms-prod's app-nodes: 6 m6i.large in the private subnets", (t) => {
+  test("pms-prod's app-nodes: 6 m6i.large in the private subnets", () => {
     const text = seedClusterConfig();
-    if (text === undefined) return t.skip(`seed 000 is not at ${seedFile}`);
     const p = planCluster(parseClusterConfig(text), ACCOUNT, ids);
     assert.equal(p.nodegroups.length, 1);
     const input = p.nodegroups[0].input;
@@ -258,7 +248,7 @@ describe('planCluster: seed 000', () => {
   });
 
   test('the sample plans three groups: spot-nodes as SPOT with its taint, db-nodes tainted', () => {
-    const p = planCluster(parseClusterConfig(readFileSync(join(repoRoot, 'samples', 'pms-prod.yaml'), 'utf8')), ACCOUNT, ids);
+    const p = planCluster(parseClusterConfig(readFileSync(join(repoRoot(), 'samples', 'pms-prod.yaml'), 'utf8')), ACCOUNT, ids);
     assert.equal(ng(p, 'spot-nodes').input.capacityType, 'SPOT');
     assert.deepEqual(ng(p, 'spot-nodes').input.taints, [{ key: 'spot', value: 'true', effect: 'NO_SCHEDULE' }]);
     assert.deepEqual(ng(p, 'db-nodes').input.taints, [{ key: 'dedicated', value: 'database', effect: 'NO_SCHEDULE' }]);
