@@ -1157,22 +1157,31 @@ export class EksService {
   }
 
   private taggable(arn: string): { tags(): Record<string, string>; set(t: Record<string, string>): void } {
-    const m = /^arn:aws:eks:([^:]+):(\d{12}):(cluster|nodegroup)\/([^/]+)(?:\/([^/]+)\/[^/]+)?$/.exec(arn);
+    const m = /^arn:aws:eks:([^:]+):(\d{12}):(cluster|nodegroup|addon|fargateprofile)\/([^/]+)(?:\/([^/]+)\/[^/]+)?$/.exec(arn);
     if (m && m[3] === 'cluster') {
       const rec = this.store.get<ClusterRecord>('cluster', `${m[1]}/${m[4]}`);
       if (rec && rec.cluster.arn === arn) {
         return { tags: () => rec.cluster.tags, set: (t) => (rec.cluster.tags = t, this.store.put('cluster', `${m[1]}/${m[4]}`, rec)) };
       }
     }
-    if (m && m[3] === 'nodegroup') {
-      const ng = this.store.get<NodegroupRecord>('nodegroup', `${m[1]}/${m[4]}/${m[5]}`);
-      if (ng && ng.nodegroup.nodegroupArn === arn) {
-        return { tags: () => ng.nodegroup.tags, set: (t) => (ng.nodegroup.tags = t, this.store.put('nodegroup', `${m[1]}/${m[4]}/${m[5]}`, ng)) };
-      }
+    // A cluster's sub-resources: <kind>/<cluster>/<name>/<uuid>, each record holding its ARN and tags.
+    const sub = m && SUB_RESOURCES[m[3]];
+    if (m && sub && m[5]) {
+      const key = `${m[1]}/${m[4]}/${m[5]}`;
+      const rec = this.store.get<Record<string, Json & { tags: Record<string, string> }>>(sub.kind, key);
+      const body = rec?.[sub.field];
+      if (rec && body && body[sub.arn] === arn) return { tags: () => body.tags, set: (t) => (body.tags = t, this.store.put(sub.kind, key, rec)) };
     }
     throw new EksError('NotFoundException', 404, `Resource not found: ${arn}`);
   }
 }
+
+/** Where each taggable sub-resource keeps its ARN and tags. */
+const SUB_RESOURCES: Record<string, { kind: 'nodegroup' | 'addon' | 'fargateProfile'; field: string; arn: string }> = {
+  nodegroup: { kind: 'nodegroup', field: 'nodegroup', arn: 'nodegroupArn' },
+  addon: { kind: 'addon', field: 'addon', arn: 'addonArn' },
+  fargateprofile: { kind: 'fargateProfile', field: 'profile', arn: 'fargateProfileArn' },
+};
 
 const TAINT_EFFECTS: Record<string, 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule'> = { NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' };
 

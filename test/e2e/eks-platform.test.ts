@@ -109,6 +109,8 @@ describe('EKS platform: eksctl ClusterConfig, node group updates, Fargate, add-o
     assert.equal(profile.status, 'CREATING');
     ok(['eks', 'wait', 'fargate-profile-active', '--cluster-name', 'pms-prod', '--fargate-profile-name', 'batch']);
     assert.deepEqual(ok(['eks', 'list-fargate-profiles', '--cluster-name', 'pms-prod']).fargateProfileNames, ['batch']);
+    ok(['eks', 'tag-resource', '--resource-arn', profile.fargateProfileArn, '--tags', 'cost-center=batch']);
+    assert.deepEqual(ok(['eks', 'describe-fargate-profile', '--cluster-name', 'pms-prod', '--fargate-profile-name', 'batch']).fargateProfile.tags, { 'cost-center': 'batch' });
     const ctx = 'skiff-pms-prod';
     kubectl(ctx, 'create', 'namespace', 'batch');
     kubectl(ctx, 'run', 'report', '-n', 'batch', '--image=busybox:1.36', '--restart=Never', '--command', '--', 'sleep', '3600');
@@ -134,6 +136,8 @@ describe('EKS platform: eksctl ClusterConfig, node group updates, Fargate, add-o
     assert.deepEqual(ok(['eks', 'list-addons', '--cluster-name', 'pms-prod']).addons, ['aws-ebs-csi-driver', 'coredns', 'kube-proxy', 'metrics-server', 'vpc-cni']);
     const coredns = ok(['eks', 'describe-addon', '--cluster-name', 'pms-prod', '--addon-name', 'coredns']).addon;
     assert.equal(coredns.status, 'ACTIVE');
+    ok(['eks', 'tag-resource', '--resource-arn', coredns.addonArn, '--tags', 'team=platform']);
+    assert.deepEqual(ok(['eks', 'list-tags-for-resource', '--resource-arn', coredns.addonArn]).tags, { team: 'platform' });
     const versions = ok(['eks', 'describe-addon-versions', '--kubernetes-version', '1.32', '--addon-name', 'coredns']).addons[0].addonVersions;
     assert.equal(versions.filter((v: { compatibilities: { defaultVersion: boolean }[] }) => v.compatibilities[0].defaultVersion).length, 1);
     assert.equal(kubectl(ctx, 'get', 'deployment', 'coredns', '-n', 'kube-system', '-o', 'jsonpath={.spec.replicas}'), '2');
