@@ -11,22 +11,14 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import { INSTANCE_TYPES, instanceType } from '../cloud/instance-types.js';
 import { ipToInt, zonesOf } from '../cloud/vpc.js';
 import { isDNS1123Label, isQualifiedName, isValidLabelValue } from '../apimachinery/validation.js';
+import { ADDON_CATALOG } from '../eks/addon-catalog.js';
+
 
 // ---- the vocabulary --------------------------------------------------------------------------
 
 /** The addons skiff can install as EKS add-ons. */
-export const KNOWN_ADDONS = [
-  'vpc-cni',
-  'coredns',
-  'kube-proxy',
-  'aws-ebs-csi-driver',
-  'metrics-server',
-  'eks-pod-identity-agent',
-  'aws-efs-csi-driver',
-  'snapshot-controller',
-  'amazon-cloudwatch-observability',
-  'adot',
-] as const;
+// The add-ons skiff's EKS offers: a config naming another fails here, not after the cluster is up.
+export const KNOWN_ADDONS: readonly string[] = ADDON_CATALOG.map((a) => a.addonName);
 
 /** eksctl's SupportedAMIFamilies (types.go). */
 export const AMI_FAMILIES = [
@@ -221,7 +213,7 @@ export interface FargateProfileConfig {
 }
 
 export interface AddonConfig {
-  name: (typeof KNOWN_ADDONS)[number];
+  name: string;
   version?: string;
   serviceAccountRoleARN?: string;
   attachPolicyARNs: string[];
