@@ -7,12 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { credentialFromAuthorization, type Caller } from './identity.js';
 import { EksError, serverError } from './errors.js';
 import type { EksService } from './service.js';
-import { invalidParameter } from './errors.js';
-import { createClusterFromFile } from '../eksctl/create.js';
-import { ClusterConfigError } from '../eksctl/cluster-config.js';
 
 type Json = Record<string, unknown>;
-type Handler = (ctx: { caller: Caller; params: Record<string, string>; query: URLSearchParams; body: Json }) => Json | Promise<Json>;
+export type Handler = (ctx: { caller: Caller; params: Record<string, string>; query: URLSearchParams; body: Json }) => Json | Promise<Json>;
 
 interface Route {
   method: string;
@@ -22,8 +19,9 @@ interface Route {
 }
 
 /** The operations skiff serves, by method and URI template, as the service model names them. */
-export function eksRoutes(svc: EksService): Route[] {
+export function eksRoutes(svc: EksService, extra: [string, string, Handler][] = []): Route[] {
   const r: [string, string, Handler][] = [
+    ...extra,
     ['POST', '/clusters', ({ caller, body }) => svc.createCluster(caller, body)],
     ['GET', '/clusters', ({ caller, query }) => svc.listClusters(caller, query)],
     ['GET', '/clusters/{name}', ({ caller, params }) => svc.describeCluster(caller, params.name)],
@@ -48,17 +46,6 @@ export function eksRoutes(svc: EksService): Route[] {
     ['GET', '/clusters/{name}/access-entries/{principalArn}/access-policies', ({ caller, params }) => svc.listAssociatedAccessPolicies(caller, params.name, params.principalArn)],
     ['DELETE', '/clusters/{name}/access-entries/{principalArn}/access-policies/{policyArn}', ({ caller, params }) => svc.disassociateAccessPolicy(caller, params.name, params.principalArn, params.policyArn)],
     ['GET', '/access-policies', () => svc.listAccessPolicies()],
-    // skiff's own: `skiff create cluster -f` sends the ClusterConfig here, as eksctl would drive EKS.
-    ['POST', '/skiff/v1/eksctl/clusters', async ({ caller, body }) => {
-      const lines: string[] = [];
-      try {
-        const out = await createClusterFromFile(svc, caller, String(body.config ?? ''), String(body.file ?? 'cluster.yaml'), { clock: svc.clock, say: (l) => lines.push(l) });
-        return { ...out, lines };
-      } catch (e) {
-        if (e instanceof ClusterConfigError) throw invalidParameter(e.message);
-        throw e;
-      }
-    }],
     ['POST', '/clusters/{name}/addons', ({ caller, params, body }) => svc.addons.create(caller.region, params.name, body)],
     ['GET', '/clusters/{name}/addons', ({ caller, params, query }) => svc.addons.list(caller.region, params.name, query)],
     ['GET', '/clusters/{name}/addons/{addonName}', ({ caller, params }) => svc.addons.describe(caller.region, params.name, params.addonName)],
@@ -90,9 +77,11 @@ export class EksHttpServer {
 
   constructor(
     private readonly svc: EksService,
+    /** Routes the host adds (skiff's own, beside the EKS service model's). */
+    extra: [string, string, Handler][] = [],
     private readonly defaultRegion = 'us-east-1',
   ) {
-    this.routes = eksRoutes(svc);
+    this.routes = eksRoutes(svc, extra);
   }
 
   async listen(port: number, host: string): Promise<number> {

@@ -25,6 +25,8 @@ import { IdentityTable } from '../eks/identity.js';
 import type { ClusterHandle, ClusterRuntime, ClusterSpec } from '../eks/runtime.js';
 import type { SimNodeSpec } from '../kubelet/types.js';
 import { createClusterFromFile, planFromFile } from '../eksctl/create.js';
+import { ClusterConfigError } from '../eksctl/cluster-config.js';
+import { invalidParameter } from '../eks/errors.js';
 
 /** The name of the cluster `skiff up` creates by default. */
 export const DEFAULT_CLUSTER = 'skiff';
@@ -139,7 +141,19 @@ export class SkiffServer implements ClusterRuntime {
       durations: this.opts.eksDurations,
       log: (m, e) => console.error(e === undefined ? m : `${m}: ${e instanceof Error ? e.message : String(e)}`),
     });
-    const http = new EksHttpServer(service);
+    const http = new EksHttpServer(service, [
+      // skiff's own: `skiff create cluster -f` sends the ClusterConfig here, as eksctl would drive EKS.
+      ['POST', '/skiff/v1/eksctl/clusters', async ({ caller, body }) => {
+        const lines: string[] = [];
+        try {
+          const out = await createClusterFromFile(service, caller, String(body.config ?? ''), String(body.file ?? 'cluster.yaml'), { clock: this.opts.clock, say: (l) => lines.push(l) });
+          return { ...out, lines };
+        } catch (e) {
+          if (e instanceof ClusterConfigError) throw invalidParameter(e.message);
+          throw e;
+        }
+      }],
+    ]);
     this.eks = { service, http, store };
     await service.start();
     await http.listen(this.opts.eksPort ?? 0, this.host);

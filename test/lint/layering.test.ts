@@ -21,6 +21,10 @@ const FORBIDDEN: Record<string, string[]> = {
   // The scheduler and the simulated kubelets are clients of the API like the controllers.
   scheduler: ['storage', 'apiserver', 'apiextensions', 'host', 'cli', 'controllers', 'kubelet'],
   kubelet: ['storage', 'apiserver', 'apiextensions', 'host', 'cli', 'controllers', 'scheduler'],
+  cloud: ['storage', 'apiserver', 'client', 'controllers', 'scheduler', 'host', 'cli', 'eks', 'eksctl'],
+  // EKS reaches its clusters through the host's ClusterRuntime and the Kubernetes API; eksctl drives EKS.
+  eks: ['storage', 'controllers', 'scheduler', 'host', 'cli', 'eksctl'],
+  eksctl: ['storage', 'apiserver', 'controllers', 'scheduler', 'host', 'cli'],
 };
 
 function sourceFiles(dir: string): string[] {
