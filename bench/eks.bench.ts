@@ -17,15 +17,6 @@ import { ADMIN_USER } from '../src/host/cluster.js';
 import { NODES } from '../src/client/refs.js';
 
 const now = () => performance.now();
-// A component that logs while its cluster is closing writes to an ended components.log stream
-// (src/host/cluster.ts closes the file before in-flight controller work settles): that error is a
-// shutdown race outside what is measured here, so it is counted and reported instead of ending the run.
-let writesAfterEnd = 0;
-process.on('uncaughtException', (e: NodeJS.ErrnoException) => {
-  if (e.code !== 'ERR_STREAM_WRITE_AFTER_END') throw e;
-  writesAfterEnd++;
-  if (process.env.BENCH_DEBUG) console.error(e.stack);
-});
 const dir = mkdtempSync(join(tmpdir(), 'skiff-eks-bench-'));
 const server = new SkiffServer({ dataDir: dir, port: 0, clock: realClock, defaultNodes: false, eksPort: 0 });
 await server.start();
@@ -216,5 +207,4 @@ const mFloor = median(floor);
 for (const [k, v] of cmdSteps) if (median(v) >= 20) console.log(`    step ${k === [...cmdSteps.keys()][0] ? k.replace(/^start/, 'spawn') : k}: ${fmt(v)}`);
 console.log(`  … where the command's median goes (medians subtracted): node start-up ${mFloor.toFixed(0)} ms, module loading ${(mHelp - mFloor).toFixed(0)} ms, server start() ${(mFirst - mHelp).toFixed(0)} ms, cluster + 11 nodes ${(median(cmdReady) - mFirst).toFixed(0)} ms`);
 if (others !== undefined) console.log(`other load while the seed-000 figures were measured: ${(others * 100).toFixed(0)}% of the machine's CPU${others < 0.05 ? ' (quiet)' : ' (NOT quiet: other processes shared the 2 cores)'}`);
-if (writesAfterEnd) console.log(`(${writesAfterEnd} component log write(s) after their cluster closed, during shutdown; see src/host/cluster.ts close())`);
 process.exit(0);

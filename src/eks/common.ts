@@ -1,6 +1,7 @@
 // What the EKS API's parts share: record shapes, epoch-second timestamps, pagination, and
 // required-field checks worded as the service words them.
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../sim/clock.js';
 import type { Subnet } from '../cloud/vpc.js';
 import { invalidParameter } from './errors.js';
 
@@ -51,4 +52,23 @@ export function paginate(items: string[], q: URLSearchParams): { items: string[]
   }
   const page = items.slice(start, start + max);
   return { items: page, ...(start + max < items.length ? { nextToken: Buffer.from(String(start + max)).toString('base64url') } : {}) };
+}
+
+/**
+ * The clock, with timers that do nothing once stopped fires: a transition still due when skiff
+ * stops must not write to a closed store (the next start finishes it from the records).
+ */
+export function stoppableClock(clock: Clock, stopped: AbortSignal): Clock {
+  const guard = (fn: () => void) => () => {
+    if (!stopped.aborted) fn();
+  };
+  return {
+    now: () => clock.now(),
+    date: () => clock.date(),
+    setTimeout: (fn, ms) => clock.setTimeout(guard(fn), ms),
+    clearTimeout: (h) => clock.clearTimeout(h),
+    setInterval: (fn, ms) => clock.setInterval(guard(fn), ms),
+    clearInterval: (h) => clock.clearInterval(h),
+    sleep: (ms, signal) => clock.sleep(ms, signal ?? stopped),
+  };
 }

@@ -26,7 +26,7 @@ import { FargateScheduler, type FargateAddress } from './fargate-scheduler.js';
 import { SharedInformerFactory } from '../client/informer.js';
 import type { RestClient } from '../client/rest.js';
 import { CONFIGMAPS } from '../client/refs.js';
-import { newUpdate, paginate, requireString, seconds, updateKey, type ClusterRecord, type Json, type UpdateRecord } from './common.js';
+import { newUpdate, paginate, stoppableClock, requireString, seconds, updateKey, type ClusterRecord, type Json, type UpdateRecord } from './common.js';
 
 /** Kubernetes versions EKS offers (DescribeClusterVersions), newest first, with their platform versions. */
 export const CLUSTER_VERSIONS = [
@@ -116,13 +116,14 @@ export class EksService {
   readonly identities: IdentityTable;
   readonly addons: AddonApi;
   readonly fargateProfiles: FargateProfileApi;
+  private readonly stopping = new AbortController();
   /** Per cluster: stops its EKS-side components (the fargate-scheduler). */
   private readonly components = new Map<string, AbortController>();
 
   constructor(opts: EksServiceOptions) {
     this.store = opts.store;
     this.runtime = opts.runtime;
-    this.clock = opts.clock;
+    this.clock = stoppableClock(opts.clock, this.stopping.signal);
     this.identities = opts.identities;
     this.durations = { ...FAST, ...opts.durations };
     this.log = opts.log ?? (() => {});
@@ -166,8 +167,6 @@ export class EksService {
     this.stopping.abort();
     for (const c of this.components.values()) c.abort();
   }
-
-  private readonly stopping = new AbortController();
 
   // ---- clusters -------------------------------------------------------------------------------
 

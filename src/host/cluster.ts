@@ -125,6 +125,8 @@ export class Cluster {
     this.logFile = createWriteStream(join(this.dir, 'components.log'), { flags: 'a', mode: 0o600 });
     const file = this.logFile;
     return (message, err) => {
+      // Work in flight when the cluster closes may still log; the file has ended by then.
+      if (file.writableEnded) return;
       const detail = err === undefined ? '' : `: ${err instanceof Error ? err.message : String(err)}`;
       file.write(`${rfc3339Micro(clock.now())} ${message}${detail}\n`);
     };
