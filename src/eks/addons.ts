@@ -125,9 +125,10 @@ export class AddonApi {
     const rec = this.ctx.cluster(region, clusterName);
     if (client && !preserve) {
       for (const obj of this.render(name, a.addon.addonVersion, rec, a.addon.configurationValues as string | undefined, clusterName).reverse()) {
-        if (!(await client.mapping(obj.apiVersion!, obj.kind!))) continue;
+        const ref = await client.mapping(obj.apiVersion!, obj.kind!);
+        if (!ref) continue;
         try {
-          const rc = await client.resourceFor(obj.apiVersion!, obj.kind!);
+          const rc = client.resource(ref);
           await (obj.metadata?.namespace ? rc.namespace(obj.metadata.namespace) : rc).delete(obj.metadata!.name!, { propagationPolicy: 'Background' });
         } catch (e) {
           if (!isNotFound(e)) this.ctx.log(`eks: deleting ${obj.kind} ${obj.metadata?.name} of add-on ${name} failed`, e);
@@ -163,11 +164,6 @@ export class AddonApi {
         await this.install(key, u);
       }
     }
-  }
-
-  /** The add-ons a cluster has, by name, for the cluster's deletion. */
-  deleteAll(region: string, clusterName: string): void {
-    this.ctx.store.deletePrefix('addon', `${region}/${clusterName}/`);
   }
 
   private addon(region: string, clusterName: string, name: string): AddonRecord {
@@ -206,9 +202,10 @@ export class AddonApi {
     if (client) {
       for (const obj of this.render(a.addon.addonName, a.addon.addonVersion, rec, a.addon.configurationValues as string | undefined, clusterName)) {
         // Kinds skiff's API server does not serve (CSIDriver) are left out, not failed on.
-        if (!(await client.mapping(obj.apiVersion!, obj.kind!))) continue;
+        const ref = await client.mapping(obj.apiVersion!, obj.kind!);
+        if (!ref) continue;
         try {
-          const rc = await client.resourceFor(obj.apiVersion!, obj.kind!);
+          const rc = client.resource(ref);
           await (obj.metadata?.namespace ? rc.namespace(obj.metadata.namespace) : rc).apply(obj, { fieldManager: EKS_FIELD_MANAGER, force: a.resolveConflicts === 'OVERWRITE' });
         } catch (e) {
           if (e instanceof StatusError && e.code === 409) conflicts.push(`${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}: ${e.message}`);

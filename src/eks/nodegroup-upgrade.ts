@@ -11,7 +11,7 @@
 // The group's instances are the service's; everything in the cluster goes through its API.
 import type { Node } from '../api/objects.js';
 import type { Clock } from '../sim/clock.js';
-import type { RestClient } from '../client/rest.js';
+import { isNotFound, type RestClient } from '../client/rest.js';
 import { NODES } from '../client/refs.js';
 import { cordon, drainNode } from './drain.js';
 
@@ -83,7 +83,11 @@ export async function upgradeNodegroup(client: RestClient, clock: Clock, group: 
   const joinFailure = await waitReady(client, clock, group, opts.signal);
   if (joinFailure) return joinFailure;
   const olds = () => group.instances().filter((i) => !i.current).map((i) => i.nodeName).sort();
-  for (const n of olds()) await cordon(client, n).catch(ignoreNotFound);
+  for (const n of olds()) {
+    await cordon(client, n).catch((e: unknown) => {
+      if (!isNotFound(e)) throw e;
+    });
+  }
   log(`nodegroup ${group.nodegroupName}: ${olds().length} old nodes cordoned`);
   for (;;) {
     const batch = olds().slice(0, opts.maxUnavailable);
@@ -116,8 +120,4 @@ async function waitReady(client: RestClient, clock: Clock, group: UpgradeGroup, 
     if (clock.now() >= deadline) return { errorCode: 'NodeCreationFailure', errorMessage: 'Instances failed to join the kubernetes cluster', resourceIds: waiting };
     await clock.sleep(POLL_MS, signal);
   }
-}
-
-function ignoreNotFound(e: unknown): void {
-  if ((e as { code?: number }).code !== 404) throw e;
 }

@@ -563,12 +563,13 @@ export class EksService {
     const size = g.scalingConfig.desiredSize;
     const maxUnavailable = unavailableNodes(g.updateConfig as { maxUnavailable?: number; maxUnavailablePercentage?: number }, size);
     const zones = new Set(ng.instances.map((i) => i.zone)).size;
-    const surge = surgeSize(ng.instances.filter((i) => (i.ami ?? ng.ami) !== amiFor(caller.region, g.amiType as string, releaseVersion)).length, zones, maxUnavailable);
+    const ami = amiFor(caller.region, g.amiType as string, releaseVersion);
+    const surge = surgeSize(ng.instances.filter((i) => (i.ami ?? ng.ami) !== ami).length, zones, maxUnavailable);
     ng.upgrade = {
       updateId: update.update.id,
       version,
       releaseVersion,
-      ami: amiFor(caller.region, g.amiType as string, releaseVersion),
+      ami,
       force: input.force === true,
       scaling: { ...g.scalingConfig },
       size,
@@ -597,7 +598,10 @@ export class EksService {
     const up = first.upgrade;
     const group = {
       nodegroupName: name,
-      instances: () => (read()?.instances ?? []).map((i) => ({ nodeName: i.nodeName, current: (i.ami ?? read()!.ami) === up.ami })),
+      instances: () => {
+        const ng = read();
+        return (ng?.instances ?? []).map((i) => ({ nodeName: i.nodeName, current: (i.ami ?? ng!.ami) === up.ami }));
+      },
       launch: (n: number) => this.grow(region, clusterName, name, n, { version: up.version, ami: up.ami }),
       terminate: async (nodeName: string) => {
         const ng = read();
@@ -911,7 +915,8 @@ export class EksService {
       profiles: () => this.profilesOf(region, name),
       allocate: (profile) => this.allocateFargateAddress(region, name, profile),
       release: (ip) => {
-        for (const p of this.fargateProfiles.all(region, name)) if (p.addresses.includes(ip)) this.fargateProfiles.setAddress(region, name, p.profile.fargateProfileName, ip, false);
+        const profile = profileOf(ip);
+        if (profile) this.fargateProfiles.setAddress(region, name, profile, ip, false);
       },
       // Recorded before it boots: a restart in between boots it again rather than losing it.
       launch: (spec) => {
@@ -1021,7 +1026,7 @@ export class EksService {
     if (ng.nodegroup.status === 'CREATING') ng.nodegroup.status = issues.length ? 'CREATE_FAILED' : 'ACTIVE';
     ng.nodegroup.health = { issues };
     this.store.put('nodegroup', `${region}/${clusterName}/${name}`, ng);
-    for (const inst of ng.instances) if (!this.launched.has(inst.instanceId)) this.boot(rec, ng, inst);
+    this.bootNew(rec, ng);
     for (const inst of removed) void this.terminate(clusterName, inst);
   }
 
@@ -1032,7 +1037,7 @@ export class EksService {
     if (!rec || !ng) return;
     ng.nodegroup.health = { issues: this.launchInto(rec, ng, n, image) };
     this.store.put('nodegroup', `${region}/${clusterName}/${name}`, ng);
-    for (const inst of ng.instances) if (!this.launched.has(inst.instanceId)) this.boot(rec, ng, inst);
+    this.bootNew(rec, ng);
   }
 
   /** Records n new instances in the group, each in the subnet with the fewest; returns the health issues met. */
@@ -1056,6 +1061,11 @@ export class EksService {
   }
 
   private readonly launched = new Set<string>();
+
+  /** Boots the group's instances this process has not started yet (records are written first). */
+  private bootNew(rec: ClusterRecord, ng: NodegroupRecord): void {
+    for (const inst of ng.instances) if (!this.launched.has(inst.instanceId)) this.boot(rec, ng, inst);
+  }
 
   private boot(rec: ClusterRecord, ng: NodegroupRecord, inst: InstanceRecord): void {
     this.launched.add(inst.instanceId);

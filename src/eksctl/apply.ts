@@ -6,7 +6,6 @@
 import type { Node } from '../api/objects.js';
 import type { Clock } from '../sim/clock.js';
 import { NODES } from '../client/refs.js';
-import type { RestClient } from '../client/rest.js';
 import type { Caller } from '../eks/identity.js';
 import { EksError } from '../eks/errors.js';
 import type { EksService } from '../eks/service.js';
@@ -14,8 +13,6 @@ import { ADDONS_BEFORE_NODEGROUPS, type ClusterPlan } from './plan.js';
 
 export interface ApplyOptions {
   clock: Clock;
-  /** An admin client of the cluster once it exists (to watch its nodes become Ready). */
-  client(clusterName: string): RestClient | undefined;
   /** eksctl-style progress ("[ℹ]  ..."). */
   say(line: string): void;
   /** How long to wait for nodes (clock ms); eksctl's default is 25 minutes. */
@@ -33,28 +30,27 @@ export async function applyClusterPlan(svc: EksService, caller: Caller, plan: Cl
   say(`setting availability zones to [${[...new Set(plan.vpc.subnets.map((s) => s.zone))].join(' ')}]`);
   for (const s of plan.vpc.subnets) say(`subnets for ${s.zone} - ${s.public ? 'public' : 'private'}:${s.cidr}`);
   say(`creating EKS cluster "${name}" in "${plan.region}" region with ${describeGroups(plan)}`);
-  await svc.createCluster({ ...caller, region: plan.region }, plan.createCluster, { vpcId: plan.vpc.vpcId, subnets: plan.vpc.subnets });
   const region = { ...caller, region: plan.region };
-  await until(opts.clock, () => (svc.describeCluster(region, name).cluster as Json).status === 'ACTIVE', opts.timeoutMs);
+  await svc.createCluster(region, plan.createCluster, { vpcId: plan.vpc.vpcId, subnets: plan.vpc.subnets });
   say(`waiting for the control plane to become ready`);
+  await until(opts.clock, () => (svc.describeCluster(region, name).cluster as Json).status === 'ACTIVE', opts.timeoutMs);
   for (const e of plan.accessEntries) {
     const { accessPolicies, ...entry } = e as Json & { accessPolicies?: Json[] };
     svc.createAccessEntry(region, name, entry);
     for (const p of accessPolicies ?? []) svc.associateAccessPolicy(region, name, entry.principalArn as string, p);
   }
-  const [early, late] = [plan.addons.filter((a) => ADDONS_BEFORE_NODEGROUPS.includes(a.addonName as string)), plan.addons.filter((a) => !ADDONS_BEFORE_NODEGROUPS.includes(a.addonName as string))];
-  for (const a of early) {
-    say(`creating addon: ${a.addonName}`);
-    await svc.addons.create(plan.region, name, a);
-  }
+  const createAddons = async (early: boolean) => {
+    for (const a of plan.addons.filter((x) => ADDONS_BEFORE_NODEGROUPS.includes(x.addonName as string) === early)) {
+      say(`creating addon: ${a.addonName}`);
+      await svc.addons.create(plan.region, name, a);
+    }
+  };
+  await createAddons(true);
   for (const g of groups) {
     say(`creating ${g.managed ? 'managed ' : ''}nodegroup "${g.input.nodegroupName}"`);
     svc.createNodegroup(region, name, g.input, { selfManaged: !g.managed });
   }
-  for (const a of late) {
-    say(`creating addon: ${a.addonName}`);
-    await svc.addons.create(plan.region, name, a);
-  }
+  await createAddons(false);
   for (const f of plan.fargateProfiles) {
     say(`creating Fargate profile "${f.fargateProfileName}" on EKS cluster "${name}"`);
     svc.fargateProfiles.create(plan.region, name, f);
@@ -65,7 +61,7 @@ export async function applyClusterPlan(svc: EksService, caller: Caller, plan: Cl
   await until(
     opts.clock,
     async () => {
-      const client = opts.client(name);
+      const client = svc.clusterClient(name);
       if (!client) return false;
       const nodes = (await client.resource<Node>(NODES).list()).items.filter((n) => !n.metadata.labels?.['eks.amazonaws.com/compute-type']);
       return nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length >= want;

@@ -19,7 +19,7 @@ export function planFromFile(text: string, file: string, caller: Caller): Cluste
   // The same kind and number always get the same ID within one plan.
   const id = (kind: string, n: number) => {
     const k = `${kind}:${n}`;
-    if (!ids.has(k)) ids.set(k, kind === 'suffix' ? r.hex(12).toUpperCase() : `${kind === 'subnet' ? 'subnet' : kind}-${r.hex(17)}`);
+    if (!ids.has(k)) ids.set(k, kind === 'suffix' ? r.hex(12).toUpperCase() : `${kind}-${r.hex(17)}`);
     return ids.get(k)!;
   };
   return planCluster(cfg, { accountId: caller.accountId }, id);
@@ -27,9 +27,13 @@ export function planFromFile(text: string, file: string, caller: Caller): Cluste
 
 /** Creates the cluster a ClusterConfig describes; resolves when its nodes are Ready. */
 export async function createClusterFromFile(svc: EksService, caller: Caller, text: string, file: string, opts: { clock: Clock; say(line: string): void }): Promise<{ name: string; region: string }> {
-  const plan = planFromFile(text, file, caller);
+  return createClusterFromPlan(svc, caller, planFromFile(text, file, caller), opts);
+}
+
+/** Creates a planned cluster, refused as eksctl's CloudFormation refuses a stack that exists. */
+export async function createClusterFromPlan(svc: EksService, caller: Caller, plan: ClusterPlan, opts: { clock: Clock; say(line: string): void }): Promise<{ name: string; region: string }> {
   const name = plan.createCluster.name as string;
   if (svc.hasCluster(plan.region, name)) throw inUse(`creating CloudFormation stack "eksctl-${name}-cluster": operation error CloudFormation: CreateStack, AlreadyExistsException: Stack [eksctl-${name}-cluster] already exists`, { clusterName: name });
-  await applyClusterPlan(svc, caller, plan, { clock: opts.clock, client: (n) => svc.clusterClient(n), say: opts.say });
+  await applyClusterPlan(svc, caller, plan, opts);
   return { name, region: plan.region };
 }

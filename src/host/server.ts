@@ -24,7 +24,7 @@ import { EksStore } from '../eks/store.js';
 import { IdentityTable } from '../eks/identity.js';
 import type { ClusterHandle, ClusterRuntime, ClusterSpec } from '../eks/runtime.js';
 import type { SimNodeSpec } from '../kubelet/types.js';
-import { createClusterFromFile, planFromFile } from '../eksctl/create.js';
+import { createClusterFromFile, createClusterFromPlan, planFromFile } from '../eksctl/create.js';
 import { ClusterConfigError } from '../eksctl/cluster-config.js';
 import { invalidParameter } from '../eks/errors.js';
 
@@ -89,7 +89,7 @@ export class SkiffServer implements ClusterRuntime {
     const plan = planFromFile(text, file, caller);
     const name = plan.createCluster.name as string;
     if (svc.hasCluster(plan.region, name)) say(`cluster "${name}" exists already in "${plan.region}"; using it as it is`);
-    else await createClusterFromFile(svc, { ...caller, region: plan.region }, text, file, { clock: this.opts.clock, say });
+    else await createClusterFromPlan(svc, { ...caller, region: plan.region }, plan, { clock: this.opts.clock, say });
     this.current = name;
     this.writeKubeconfig();
     return name;
