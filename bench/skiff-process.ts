@@ -26,8 +26,8 @@ export interface SkiffEntry {
 }
 
 /** Starts `skiff up --data-dir dataDir --port 0` and resolves once it serves and wrote its kubeconfig. */
-export async function startSkiff(entry: SkiffEntry, dataDir: string, extraNodeArgs: string[]): Promise<SkiffProcess> {
-  const args = [...extraNodeArgs, ...entry.args, 'up', '--data-dir', dataDir, '--port', '0'];
+export async function startSkiff(entry: SkiffEntry, dataDir: string, extraNodeArgs: string[], extraSkiffArgs: string[] = []): Promise<SkiffProcess> {
+  const args = [...extraNodeArgs, ...entry.args, 'up', '--data-dir', dataDir, '--port', '0', ...extraSkiffArgs];
   const child = spawn(process.execPath, args, { cwd: entry.root, stdio: ['ignore', 'pipe', 'pipe'] });
   const command = `node ${args.join(' ')}`;
   let stderr = '';

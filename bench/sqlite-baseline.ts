@@ -1,7 +1,7 @@
-// The yardstick every API figure is divided by: durable single-row INSERTs straight into
-// better-sqlite3, one transaction (so one fsync) each, on a fresh file with SqliteStore's pragmas
-// (WAL, synchronous=FULL) and its kv table shape. It is what "one acknowledged write" costs this
-// disk when nothing else is in the way.
+// The yardstick every API figure is divided by: single-row INSERTs straight into better-sqlite3,
+// one transaction each, on a fresh file with the pragmas SqliteStore runs with in the same mode
+// (WAL; synchronous=FULL, one fsync per insert, for a store under --fsync, else NORMAL) and its kv
+// table shape. It is what "one acknowledged write" costs this disk when nothing else is in the way.
 import Database from 'better-sqlite3';
 import { summarize, type Summary } from './stats.js';
 
@@ -12,6 +12,8 @@ export interface BaselineResult {
   insertsPerSecond: number;
   /** The size of each inserted value, in bytes. */
   valueBytes: number;
+  /** The synchronous pragma it ran with. */
+  synchronous: 'FULL' | 'NORMAL';
   /** Per-insert time (ms): its tail is the disk's fsync tail, which every durable write waits on. */
   latency: Summary;
 }
@@ -52,11 +54,11 @@ export function storedConfigMapValue(i: number): string {
  * Inserts rows one transaction at a time into a fresh database at path for about durationMs
  * (at least minInserts), timing with now() (milliseconds, monotonic).
  */
-export function runBaseline(path: string, durationMs: number, minInserts: number, now: () => number): BaselineResult {
+export function runBaseline(path: string, durationMs: number, minInserts: number, now: () => number, fsync = true): BaselineResult {
   const db = new Database(path);
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma(fsync ? 'synchronous = FULL' : 'synchronous = NORMAL');
     db.exec(SCHEMA);
     const insert = db.prepare(
       'INSERT INTO kv (id, name, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, 1, 0, ?, 0, ?)',
@@ -81,6 +83,7 @@ export function runBaseline(path: string, durationMs: number, minInserts: number
       seconds: elapsed / 1000,
       insertsPerSecond: n / (elapsed / 1000),
       valueBytes: storedConfigMapValue(1).length,
+      synchronous: fsync ? 'FULL' : 'NORMAL',
       latency: summarize(latencies),
     };
   } finally {

@@ -33,6 +33,11 @@ export interface ApiRequest {
    * are not. Never set from the network.
    */
   user?: import('./auth/authn.js').UserInfo;
+  /**
+   * Set only by the in-process transport when its client built the body with JSON.stringify: no
+   * object in it can repeat a key, so strict decoding need not scan the text for duplicates.
+   */
+  uniqueKeys?: boolean;
 }
 
 /** The representation a client asked for in Accept. */

@@ -371,7 +371,7 @@ async function decodeObject(c: ResourceContext, warnings: string[]): Promise<Kub
       : `no kind ${JSON.stringify(obj.kind)} is registered for version ${JSON.stringify(expected)} in scheme "pkg/api/legacyscheme/scheme.go:30"`;
     throw badRequest(`${obj.kind} in version "${c.info.version}" cannot be handled as a ${c.info.kind}: ${why}`);
   }
-  const dup = mt === 'application/json' || !mt ? duplicateFields(buf.toString('utf8')) : [];
+  const dup = (mt === 'application/json' || !mt) && !c.req.uniqueKeys ? duplicateFields(buf.toString('utf8')) : [];
   checkFields(c, obj, dup, warnings);
   obj.apiVersion = expected;
   obj.kind = c.info.kind;

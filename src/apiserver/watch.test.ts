@@ -71,6 +71,31 @@ describe('watch', () => {
     assert.deepEqual(plain.events(), []);
   });
 
+  test("a BOOKMARK on a quiet watch carries the store's progress, so re-watching from it survives compaction", async () => {
+    const from = t.store.currentRevision();
+    const { res } = t.stream(`${CM}?watch=true&allowWatchBookmarks=true&resourceVersion=${from}`);
+    // Writes to another resource advance the store's revision; nothing reaches this watch.
+    for (const name of ['q-1', 'q-2', 'q-3']) {
+      const r = await t.request('POST', '/api/v1/namespaces/default/secrets', { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name } } });
+      assert.equal(r.status, 201, r.body);
+    }
+    const progressed = t.store.currentRevision();
+    assert.ok(progressed > from);
+    await t.clock.advance(61_000);
+    await res.waitForEvents(1);
+    res.close();
+    const [ev] = res.events();
+    assert.equal(ev.type, 'BOOKMARK');
+    assert.equal(ev.object.metadata.resourceVersion, String(progressed));
+    // Compacting past where the watch started leaves the bookmark's resourceVersion watchable.
+    await t.store.compact(progressed);
+    const { res: again } = t.stream(`${CM}?watch=true&resourceVersion=${ev.object.metadata.resourceVersion}`);
+    await create('q-after');
+    await again.waitForEvents(1);
+    again.close();
+    assert.deepEqual(again.events().map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED q-after']);
+  });
+
   test('ends the stream after timeoutSeconds', async () => {
     const { res, done } = t.stream(`${CM}?watch=true&timeoutSeconds=5&resourceVersion=${t.store.currentRevision()}`);
     await t.clock.advance(4_000);

@@ -1,5 +1,6 @@
 // Serves a watch: newline-delimited JSON events with upstream's resourceVersion semantics, selector
 // transitions, BOOKMARK events, sendInitialEvents, timeoutSeconds and 410 Expired as an ERROR event.
+import type { Watcher } from '../storage/store.js';
 import type { KubeObject } from '../api/types.js';
 import { badRequest } from '../apimachinery/errors.js';
 import type { Clock, TimerHandle } from '../sim/clock.js';
@@ -86,7 +87,7 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
   let closed = false;
   let timer: TimerHandle | undefined;
   let stopBookmarks: (() => void) | undefined;
-  let watcher: { close(): void } | undefined;
+  let watcher: Watcher | undefined;
 
   // Events of one store batch go out in one write (one TLS record), not one per event.
   let pending: string[] | undefined;
@@ -102,6 +103,9 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
     send(type, out);
   };
   const bookmark = (annotations?: Record<string, string>) => {
+    // The store's progress, not just the last event sent: a watch of a quiet resource still moves
+    // its client past compactions (the watch cache's bookmarks ride on etcd progress notifies).
+    if (watcher) lastRevision = Math.max(lastRevision, watcher.progress());
     const metadata: Record<string, unknown> = { resourceVersion: String(lastRevision) };
     if (annotations) metadata.annotations = annotations;
     send('BOOKMARK', { ...p.bookmarkType, metadata });

@@ -15,7 +15,7 @@ import { addonsTable, installAddons } from './addons.js';
 const USAGE = `skiff: Amazon EKS emulated on one machine.
 
 Usage:
-  skiff up     [-f cluster.yaml] [--data-dir DIR] [--port N] [--eks-port N] [--host ADDR] [--clock real|virtual] [--no-nodes]
+  skiff up     [-f cluster.yaml] [--data-dir DIR] [--port N] [--eks-port N] [--host ADDR] [--clock real|virtual] [--no-nodes] [--fsync]
                                                            run skiff in the foreground; with -f, create the
                                                            EKS cluster an eksctl ClusterConfig describes
   skiff create cluster -f cluster.yaml [--data-dir DIR]   create an eksctl ClusterConfig's cluster in a running skiff
@@ -35,6 +35,8 @@ Usage:
 Defaults: --data-dir ~/.skiff, --port 6443 (0 picks a free port), --eks-port 6444 (the EKS API,
 for aws --endpoint-url), --host 127.0.0.1, --clock real.
 A virtual clock runs at wall-clock speed until \`skiff clock advance\` jumps it ahead.
+Every acknowledged write survives skiff being killed (kill -9); --fsync also makes each commit wait
+for the disk, so it survives an OS crash or power loss as etcd's do, at the cost of write speed.
 `;
 
 /** Thrown for bad command lines: printed as "error: ..." with exit code 1. */
@@ -66,7 +68,7 @@ function parsePort(v: string | undefined, flag = 'port', dflt = 6443): number {
 }
 
 async function up(args: string[]): Promise<number> {
-  const v = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string' }, 'eks-port': { type: 'string' }, host: { type: 'string' }, clock: { type: 'string' }, 'no-nodes': { type: 'boolean' }, filename: { type: 'string', short: 'f' } });
+  const v = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string' }, 'eks-port': { type: 'string' }, host: { type: 'string' }, clock: { type: 'string' }, 'no-nodes': { type: 'boolean' }, fsync: { type: 'boolean' }, filename: { type: 'string', short: 'f' } });
   if (v.help) return help();
   const config = v.filename !== undefined ? readConfigFile(v.filename as string) : undefined;
   // Bad ClusterConfigs fail before anything starts, naming the field and line.
@@ -85,7 +87,7 @@ async function up(args: string[]): Promise<number> {
     console.error(`error: skiff is already running for ${dataDir} (pid ${running.pid}, port ${running.port})`);
     return 1;
   }
-  const server = new SkiffServer({ dataDir, port: parsePort(v.port as string | undefined), host: (v.host as string | undefined) ?? '127.0.0.1', clock: clockKind === 'virtual' ? new WarpClock() : realClock, defaultNodes: !v['no-nodes'] && !config, eksPort: parsePort(v['eks-port'] as string | undefined, 'eks-port', DEFAULT_EKS_PORT) });
+  const server = new SkiffServer({ dataDir, port: parsePort(v.port as string | undefined), host: (v.host as string | undefined) ?? '127.0.0.1', clock: clockKind === 'virtual' ? new WarpClock() : realClock, defaultNodes: !v['no-nodes'] && !config, eksPort: parsePort(v['eks-port'] as string | undefined, 'eks-port', DEFAULT_EKS_PORT), fsync: v.fsync === true });
   try {
     await server.start();
   } catch (e) {

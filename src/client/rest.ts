@@ -206,7 +206,8 @@ export class RestClient {
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       headers['content-type'] = init.contentType ?? 'application/json';
     }
-    const res = await this.transport.request({ method, path, query: init.query, headers, body });
+    const stringified = init.body !== undefined && typeof init.body !== 'string';
+    const res = await this.transport.request({ method, path, query: init.query, headers, body, stringified });
     if (!isSuccess(res.status)) throw errorFromResponse(res, method, init.qr, init.name);
     const text = res.body.toString('utf8');
     return { body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };

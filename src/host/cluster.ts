@@ -50,6 +50,8 @@ export interface ClusterOptions {
   authorizers?: (rbac: RBACSource) => Authorizer[];
   /** Run after the built-in admission plugins (EKS: the Fargate pod mutation). */
   admission?: AdmissionPlugin[];
+  /** Every commit of the cluster's state waits for the disk (survives power loss, not only kill -9). */
+  fsync?: boolean;
 }
 
 /**
@@ -88,7 +90,7 @@ export class Cluster {
     const tokenFile = join(dir, 'admin.token');
     if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
     const adminToken = readFileSync(tokenFile, 'utf8').trim();
-    const store = SqliteStore.open(join(dir, 'state.db'));
+    const store = SqliteStore.open(join(dir, 'state.db'), { fsync: opts.fsync });
     const authenticator = new UnionAuthenticator([
       new X509Authenticator(),
       new TokenAuthenticator([{ token: adminToken, user: ADMIN_USER }]),

@@ -46,6 +46,8 @@ export interface SkiffServerOptions {
   eksPort?: number;
   /** How long EKS status transitions take (ms of the clock); all zero by default. */
   eksDurations?: Partial<Durations>;
+  /** Clusters' commits wait for the disk (`skiff up --fsync`). */
+  fsync?: boolean;
 }
 
 /** The identity `skiff up -f` creates clusters as when AWS_ACCESS_KEY_ID names none. */
@@ -176,6 +178,7 @@ export class SkiffServer implements ClusterRuntime {
         authenticators: [new AwsIamAuthenticator(this.opts.clock, (t) => spec.access.resolve(t))],
         authorizers: (rbac) => [new AccessPolicyAuthorizer(rbac, (arn) => spec.access.associations(arn))],
         admission: spec.admission,
+        fsync: this.opts.fsync,
       });
       this.clusters.set(spec.name, cluster);
       await this.listenFor(cluster);
@@ -276,7 +279,7 @@ export class SkiffServer implements ClusterRuntime {
     if (existing) return existing;
     // Until EKS node groups exist, the default cluster gets six m5.large nodes over three zones.
     const nodes = name === DEFAULT_CLUSTER && this.opts.defaultNodes !== false ? defaultNodeSpecs({ clusterName: name }) : [];
-    const cluster = await Cluster.open(this.opts.dataDir, name, this.opts.clock, { nodes, region: 'us-east-1' });
+    const cluster = await Cluster.open(this.opts.dataDir, name, this.opts.clock, { nodes, region: 'us-east-1', fsync: this.opts.fsync });
     this.clusters.set(name, cluster);
     this.contexts.set(
       clusterServerName(name),

@@ -514,6 +514,27 @@ export function storeConformance(name: string, open: () => Promise<Store> | Stor
       });
     });
 
+      it('reports progress no further than its first undelivered event, and the current revision once idle', async (store) => {
+        const w = collect(store, '/mine/', 1);
+        const mine: number[] = [];
+        const check = () => {
+          const delivered = new Set(w.events.map((e) => e.revision));
+          const waiting = mine.filter((r) => !delivered.has(r));
+          if (waiting.length) assert.ok(w.watcher.progress() < Math.min(...waiting), `progress ${w.watcher.progress()} passed undelivered ${waiting}`);
+        };
+        for (let i = 0; i < 20; i++) {
+          const kv = store.create(`/mine/${i}`, 'v').then((x) => (mine.push(x.modRevision), check()));
+          check();
+          await store.create(`/other/${i}`, 'v');
+          check();
+          await kv;
+        }
+        await w.waitFor(20);
+        await new Promise((r) => setImmediate(r));
+        assert.equal(w.watcher.progress(), store.currentRevision());
+        w.watcher.close();
+      });
+
     describe('compact', () => {
       async function history(store: Store) {
         await store.create('/p/live', 'l1'); // 1

@@ -12,7 +12,7 @@ export const durableValue = (key: string) => `{"key":"${key}","payload":"${'x'.r
 // Only when run as a program: the test imports durableValue from this module too.
 const path = process.argv[2];
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && path) {
-  const store = SqliteStore.open(path);
+  const store = SqliteStore.open(path, { fsync: process.argv[3] === 'fsync' });
   let next = 0;
   const writer = async () => {
     for (;;) {

@@ -14,12 +14,12 @@ function tempDb(): { path: string; cleanup(): void } {
 }
 
 /** Runs the writer child on dbPath, SIGKILLs it after `acks` acknowledged writes, returns the acknowledged keys. */
-function writeUntilKilled(dbPath: string, acks: number): Promise<string[]> {
+function writeUntilKilled(dbPath: string, acks: number, mode: 'fsync' | 'default'): Promise<string[]> {
   // Run the sibling child the same way this file runs: through tsx from src/, plain node from dist/.
   const self = fileURLToPath(import.meta.url);
   const ext = self.endsWith('.ts') ? '.ts' : '.js';
   const child = fileURLToPath(new URL(`./durability-child${ext}`, import.meta.url));
-  const args = ext === '.ts' ? ['--import', 'tsx', child, dbPath] : [child, dbPath];
+  const args = ext === '.ts' ? ['--import', 'tsx', child, dbPath, mode] : [child, dbPath, mode];
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const acked: string[] = [];
@@ -47,10 +47,10 @@ function writeUntilKilled(dbPath: string, acks: number): Promise<string[]> {
 }
 
 describe('SqliteStore durability', () => {
-  test('loses no acknowledged write when the writing process is killed with SIGKILL', { timeout: 60_000 }, async () => {
+  for (const mode of ['default', 'fsync'] as const) test(`loses no acknowledged write when the writing process is killed with SIGKILL (${mode === 'fsync' ? 'every commit fsynced' : 'the default, commits reach the WAL'})`, { timeout: 60_000 }, async () => {
     const { path, cleanup } = tempDb();
     try {
-      const acked = await writeUntilKilled(path, 300);
+      const acked = await writeUntilKilled(path, 300, mode);
       assert.ok(acked.length >= 300);
       const store = SqliteStore.open(path);
       try {

@@ -45,7 +45,7 @@ export class MemoryStore implements Store {
   private readonly history = new Map<string, Row[]>();
   /** Keys with at least one retained row, sorted, for prefix scans. */
   private readonly keys: string[] = [];
-  private readonly hub = new WatchHub();
+  private readonly hub = new WatchHub(() => this.revision);
   private closed = false;
 
   currentRevision(): number {

@@ -16,18 +16,23 @@ function tempDb(): { path: string; cleanup(): void } {
 }
 
 describe('SqliteStore on disk', () => {
-  test('runs in WAL mode with synchronous=FULL', () => {
-    const { path, cleanup } = tempDb();
-    try {
-      const store = SqliteStore.open(path);
-      const db = (store as unknown as { db: Database.Database }).db;
-      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-      assert.equal(db.pragma('synchronous', { simple: true }), 2);
-      void store.close();
-    } finally {
-      cleanup();
-    }
-  });
+  for (const [name, opts, synchronous] of [
+    ['runs in WAL mode with synchronous=NORMAL by default (a commit survives kill -9)', {}, 1],
+    ['runs in WAL mode with synchronous=FULL under fsync (a commit survives power loss)', { fsync: true }, 2],
+  ] as const) {
+    test(name, () => {
+      const { path, cleanup } = tempDb();
+      try {
+        const store = SqliteStore.open(path, opts);
+        const db = (store as unknown as { db: Database.Database }).db;
+        assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+        assert.equal(db.pragma('synchronous', { simple: true }), synchronous);
+        void store.close();
+      } finally {
+        cleanup();
+      }
+    });
+  }
 
   test('compaction deletes superseded rows and tombstones from the table', async () => {
     const { path, cleanup } = tempDb();

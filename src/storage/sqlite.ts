@@ -4,11 +4,14 @@
 // key's previous row (prev_revision), and a UNIQUE index on (name, prev_revision) makes two writes
 // that started from the same version of a key impossible: the database itself enforces
 // compare-and-swap, even if a bug or a second process slips past the check made here first.
-// Durability costs one fsync per transaction (WAL, synchronous=FULL), so writes are group-committed:
-// every write issued in the same turn of the event loop joins ONE transaction, each checked on its
-// own (a failed CAS fails only that write), and every promise resolves only after the COMMIT. Under
-// concurrency that amortises the fsync over the whole batch, which is how API creates beat raw
-// single-row inserts made with the same pragmas.
+// Writes are group-committed: every write issued in the same turn of the event loop joins ONE
+// transaction, each checked on its own (a failed CAS fails only that write), and every promise
+// resolves only after the COMMIT. A commit has reached the WAL file when it returns, so it survives
+// the process dying (kill -9) in either durability mode. With `fsync` (synchronous=FULL) it has
+// also reached the disk, surviving an OS crash or power loss as etcd's commits do, at one fsync per
+// transaction; group commit amortises that over the batch. Without it (synchronous=NORMAL, the
+// mode SQLite recommends for WAL) the WAL is synced at checkpoints only, and the database is never
+// corrupted, but an OS crash may roll back the last commits.
 
 import Database from 'better-sqlite3';
 import {
@@ -80,7 +83,7 @@ export class SqliteStore implements Store {
   private queue: PendingWrite[] = [];
   private flushScheduled = false;
   private closed = false;
-  private readonly hub = new WatchHub();
+  private readonly hub = new WatchHub(() => this.revision);
   private readonly rangeStatements = new Map<string, RangeStatements>();
 
   private readonly selectLatest: Database.Statement;
@@ -130,11 +133,14 @@ export class SqliteStore implements Store {
     this.compacted = (compacted as number | undefined) ?? 0;
   }
 
-  /** Opens (creating if needed) the store in a file; ':memory:' gives a private in-memory database. */
-  static open(path: string): SqliteStore {
+  /**
+   * Opens (creating if needed) the store in a file; ':memory:' gives a private in-memory database.
+   * fsync: every commit waits for the disk (see the top of this file); the default is false.
+   */
+  static open(path: string, opts: { fsync?: boolean } = {}): SqliteStore {
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma(opts.fsync ? 'synchronous = FULL' : 'synchronous = NORMAL');
     db.exec(schema);
     return new SqliteStore(db);
   }

@@ -49,6 +49,12 @@ export type WatchHandler = (events: WatchEvent[]) => void;
 export interface Watcher {
   /** Stops delivery; safe to call more than once. */
   close(): void;
+  /**
+   * The revision through which this watcher has been handed every event under its prefix: the
+   * store's current revision when nothing is queued for it, as etcd's progress notification. A
+   * BOOKMARK carrying it lets a client re-watch from there even if nothing it watches changed.
+   */
+  progress(): number;
 }
 
 /** Store errors carry a code so callers translate them without instanceof across modules. */

@@ -15,6 +15,8 @@ export type HistoryReader = (prefix: string, from: number, to: number) => WatchE
 class HubWatcher implements Watcher {
   /** The highest revision handed to the delivery queue; live events at or below it are duplicates. */
   lastQueued: number;
+  /** The highest revision handed to the handler. */
+  private lastDelivered: number;
   closed = false;
   private readonly queue: WatchEvent[][] = [];
   private scheduled = false;
@@ -26,6 +28,14 @@ class HubWatcher implements Watcher {
     private readonly handler: WatchHandler,
   ) {
     this.lastQueued = fromRevision - 1;
+    this.lastDelivered = fromRevision - 1;
+  }
+
+  progress(): number {
+    // Commits publish in the same turn that advances the revision, so with an empty queue every
+    // event up to the current revision has reached the handler.
+    if (this.queue.length === 0) return Math.max(this.lastDelivered, this.lastQueued, this.hub.currentRevision());
+    return this.lastDelivered;
   }
 
   /** Queues the events of one commit (already filtered to this watcher's prefix). */
@@ -44,6 +54,7 @@ class HubWatcher implements Watcher {
     this.scheduled = false;
     while (this.queue.length > 0 && !this.closed) {
       const batch = this.queue.shift()!;
+      this.lastDelivered = batch[batch.length - 1].revision;
       try {
         this.handler(batch);
       } catch (err) {
@@ -65,6 +76,9 @@ class HubWatcher implements Watcher {
 /** The set of live watchers of one store. */
 export class WatchHub {
   private readonly watchers = new Set<HubWatcher>();
+
+  /** currentRevision: the store's revision, which it advances in the same turn it publishes. */
+  constructor(readonly currentRevision: () => number) {}
 
   /** The number of open watchers (for tests and metrics). */
   get size(): number {

@@ -5,6 +5,7 @@
 // structured-merge-diff's merge.Updater. Pure functions over JSON objects: the caller supplies the
 // schema, the request's apiVersion and the time, and stores what comes back.
 
+import { jsonEqual } from '../json-equal.js';
 import { badRequest, StatusError, type Status } from '../errors.js';
 import type { PatchSchema } from '../patch/schema.js';
 import { ApplyConflicts, conflictError, type Conflict } from './conflict.js';
@@ -373,7 +374,7 @@ export function apply(live: object | undefined, config: object, opts: ApplyOptio
     const fields = stripMeta(r.fields, id);
     const object = dropNewNulls(r.object, liveNF) as Obj;
     const times = new Map(m.times);
-    const changed = !deepEqual(object, liveNF);
+    const changed = !jsonEqual(object, liveNF);
     if (changed) times.set(id, opts.time);
     return { object: changed ? object : clone(liveNF), managed: { fields, times } };
   };
@@ -510,17 +511,3 @@ function valueOnlyUpdate(ctx: Context, oldObj: Obj, nextObj: Obj, managed: Manag
   return { fields: managed.fields, times };
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bl = b as unknown[];
-    return a.length === bl.length && a.every((x, i) => deepEqual(x, bl[i]));
-  }
-  const ao = a as Obj;
-  const bo = b as Obj;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
-}

@@ -1,8 +1,8 @@
 // The generic store every resource shares (kube-apiserver's generic/registry/store.go): keys, the
 // fixed order of a write, optimistic concurrency, pagination, deletion, and translation of storage
 // errors into Status errors. Kind-specific rules come from the resource's Strategy.
+import { jsonEqual } from '../../apimachinery/json-equal.js';
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, ObjectMeta } from '../../api/types.js';
 import { apiVersionOf } from '../../api/types.js';
@@ -18,7 +18,7 @@ import {
 } from '../../apimachinery/errors.js';
 import { generateName, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation.js';
 import { rfc3339, type Clock } from '../../sim/clock.js';
-import { isStoreError, type KeyValue, type Store, type WatchEvent } from '../../storage/store.js';
+import { isStoreError, type KeyValue, type Store, type WatchEvent, type Watcher } from '../../storage/store.js';
 import type { AdmissionAttributes, AdmissionChain } from '../admission/admission.js';
 import type { UserInfo } from '../auth/authn.js';
 import type { Strategy, StrategyContext } from './strategy.js';
@@ -305,7 +305,7 @@ export class GenericRegistry {
       const errs = this.validateUpdate(next, old, opts.subresource ?? '');
       if (errs.length) throw invalid(this.qualifiedKind, name, errs);
       next.metadata.resourceVersion = old.metadata.resourceVersion;
-      if (isDeepStrictEqual(next, old)) return old; // a no-op write keeps its resourceVersion
+      if (jsonEqual(next, old)) return old; // a no-op write keeps its resourceVersion
       if (opts.dryRun) return next;
       // Removing the last finalizer of an object being deleted completes its deletion.
       if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !this.pendingNamespaceFinalizers(next)) {
@@ -468,7 +468,7 @@ export class GenericRegistry {
         }
         this.strategy.prepareForDelete?.(next);
         if (opts.dryRun) return { object: next, deleted: false };
-        if (isDeepStrictEqual(next, obj)) return { object: obj, deleted: false };
+        if (jsonEqual(next, obj)) return { object: obj, deleted: false };
         try {
           const written = await this.deps.store.update(key, this.encode(next), kv.modRevision);
           meta.resourceVersion = String(written.modRevision);
@@ -535,7 +535,7 @@ export class GenericRegistry {
    * Streams decoded events under the namespace (all if ""), from fromRevision on. Throws a 410
    * Expired StatusError when that history is compacted.
    */
-  watch(namespace: string, fromRevision: number, onEvents: (events: ObjectEvent[]) => void): { close(): void } {
+  watch(namespace: string, fromRevision: number, onEvents: (events: ObjectEvent[]) => void): Watcher {
     try {
       return this.deps.store.watch(this.prefix(namespace), fromRevision, (events) => onEvents(events.map((e) => this.toObjectEvent(e))));
     } catch (e) {
@@ -636,7 +636,7 @@ export function specChanged(a: KubeObject, b: KubeObject): boolean {
     const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
     return rest;
   };
-  return !isDeepStrictEqual(strip(a), strip(b));
+  return !jsonEqual(strip(a), strip(b));
 }
 
 function tooLargeResourceVersion(rv: number) {

@@ -22,8 +22,23 @@ function parseGoDuration(s: string): number {
   return total;
 }
 
+// The controller parses a CronJob's schedule on every sync; a schedule is immutable once parsed,
+// so each spec string is parsed once (a bounded memo, cleared whole when full).
+const parsed = new Map<string, Schedule>();
+const PARSED_MAX = 1000;
+
 /** Parses spec.schedule (with spec.timeZone, which the caller folds in as "TZ=<zone> <schedule>"). */
 export function parseSchedule(spec: string): Schedule {
+  let s = parsed.get(spec);
+  if (!s) {
+    s = parseUncached(spec);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(spec, s);
+  }
+  return s;
+}
+
+function parseUncached(spec: string): Schedule {
   let expr = spec.trim();
   let tz = 'UTC';
   const prefix = /^(?:CRON_)?TZ=(\S+)\s+/.exec(expr);
@@ -37,8 +52,13 @@ export function parseSchedule(spec: string): Schedule {
     return { next: (ms) => Math.floor(ms / 1000) * 1000 + delay };
   }
   if (!expr.startsWith('@') && expr.split(/\s+/).length !== 5) throw new Error(`expected exactly 5 fields, found ${expr.split(/\s+/).length}: ${expr}`);
-  const next = (ms: number) => CronExpressionParser.parse(expr, { currentDate: new Date(ms), tz }).next().getTime();
-  next(0); // fail now on an expression that never fires or does not parse
+  // Fails here on an expression that does not parse; one parsed expression, reset per question.
+  const cron = CronExpressionParser.parse(expr, { currentDate: new Date(0), tz });
+  const next = (ms: number) => {
+    cron.reset(new Date(ms));
+    return cron.next().getTime();
+  };
+  next(0); // and on one that never fires
   return { next };
 }
 
