@@ -4,6 +4,7 @@
 // autoscaling.alpha.kubernetes.io/* annotations) and core/v1 ⇄ events.k8s.io/v1 Event
 // (pkg/apis/events/v1 conversion.go: field renames).
 
+import { jsonCopy } from '../apimachinery/json.js';
 import { parseApiVersion, type KubeObject } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -22,9 +23,7 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function clone<T>(v: T): T {
-  return structuredClone(v);
-}
+const clone = jsonCopy;
 
 /** Copies defined values only, so absent fields stay absent (Go's omitempty). */
 function compact(o: Obj): Obj {

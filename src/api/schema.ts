@@ -579,7 +579,7 @@ function outOfRange(v: number, format: string): boolean {
  */
 export function typeErrors(obj: unknown, modelType: string): string[] {
   const errs: TypeError[] = [];
-  walkTypes(obj, { kind: 'object', model: modelType }, { struct: '', path: '' }, errs);
+  walkTypes(obj, { kind: 'object', model: modelType }, { model: '', key: '' }, errs);
   return [...errs.filter((e) => e.fatal), ...errs.filter((e) => !e.fatal)].map((e) => e.message);
 }
 
@@ -588,17 +588,27 @@ export function decodeError(obj: unknown, modelType: string): string | undefined
   return typeErrors(obj, modelType)[0];
 }
 
+/**
+ * Where the walk is, for error messages only: built per field without string work, since nearly
+ * every body has no error; struct and path are spelled out when one is reported.
+ */
 interface Ctx {
-  /** Go name of the innermost struct being decoded. */
-  struct: string;
-  /** Dotted JSON path from the root, without list indices or map keys. */
-  path: string;
+  /** The model of the innermost struct being decoded ('' at the root). */
+  model: string;
+  /** The enclosing field's context, and this field's JSON name. */
+  parent?: Ctx;
+  key: string;
+}
+
+/** Dotted JSON path from the root, without list indices or map keys. */
+function ctxPath(ctx: Ctx): string {
+  return ctx.parent ? joinPath(ctxPath(ctx.parent), ctx.key) : ctx.key;
 }
 
 function walkTypes(value: unknown, type: FieldType, ctx: Ctx, errs: TypeError[]): void {
   if (value === null || value === undefined) return;
   const mismatch = (what = jsonKind(value)) => {
-    const where = ctx.struct ? `Go struct field ${ctx.struct}.${ctx.path}` : 'Go value';
+    const where = ctx.model ? `Go struct field ${goTypeName(ctx.model)}.${ctxPath(ctx)}` : 'Go value';
     errs.push({ message: `json: cannot unmarshal ${what} into ${where} of type ${goTypeString(type)}`, fatal: false });
   };
   switch (type.kind) {
@@ -648,12 +658,14 @@ function walkTypes(value: unknown, type: FieldType, ctx: Ctx, errs: TypeError[])
       if (!isPlainObject(value)) return mismatch();
       const fields = modelFields(type.model);
       if (!fields) return;
-      const struct = goTypeName(type.model);
-      for (const [key, v] of Object.entries(value)) {
+      const schemaProps = type.model === 'V1JSONSchemaProps';
+      for (const key in value) {
         const f = fields.get(key);
         if (!f) continue;
-        const fieldCtx = { struct, path: joinPath(ctx.path, key) };
-        const schemaOr = SCHEMA_OR_FIELDS[`${type.model}.${key}`];
+        const v = (value as Record<string, unknown>)[key];
+        if (v === null || v === undefined) continue;
+        const fieldCtx: Ctx = { model: type.model, parent: ctx, key };
+        const schemaOr = schemaProps ? SCHEMA_OR_FIELDS[`${type.model}.${key}`] : undefined;
         if (schemaOr) walkSchemaOr(v, schemaOr, fieldCtx, errs);
         else walkTypes(v, f.type, fieldCtx, errs);
       }

@@ -1,5 +1,6 @@
 // One cluster's Kubernetes API server: authentication → authorization → routing to discovery,
 // OpenAPI, health, and the resource handlers over one GenericRegistry per stored resource.
+import { jsonCopy } from '../apimachinery/json.js';
 import { setMaxListeners } from 'node:events';
 import type { PeerCertificate } from 'node:tls';
 import type { ResourceInfo } from '../api/resources.js';
@@ -232,7 +233,7 @@ export class APIServer {
       const info = resourceForObject(obj);
       const reg = this.registryFor(info);
       try {
-        await reg.create(obj.metadata.namespace ?? '', structuredClone(obj), { user: system, dryRun: false });
+        await reg.create(obj.metadata.namespace ?? '', jsonCopy(obj), { user: system, dryRun: false });
       } catch (e) {
         if (!(e instanceof StatusError && e.code === 409)) throw e;
       }
@@ -473,7 +474,7 @@ export class APIServer {
     if (!findAddon(name)) throw notFound({ group: 'skiff.dev', resource: 'addons' }, name);
     const addon = await installAddon(name, async (crd) => {
       try {
-        await crds.create('', structuredClone(crd), { user, dryRun: false });
+        await crds.create('', jsonCopy(crd), { user, dryRun: false });
       } catch (e) {
         if (!(e instanceof StatusError && e.code === 409)) throw e;
         await crds.update('', crd.metadata.name!, (current) => ({ ...current, spec: crd.spec, metadata: { ...current.metadata, labels: { ...current.metadata.labels, ...crd.metadata.labels } } }), { user, dryRun: false });

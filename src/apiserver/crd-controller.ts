@@ -1,6 +1,7 @@
 // The CustomResourceDefinition controllers apiextensions-apiserver runs inside the API server: the
 // naming and establishing controllers (accept names, set NamesAccepted/Established), the serving of
 // each Established CRD's resources, and the finalizer that deletes a CRD's objects before the CRD.
+import { jsonCopy } from '../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import { CRD_RESOURCE } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
@@ -101,7 +102,7 @@ export class CRDController {
         '',
         name,
         (current) => {
-          const next = structuredClone(current) as KubeObject;
+          const next = jsonCopy(current) as KubeObject;
           next.status = acceptCRD(current as CustomResourceDefinition, others, this.host.clock.now());
           delete next.metadata.resourceVersion;
           return next;
@@ -142,7 +143,7 @@ export class CRDController {
       '',
       name,
       (current) => {
-        const next = structuredClone(current);
+        const next = jsonCopy(current);
         next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
         delete next.metadata.resourceVersion;
         return next;
@@ -155,7 +156,7 @@ export class CRDController {
 
 // Condition times move on every computation; compare the rest.
 function stripTimes(status: unknown): unknown {
-  const s = structuredClone(status) as { conditions?: { lastTransitionTime?: string }[] };
+  const s = jsonCopy(status) as { conditions?: { lastTransitionTime?: string }[] };
   for (const c of s.conditions ?? []) delete c.lastTransitionTime;
   return s;
 }

@@ -2,6 +2,7 @@
 // consults the PodDisruptionBudget covering the pod, decrementing its disruptionsAllowed (and
 // recording the pod in disruptedPods) before the pod goes, so concurrent drains cannot together
 // take more than the budget allows.
+import { jsonCopy } from '../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import { updateDisruptionAllowedCondition } from '../api/pdb.js';
 import type { Pod } from '../api/objects.js';
@@ -153,7 +154,7 @@ function evictionTypeError(e: Eviction): string | undefined {
 
 // propagateDryRun: the request's dryRun and the body's deleteOptions.dryRun must agree.
 function propagateDryRun(eviction: Eviction, queryDryRun: string[]): EvictionDeleteOptions {
-  const opts: EvictionDeleteOptions = structuredClone(eviction.deleteOptions ?? {});
+  const opts: EvictionDeleteOptions = jsonCopy(eviction.deleteOptions ?? {});
   const bodyDryRun = opts.dryRun ?? [];
   if (bodyDryRun.length === 0) {
     if (queryDryRun.length) opts.dryRun = queryDryRun;
@@ -171,7 +172,7 @@ const isDryRun = (o: EvictionDeleteOptions) => (o.dryRun?.length ?? 0) > 0;
 const resourceVersionIsUnset = (o: EvictionDeleteOptions) => !o.preconditions?.resourceVersion;
 
 function withResourceVersion(o: EvictionDeleteOptions, rv: string | undefined): EvictionDeleteOptions {
-  const copy = structuredClone(o);
+  const copy = jsonCopy(o);
   copy.preconditions = { ...(copy.preconditions ?? {}), resourceVersion: rv };
   return copy;
 }
@@ -304,7 +305,7 @@ async function checkAndDecrement(ctx: PodSubresourceContext, pdbName: string, po
   };
   if (dryRun) {
     // A dry run checks the budget and writes nothing.
-    decrement(structuredClone(await registry.get(ctx.ri.namespace, pdbName)));
+    decrement(jsonCopy(await registry.get(ctx.ri.namespace, pdbName)));
     return;
   }
   for (let attempt = 0; ; attempt++) {

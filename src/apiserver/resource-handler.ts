@@ -1,5 +1,6 @@
 // The verbs of one resource request (get, list, watch, create, update, patch, delete,
 // deletecollection, and the status/scale subresources), as kube-apiserver's endpoint handlers.
+import { jsonCopy } from '../apimachinery/json.js';
 import { findByKind, findResource, type ResourceInfo } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { apiVersionOf } from '../api/types.js';
@@ -417,7 +418,7 @@ async function handleUpdate(c: ResourceContext): Promise<void> {
   const warnings: string[] = [];
   const opts = writeOpts(c, c.subresource);
   const body = toStorageVersion(c, await decodeObject(c, warnings));
-  const updated = await c.registry.update(c.namespace, c.name, () => structuredClone(body), opts);
+  const updated = await c.registry.update(c.namespace, c.name, () => jsonCopy(body), opts);
   writeObject(c.res, 200, toRequestVersion(c.info, updated, c.kind), { warnings });
 }
 
@@ -759,7 +760,7 @@ async function handleScale(c: ResourceContext): Promise<void> {
         });
       }
       const rv = next.metadata?.resourceVersion;
-      const out = structuredClone(current);
+      const out = jsonCopy(current);
       setPath(out as Record<string, unknown>, paths.specReplicasPath, replicas);
       out.metadata.resourceVersion = rv && rv !== current.metadata.resourceVersion ? rv : undefined;
       if (c.verb === 'patch' && rv === current.metadata.resourceVersion) delete out.metadata.resourceVersion;

@@ -3,6 +3,7 @@
 // its Lease in kube-node-lease every 10 s, reports node status every 10 s when it changed and
 // every 5 minutes regardless (nodeStatusReportFrequency), and hosts the pod workers of the pods
 // bound to it. Pausing it is a dead kubelet: no lease, no status, no pod writes until resumed.
+import { jsonEqual } from '../apimachinery/json.js';
 import type { Lease, Node, NodeCondition, Pod } from '../api/objects.js';
 import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../apimachinery/errors.js';
@@ -512,8 +513,8 @@ function statusChanged(before: Node['status'] | undefined, after: NonNullable<No
   const strip = (s: Node['status'] | undefined) => {
     if (!s) return '';
     const conditions = (s.conditions ?? []).filter((c) => after.conditions!.some((a) => a.type === c.type)).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message, t: c.lastTransitionTime }));
-    conditions.sort((a, b) => a.type.localeCompare(b.type));
-    return JSON.stringify({ conditions, capacity: s.capacity, allocatable: s.allocatable, addresses: s.addresses, nodeInfo: s.nodeInfo, images: s.images });
+    conditions.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+    return { conditions, capacity: s.capacity, allocatable: s.allocatable, addresses: s.addresses, nodeInfo: s.nodeInfo, images: s.images };
   };
-  return strip(before) !== strip(after);
+  return !jsonEqual(strip(before), strip(after));
 }

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VirtualClock, WarpClock } from './clock.js';
+import { rfc3339, rfc3339Micro, VirtualClock, WarpClock } from './clock.js';
 
 describe('VirtualClock', () => {
   test('fires timers in due order, ties in scheduling order, and cancelled ones never', async () => {
@@ -83,4 +83,21 @@ describe('whole milliseconds', () => {
     await w.advance(2000);
     assert.equal(wat % 1, 0);
   });
+});
+
+describe('rfc3339 timestamps', () => {
+  const cases: [name: string, ms: number, seconds: string, micro: string][] = [
+    ['drops the milliseconds for RFC 3339', Date.UTC(2026, 0, 1, 0, 0, 30, 999), '2026-01-01T00:00:30Z', '2026-01-01T00:00:30.999000Z'],
+    ['keeps the same second after a call in that second', Date.UTC(2026, 0, 1, 0, 0, 30, 1), '2026-01-01T00:00:30Z', '2026-01-01T00:00:30.001000Z'],
+    ['moves to the next second', Date.UTC(2026, 0, 1, 0, 0, 31), '2026-01-01T00:00:31Z', '2026-01-01T00:00:31.000000Z'],
+    ['goes back to an earlier second', Date.UTC(2025, 11, 31, 23, 59, 59, 500), '2025-12-31T23:59:59Z', '2025-12-31T23:59:59.500000Z'],
+    ['formats the epoch', 0, '1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000000Z'],
+  ];
+  // In order: each case follows the one before, as successive writes stamp times.
+  for (const [name, ms, seconds, micro] of cases) {
+    test(name, () => {
+      assert.equal(rfc3339(ms), seconds);
+      assert.equal(rfc3339Micro(ms), micro);
+    });
+  }
 });

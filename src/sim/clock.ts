@@ -23,8 +23,16 @@ export interface Clock {
 
 /** RFC 3339 with second precision, as Kubernetes serialises metav1.Time. */
 export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Every write stamps times; most fall in the same second as the one before.
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastRfc3339 = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastRfc3339;
 }
+let lastSecond = NaN;
+let lastRfc3339 = '';
 
 /** RFC 3339 with microseconds, as Kubernetes serialises metav1.MicroTime. */
 export function rfc3339Micro(ms: number): string {

@@ -4,6 +4,7 @@
 // (a failing test, a missing path, an unknown op) a 422 whose message says only that the request
 // was rejected, exactly as kube-apiserver words it.
 
+import { jsonCopy } from '../json.js';
 import jsonpatch from 'fast-json-patch';
 import { badRequest, genericInvalid, requestEntityTooLarge, type StatusError } from '../errors.js';
 
@@ -60,7 +61,7 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
   if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
     throw requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
   }
-  if (ops.length === 0) return structuredClone(doc);
+  if (ops.length === 0) return jsonCopy(doc);
   // evanphx/json-patch treats a missing value on add/replace as null; fast-json-patch would refuse it.
   const normalized = ops.map((op) => {
     if (op === null) return { op: 'unknown', path: '' } as JsonPatchOperation;

@@ -4,6 +4,7 @@
 // edit and kubectl apply compute client-side. The algorithms, orderings and error texts follow
 // upstream closely, because clients compare results and users search for the messages.
 
+import { jsonCopy } from '../json.js';
 import { badRequest, genericInvalid, type StatusError } from '../errors.js';
 import { EMPTY_PATCH_SCHEMA, type PatchSchema } from './schema.js';
 
@@ -149,14 +150,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => hasOwn(b, k) && deepEqual((a as JSONMap)[k], (b as JSONMap)[k]));
 }
 
-// A deep copy of plain JSON; several times faster than structuredClone on API objects.
-function clone<T>(v: T): T {
-  if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map(clone) as T;
-  const out: JSONMap = {};
-  for (const k of Object.keys(v)) out[k] = clone((v as JSONMap)[k]);
-  return out as T;
-}
+const clone = jsonCopy;
 
 // ---- schema lookups (LookupPatchMetadataForStruct / ForSlice over PatchSchema) ----
 

@@ -5,7 +5,7 @@
 // structured-merge-diff's merge.Updater. Pure functions over JSON objects: the caller supplies the
 // schema, the request's apiVersion and the time, and stores what comes back.
 
-import { jsonEqual } from '../json-equal.js';
+import { jsonEqual } from '../json.js';
 import { badRequest, StatusError, type Status } from '../errors.js';
 import type { PatchSchema } from '../patch/schema.js';
 import { ApplyConflicts, conflictError, type Conflict } from './conflict.js';

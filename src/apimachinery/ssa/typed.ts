@@ -5,6 +5,7 @@
 // maps by their key fields), structs and maps marked atomic are one field, and anything the schema
 // does not describe is "deduced" from the data: objects are granular maps, lists are atomic.
 
+import { jsonCopy } from '../json.js';
 import { EMPTY_PATCH_SCHEMA, type PatchFieldMeta, type PatchSchema } from '../patch/schema.js';
 import {
   FieldSet,
@@ -511,10 +512,7 @@ export function withZeroFields(value: unknown, node: TypeNode): unknown {
 }
 
 /** A deep copy of a JSON value. */
-export function clone<T>(v: T): T {
-  if (v === null || typeof v !== 'object') return v;
-  return structuredClone(v);
-}
+export const clone = jsonCopy;
 
 // ---- value-only changes ----
 

@@ -3,6 +3,7 @@
 // `kubectl auth can-i` (SelfSubjectAccessReview), `kubectl auth can-i --list`
 // (SelfSubjectRulesReview), `kubectl auth whoami` (SelfSubjectReview), and the SubjectAccessReview
 // / LocalSubjectAccessReview that webhooks and controllers use to ask about someone else.
+import { jsonCopy } from '../../apimachinery/json.js';
 import { badRequest, field, invalid, type FieldError } from '../../apimachinery/errors.js';
 import { rfc3339, type Clock } from '../../sim/clock.js';
 import type { UserInfo } from './authn.js';
@@ -165,7 +166,7 @@ export function selfSubjectReview(user: UserInfo): { userInfo: ReviewUserInfo } 
   if (user.username) userInfo.username = user.username;
   if (user.uid) userInfo.uid = user.uid;
   if (user.groups.length) userInfo.groups = [...user.groups];
-  if (user.extra && Object.keys(user.extra).length) userInfo.extra = structuredClone(user.extra);
+  if (user.extra && Object.keys(user.extra).length) userInfo.extra = jsonCopy(user.extra);
   return { userInfo };
 }
 
@@ -243,7 +244,7 @@ function reviewResponse(body: ReviewBody, kind: ReviewKind, status: SubjectAcces
 function userFromSpec(spec: SubjectAccessReviewSpec): UserInfo {
   const user: UserInfo = { username: spec.user ?? '', groups: [...(spec.groups ?? [])] };
   if (spec.uid) user.uid = spec.uid;
-  if (spec.extra) user.extra = structuredClone(spec.extra);
+  if (spec.extra) user.extra = jsonCopy(spec.extra);
   return user;
 }
 

@@ -4,6 +4,7 @@
 // finished Jobs past the history limits, and starts the most recent unmet schedule (unless it is
 // past startingDeadlineSeconds, or concurrencyPolicy forbids it), naming the Job
 // "<cronjob>-<scheduled time in unix minutes>" so the same schedule never runs twice.
+import { jsonCopy } from '../../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { OwnerReference } from '../../api/types.js';
 import { controllerRef } from '../../api/pod.js';
@@ -184,7 +185,7 @@ export class CronJobController extends Controller {
     else this.written.delete(key);
     const uid = cached.metadata.uid;
     const jobs = this.jobs.lister.list(namespace).filter((j) => controllerRef(j)?.uid === uid);
-    const cj: CronJob = structuredClone(cached);
+    const cj: CronJob = jsonCopy(cached);
     cj.status ??= {};
     const cleaned = await this.cleanupFinishedJobs(cj, jobs);
     const { requeueAfter, updateStatus, err } = await this.syncCronJob(cj, jobs);
@@ -340,7 +341,7 @@ export class CronJobController extends Controller {
         annotations,
         ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name!, uid: cj.metadata.uid!, controller: true, blockOwnerDeletion: true }],
       },
-      spec: structuredClone(tmpl.spec),
+      spec: jsonCopy(tmpl.spec),
     } as Job;
   }
 

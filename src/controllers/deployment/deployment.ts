@@ -5,6 +5,7 @@
 // with the Progressing and Available conditions (progress.ts). The revision annotation moves to
 // the ReplicaSet whose template is current, so a rollback (kubectl rollout undo rewrites the
 // template) reuses the old ReplicaSet under the next revision.
+import { jsonCopy } from '../../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../../api/objects.js';
 import { controllerRef } from '../../api/pod.js';
@@ -196,7 +197,7 @@ export class DeploymentController extends Controller implements RolloutOps {
     const { namespace, name } = splitMetaNamespaceKey(key);
     const cached = this.dInformer.lister.get(namespace, name);
     if (!cached) return; // deleted; the garbage collector takes its ReplicaSets
-    const d = structuredClone(cached);
+    const d = jsonCopy(cached);
     const sel = d.spec?.selector;
     if (sel && !Object.keys(sel.matchLabels ?? {}).length && !sel.matchExpressions?.length) {
       this.recorder.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
@@ -300,7 +301,7 @@ export class DeploymentController extends Controller implements RolloutOps {
     const now = this.clock.now();
     d.status ??= {};
     if (existing) {
-      const rsCopy = structuredClone(existing);
+      const rsCopy = jsonCopy(existing);
       const annotationsUpdated = setNewReplicaSetAnnotations(d, rsCopy, newRevision, true);
       const minReadyNeedsUpdate = (rsCopy.spec?.minReadySeconds ?? 0) !== (d.spec?.minReadySeconds ?? 0);
       if (annotationsUpdated || minReadyNeedsUpdate) {
@@ -318,11 +319,11 @@ export class DeploymentController extends Controller implements RolloutOps {
     }
     if (!create) return undefined;
 
-    const template = structuredClone(d.spec!.template) as PodTemplateSpec;
+    const template = jsonCopy(d.spec!.template) as PodTemplateSpec;
     const hash = computeHash(template, d.status.collisionCount ?? undefined);
     template.metadata ??= {};
     template.metadata.labels = { ...(d.spec!.template.metadata?.labels ?? {}), [DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY]: hash };
-    const selector = structuredClone(d.spec!.selector);
+    const selector = jsonCopy(d.spec!.selector);
     selector.matchLabels = { ...(selector.matchLabels ?? {}), [DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY]: hash };
     const newRS: ReplicaSet = {
       apiVersion: 'apps/v1',
@@ -457,7 +458,7 @@ export class DeploymentController extends Controller implements RolloutOps {
     const desired = desiredReplicas(d);
     const max = desired + maxSurge(d);
     if (!sizeNeedsUpdate && !replicasAnnotationsNeedUpdate(rs, desired, max)) return { scaled: false, rs };
-    const rsCopy = structuredClone(rs);
+    const rsCopy = jsonCopy(rs);
     rsCopy.spec!.replicas = newScale;
     setReplicasAnnotations(rsCopy, desired, max);
     const updated = await this.replicaSets(rs.metadata.namespace!).update(rsCopy);

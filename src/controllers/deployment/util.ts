@@ -1,6 +1,7 @@
 // The deployment helpers of pkg/controller/deployment/util (deployment_util.go): revision and
 // replica annotations, maxSurge/maxUnavailable fenceposts, the new/old ReplicaSet split, replica
 // counts and conditions; the pod-template-hash is controller.ComputeHash (../hash.ts).
+import { jsonCopy } from '../../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { Deployment, PodTemplateSpec, ReplicaSet } from '../../api/objects.js';
 import { rfc3339 } from '../../sim/clock.js';
@@ -64,7 +65,7 @@ function normalise(v: unknown, key = ''): unknown {
 }
 
 function withoutHash(t: PodTemplateSpec | undefined): unknown {
-  const c = structuredClone(t ?? {}) as PodTemplateSpec;
+  const c = jsonCopy(t ?? {}) as PodTemplateSpec;
   if (c.metadata?.labels) {
     delete c.metadata.labels[DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY];
   }

@@ -3,6 +3,7 @@
 // how many are expected (from the scale of the pods' controllers), and so how many disruptions the
 // eviction subresource may approve. It also prunes disruptedPods entries the eviction handler left
 // for pods that were never deleted, and resets DisruptionTarget conditions that went stale.
+import { jsonCopy } from '../../apimachinery/json.js';
 import type { Deployment, Pod, PodDisruptionBudget, ReplicaSet, StatefulSet } from '../../api/objects.js';
 import { controllerRef, isPodReady, isPodTerminal } from '../../api/pod.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
@@ -302,7 +303,7 @@ export class DisruptionController extends Controller {
     ) {
       return;
     }
-    const next = structuredClone(pdb);
+    const next = jsonCopy(pdb);
     // Field order as PodDisruptionBudgetStatus serializes.
     const status: Status = { observedGeneration: generation } as Status;
     if (Object.keys(disruptedPods).length) status.disruptedPods = disruptedPods;
@@ -310,7 +311,7 @@ export class DisruptionController extends Controller {
     status.currentHealthy = currentHealthy;
     status.desiredHealthy = desiredHealthy;
     status.expectedPods = expectedCount;
-    if (pdb.status?.conditions) status.conditions = structuredClone(pdb.status.conditions);
+    if (pdb.status?.conditions) status.conditions = jsonCopy(pdb.status.conditions);
     next.status = status;
     updateDisruptionAllowedCondition(next, this.clock.now());
     await this.writeStatus(next);
@@ -318,7 +319,7 @@ export class DisruptionController extends Controller {
 
   // failSafe: whatever went wrong, at least stop the eviction handler from approving anything.
   private async failSafe(pdb: PodDisruptionBudget, err: unknown): Promise<void> {
-    const next = structuredClone(pdb);
+    const next = jsonCopy(pdb);
     const st = (next.status ??= {} as Status);
     st.disruptionsAllowed = 0;
     st.currentHealthy ??= 0;
@@ -356,7 +357,7 @@ export class DisruptionController extends Controller {
       this.queue.addAfter(`${STALE_POD_PREFIX}${key}`, stale.cleanAfterMs);
       return;
     }
-    const next = structuredClone(pod);
+    const next = jsonCopy(pod);
     const conditions = next.status!.conditions!;
     const i = conditions.findIndex((c) => c.type === 'DisruptionTarget');
     conditions[i] = { type: 'DisruptionTarget', status: 'False', lastProbeTime: null as unknown as undefined, lastTransitionTime: rfc3339(this.clock.now()) };

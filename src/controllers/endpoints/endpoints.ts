@@ -2,6 +2,7 @@
 // Service with a selector, listing the selected pods' IPs — ready ones in addresses, the rest in
 // notReadyAddresses — with each service port resolved on each pod. Services without a selector keep
 // whatever Endpoints users write; Endpoints whose Service is gone are deleted.
+import { jsonCopy } from '../../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { Endpoints, Pod, Service } from '../../api/objects.js';
 import { isPodReady } from '../../api/pod.js';
@@ -145,7 +146,7 @@ export class EndpointsController extends Controller {
       return;
     }
 
-    const next: Endpoints = structuredClone(current);
+    const next: Endpoints = jsonCopy(current);
     next.apiVersion = 'v1';
     next.kind = 'Endpoints';
     next.subsets = subsets;
@@ -197,8 +198,8 @@ function podAddress(svc: Service, pod: Pod): Address | undefined {
 
 function subsetFor(pod: Pod, address: Address, port: Port | undefined, tolerateUnready: boolean): Subset {
   const ports = port ? [port] : [];
-  if (tolerateUnready || isPodReady(pod)) return { addresses: [structuredClone(address)], ports };
-  return { notReadyAddresses: [structuredClone(address)], ports };
+  if (tolerateUnready || isPodReady(pod)) return { addresses: [jsonCopy(address)], ports };
+  return { notReadyAddresses: [jsonCopy(address)], ports };
 }
 
 function dropEmpty(s: Subset): void {

@@ -1,6 +1,7 @@
 // Endpoints subsets as pkg/api/v1/endpoints builds them: RepackSubsets groups addresses that serve
 // the same ports into one subset (not-ready wins over ready for an address), sorted so equal
 // content compares equal; truncation keeps an Endpoints object at 1000 addresses.
+import { jsonCopy } from '../../apimachinery/json.js';
 import type { Endpoints } from '../../api/objects.js';
 
 export type Subset = NonNullable<Endpoints['subsets']>[number];
@@ -23,7 +24,7 @@ export function repackSubsets(subsets: Subset[]): Subset[] {
   const byPort = new Map<string, { port: Port | undefined; addrs: Map<string, boolean> }>();
   const note = (addr: Address, port: Port | undefined, ready: boolean) => {
     const ak = addressKey(addr);
-    if (!allAddrs.has(ak)) allAddrs.set(ak, structuredClone(addr));
+    if (!allAddrs.has(ak)) allAddrs.set(ak, jsonCopy(addr));
     const pk = port ? portKey(port) : 'sentinel';
     let entry = byPort.get(pk);
     if (!entry) byPort.set(pk, (entry = { port, addrs: new Map() }));

@@ -2,6 +2,7 @@
 // EndpointSlices of at most maxEndpointsPerSlice endpoints, grouped by the ports they resolve to,
 // changing as few slices as it can: keep endpoints in place, fill slices that change anyway, then
 // the fullest unchanged slice that fits, and only then create new ones.
+import { jsonCopy } from '../../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { EndpointSlice, Node, Pod, Service } from '../../api/objects.js';
 import { isPodReady } from '../../api/pod.js';
@@ -161,14 +162,14 @@ export class Reconciler {
       if (updated || (slice.endpoints ?? []).length !== kept.length) {
         if (kept.length === 0) toDeleteNames.add(slice.metadata.name!);
         else {
-          const copy = structuredClone(slice);
+          const copy = jsonCopy(slice);
           copy.endpoints = kept;
           copy.metadata.labels = labels;
           byName.set(copy.metadata.name!, copy);
           toUpdateNames.add(copy.metadata.name!);
         }
       } else if (changed) {
-        const copy = structuredClone(slice);
+        const copy = jsonCopy(slice);
         copy.metadata.labels = labels;
         byName.set(copy.metadata.name!, copy);
         toUpdateNames.add(copy.metadata.name!);
@@ -196,7 +197,7 @@ export class Reconciler {
       if (desired.size < max && unchanged.size > 0) fill = sliceToFill([...unchanged].map((n) => byName.get(n)!), desired.size, max);
       if (!fill) fill = newEndpointSlice(service, meta);
       else {
-        fill = structuredClone(fill);
+        fill = jsonCopy(fill);
         byName.set(fill.metadata.name!, fill);
       }
       while (desired.size > 0 && fill.endpoints.length < max) fill.endpoints.push(pop());
@@ -320,7 +321,7 @@ function newEndpointSlice(svc: Service, meta: { ports: EndpointPort[]; addressTy
     endpoints: [],
   };
   // ports is omitempty on the wire; endpoints is not.
-  if (meta.ports.length) slice.ports = structuredClone(meta.ports);
+  if (meta.ports.length) slice.ports = jsonCopy(meta.ports);
   slice.metadata.labels = sliceLabels(slice, svc).labels;
   return slice;
 }

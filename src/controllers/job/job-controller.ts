@@ -6,6 +6,7 @@
 // v1.32 (JobManagedBy and JobPodReplacementPolicy on), a finishing Job first gets the interim
 // SuccessCriteriaMet / FailureTarget condition, and Complete / Failed only once no pod is left
 // uncounted or terminating.
+import { jsonCopy } from '../../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { OwnerReference } from '../../api/types.js';
 import type { PodTemplateSpec } from '../../api/objects.js';
@@ -369,7 +370,7 @@ export class JobController extends Controller {
       return;
     }
     if (managedByOther(shared)) return;
-    const job: Job = structuredClone(shared);
+    const job: Job = jsonCopy(shared);
     if (isJobFinished(job)) {
       this.backoff.delete(key);
       return;
@@ -599,7 +600,7 @@ export class JobController extends Controller {
     }
 
     this.expectations.expectCreations(key, diff);
-    const template: PodTemplateSpec = structuredClone(job.spec!.template);
+    const template: PodTemplateSpec = jsonCopy(job.spec!.template);
     if (isIndexedJob(job)) addCompletionIndexEnv(template);
     const finalizers = template.metadata?.finalizers ?? [];
     if (!finalizers.includes(JOB_TRACKING_FINALIZER)) finalizers.push(JOB_TRACKING_FINALIZER);
@@ -636,10 +637,10 @@ export class JobController extends Controller {
   }
 
   private async createPod(job: Job, template: PodTemplateSpec, index: number | undefined): Promise<void> {
-    const t: PodTemplateSpec = index === undefined ? template : structuredClone(template);
+    const t: PodTemplateSpec = index === undefined ? template : jsonCopy(template);
     const meta = t.metadata ?? {};
     let generateName = `${job.metadata.name}-`;
-    const spec = structuredClone(t.spec!);
+    const spec = jsonCopy(t.spec!);
     const annotations = { ...(meta.annotations ?? {}) };
     const labels = { ...(meta.labels ?? {}) };
     if (index !== undefined) {

@@ -7,6 +7,7 @@
 //   FullDisruption; all zones fully disrupted stops tainting altogether);
 // - NoSchedule taints mirror the pressure conditions and spec.unschedulable (TaintNodesByCondition).
 // The queue of the Controller base class carries node names for the NoSchedule pass.
+import { jsonCopy } from '../../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { Node, NodeCondition, Pod, PodCondition, Taint, Lease } from '../../api/objects.js';
 import type { KubeObject } from '../../api/types.js';
@@ -295,7 +296,7 @@ export class NodeLifecycleController extends Controller {
 
     if (now > health.probeTimestamp + gracePeriod) {
       const ts = rfc3339(now);
-      node = structuredClone(cached);
+      node = jsonCopy(cached);
       node.status ??= {};
       node.status.conditions ??= [];
       for (const type of CONDITIONS_SET_UNKNOWN) {
@@ -534,7 +535,7 @@ export class NodeLifecycleController extends Controller {
       if (cached.spec?.nodeName !== nodeName) continue;
       const cond = cached.status?.conditions?.find((c) => c.type === 'Ready');
       if (!cond || cond.status === 'False') continue;
-      const pod = structuredClone(cached);
+      const pod = jsonCopy(cached);
       const c = pod.status!.conditions!.find((x) => x.type === 'Ready') as PodCondition;
       c.status = 'False';
       c.lastTransitionTime = rfc3339(this.clock.now());

@@ -4,6 +4,7 @@
 // expectations keep a sync that runs before the informer caught up from acting twice. Pods are
 // claimed through their controller ownerReference (adopting matching orphans, releasing pods that
 // stopped matching), and the status counts what was claimed.
+import { jsonCopy } from '../../apimachinery/json.js';
 import type { Pod, ReplicaSet } from '../../api/objects.js';
 import { controllerRef, isPodActive, isPodReady } from '../../api/pod.js';
 import type { KubeObject } from '../../api/types.js';
@@ -83,7 +84,7 @@ export function podFromTemplate(template: NonNullable<ReplicaSet['spec']>['templ
       generateName: `${owner.metadata.name}-`,
       ownerReferences: [newControllerRef(owner, { apiVersion: ownerApiVersion, kind: ownerKind })],
     },
-    spec: structuredClone(template?.spec ?? { containers: [] }),
+    spec: jsonCopy(template?.spec ?? { containers: [] }),
   };
   if (meta.labels) pod.metadata.labels = { ...meta.labels };
   if (meta.annotations) pod.metadata.annotations = { ...meta.annotations };
@@ -265,7 +266,7 @@ export class ReplicaSetController extends Controller {
       }
     }
     const now = this.clock.now();
-    const rs = structuredClone(cached);
+    const rs = jsonCopy(cached);
     const status = calculateReplicaSetStatus(rs, claimed, manageErr, now);
     const updated = await this.updateStatus(rsClient, rs, status);
     if (!manageErr) {

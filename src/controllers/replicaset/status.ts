@@ -1,6 +1,7 @@
 // A ReplicaSet's status as the replicaset controller computes it (replica_set_utils.go): counts
 // of its active pods, fully labeled, ready and available ones, and the ReplicaFailure condition
 // while creating or deleting pods fails.
+import { jsonCopy } from '../../apimachinery/json.js';
 import type { Pod, ReplicaSet } from '../../api/objects.js';
 import { getPodCondition, isPodAvailable, isPodReady } from '../../api/pod.js';
 import { matchesCached, selectorFromSet } from '../../apimachinery/labels.js';
@@ -31,7 +32,7 @@ export function removeReplicaSetCondition(status: ReplicaSetStatus, type: string
 
 /** calculateStatus: the new status for rs given its active, claimed pods and manageReplicas' error. */
 export function calculateReplicaSetStatus(rs: ReplicaSet, pods: Pod[], manageErr: unknown, now: number): ReplicaSetStatus {
-  const status: ReplicaSetStatus = structuredClone(rs.status ?? {}) as ReplicaSetStatus;
+  const status: ReplicaSetStatus = jsonCopy(rs.status ?? {}) as ReplicaSetStatus;
   const template = selectorFromSet(rs.spec?.template?.metadata?.labels ?? {});
   const minReady = rs.spec?.minReadySeconds ?? 0;
   let fullyLabeled = 0;

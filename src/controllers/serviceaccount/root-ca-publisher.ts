@@ -1,6 +1,7 @@
 // kube-controller-manager's root CA certificate publisher (pkg/controller/certificates/
 // rootcacertpublisher): a ConfigMap "kube-root-ca.crt" in every namespace holding the cluster CA
 // under "ca.crt", so pods can verify the API server; edits and deletions are undone.
+import { jsonCopy } from '../../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { ConfigMap, Namespace } from '../../api/objects.js';
 import { DeletedFinalStateUnknown, type SharedInformer } from '../../client/informer.js';
@@ -64,7 +65,7 @@ export class RootCACertPublisher extends Controller {
       return;
     }
     if (isDeepStrictEqual(cm.data ?? {}, data) && cm.metadata.annotations?.[DESCRIPTION_ANNOTATION]) return;
-    const next: ConfigMap = structuredClone(cm);
+    const next: ConfigMap = jsonCopy(cm);
     next.data = data;
     next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [DESCRIPTION_ANNOTATION]: DESCRIPTION };
     await api.update(next);

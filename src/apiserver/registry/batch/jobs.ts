@@ -1,5 +1,6 @@
 // batch/v1 Job: SetDefaults_Job, the generated selector and labels of the job strategy's
 // PrepareForCreate, ValidateJob / ValidateJobUpdate / the status rules (pkg/apis/batch/validation).
+import { jsonCopy } from '../../../apimachinery/json.js';
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import { goLabelSelector, goStringMap } from '../../../apimachinery/go-syntax.js';
@@ -299,7 +300,7 @@ export function validateJob(obj: KubeObject): FieldError[] {
 
 /** Suspended jobs that never started may change scheduling directives of their template. */
 function mutableSchedulingTemplate(template: Obj, oldTemplate: Obj): Obj {
-  const old = structuredClone(oldTemplate);
+  const old = jsonCopy(oldTemplate);
   const spec: Obj = isObj(template.spec) ? template.spec : {};
   const oldSpec = child(old, 'spec');
   const oldMeta = child(old, 'metadata');

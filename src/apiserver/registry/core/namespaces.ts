@@ -1,6 +1,7 @@
 // Namespaces: pkg/registry/core/namespace's strategy. A new namespace starts Active with the
 // "kubernetes" finalizer, carries the kubernetes.io/metadata.name label, and its spec and status only
 // change through the finalize and status subresources.
+import { jsonCopy } from '../../../apimachinery/json.js';
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
@@ -44,8 +45,8 @@ export const namespaceStrategy = {
   },
   prepareForUpdate(ns, old) {
     setNameLabel(ns);
-    ns.spec = structuredClone(old.spec ?? {});
-    ns.status = structuredClone(old.status ?? {});
+    ns.spec = jsonCopy(old.spec ?? {});
+    ns.status = jsonCopy(old.status ?? {});
   },
   validate(ns) {
     return (ns.spec?.finalizers ?? []).flatMap((f) => validateFinalizerName(String(f), 'spec.finalizers'));
@@ -58,7 +59,7 @@ export const namespaceStrategy = {
   },
   status: {
     prepareForUpdate(ns, old) {
-      ns.spec = structuredClone(old.spec ?? {});
+      ns.spec = jsonCopy(old.spec ?? {});
     },
     validateUpdate(ns) {
       const phase = ns.status?.phase ?? '';
@@ -76,8 +77,8 @@ export const namespaceStrategy = {
 export const namespaceFinalizeStrategy = {
   prepareForUpdate(ns: Namespace, old: Namespace): void {
     const finalizers = ns.spec?.finalizers;
-    ns.spec = { ...structuredClone(old.spec ?? {}), finalizers };
-    ns.status = structuredClone(old.status ?? {});
+    ns.spec = { ...jsonCopy(old.spec ?? {}), finalizers };
+    ns.status = jsonCopy(old.status ?? {});
   },
   validateUpdate(ns: Namespace): FieldError[] {
     return (ns.spec?.finalizers ?? []).flatMap((f, i) => validateFinalizerName(String(f), `spec.finalizers[${i}]`));

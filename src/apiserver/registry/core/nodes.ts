@@ -1,6 +1,7 @@
 // Nodes (cluster-scoped): ValidateNode{,Update} and the node strategies. Taints must be unique by key
 // and effect; podCIDRs and providerID are set once; `kubectl cordon` flips spec.unschedulable, which
 // is also a field selector.
+import { jsonCopy } from '../../../apimachinery/json.js';
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
@@ -118,7 +119,7 @@ export const nodeStrategy = {
   status: {
     prepareForUpdate(node, old) {
       // nodeStatusStrategy: a status write keeps the spec.
-      node.spec = structuredClone(old.spec ?? {});
+      node.spec = jsonCopy(old.spec ?? {});
     },
     validateUpdate(node, old) {
       return validateNodeUpdate(node, old);

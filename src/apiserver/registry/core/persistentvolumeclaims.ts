@@ -1,6 +1,7 @@
 // PersistentVolumeClaim: defaults, validation and update rules of pkg/registry/core/persistentvolumeclaim
 // and ValidatePersistentVolumeClaim{,Spec,Update}. The spec is immutable once created except for
 // growing resources.requests.storage of a bound claim (volume expansion).
+import { jsonCopy } from '../../../apimachinery/json.js';
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
@@ -110,8 +111,8 @@ export const persistentVolumeClaimStrategy = {
   },
   validateUpdate(pvc, old) {
     const errs = validatePersistentVolumeClaimSpec(pvc.spec, 'spec');
-    const newSpec: any = structuredClone(pvc.spec ?? {});
-    const oldSpec: any = structuredClone(old.spec ?? {});
+    const newSpec: any = jsonCopy(pvc.spec ?? {});
+    const oldSpec: any = jsonCopy(old.spec ?? {});
     // The binder may set volumeName once.
     if (!oldSpec.volumeName) oldSpec.volumeName = newSpec.volumeName;
     // A claim without a class may gain one (the upgrade path from the beta annotation or from nil).

@@ -1,6 +1,7 @@
 // Pods: the strategy of pkg/registry/core/pod (initial status with the QoS class, the narrow set of
 // spec fields an update may touch, field selectors), and the pod-template helpers every workload
 // strategy (Deployment, Job, StatefulSet, ...) imports.
+import { jsonCopy } from '../../../apimachinery/json.js';
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
@@ -140,7 +141,7 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   });
   if (deepEqual(spec, oldSpec)) return errs;
 
-  const munged: Obj = structuredClone(spec);
+  const munged: Obj = jsonCopy(spec);
   for (const key of ['containers', 'initContainers']) {
     list(munged[key]).forEach((c, i) => {
       if (isRecord(c)) c.image = oldSpec[key][i]?.image;
@@ -223,7 +224,7 @@ export const podStrategy = {
   status: {
     prepareForUpdate(pod, old) {
       // podStatusStrategy: a status write cannot touch the spec.
-      pod.spec = structuredClone(old.spec);
+      pod.spec = jsonCopy(old.spec);
     },
     validateUpdate(pod, old) {
       return validatePodStatusUpdate(pod, old);

@@ -1,5 +1,6 @@
 // ResourceQuotas: ValidateResourceQuota{,Update}. Hard limits name standard (or domain-qualified)
 // resources with valid, non-negative quantities; scopes are fixed once created.
+import { jsonCopy } from '../../../apimachinery/json.js';
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
@@ -97,7 +98,7 @@ export const resourceQuotaStrategy = {
   },
   status: {
     prepareForUpdate(rq, old) {
-      rq.spec = structuredClone(old.spec ?? {});
+      rq.spec = jsonCopy(old.spec ?? {});
     },
     validateUpdate(rq) {
       return [...validateResourceList(rq.status?.hard, 'status.hard'), ...validateResourceList(rq.status?.used, 'status.used')];

@@ -1,5 +1,6 @@
 // Services: SetDefaults_Service, the registry's ClusterIP/ipFamily bookkeeping (allocation of the
 // addresses themselves lives elsewhere; see needsClusterIP/needsNodePorts) and ValidateService{,Update}.
+import { jsonCopy } from '../../../apimachinery/json.js';
 import type { KubeObject } from '../../../api/types.js';
 import { field, type FieldError } from '../../../apimachinery/errors.js';
 import type { Strategy } from '../strategy.js';
@@ -431,7 +432,7 @@ export const serviceStrategy = {
   },
   status: {
     prepareForUpdate(svc, old) {
-      svc.spec = structuredClone(old.spec ?? {});
+      svc.spec = jsonCopy(old.spec ?? {});
     },
     validateUpdate(svc) {
       return validateLoadBalancerStatus(svc);

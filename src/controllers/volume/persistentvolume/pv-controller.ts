@@ -5,6 +5,7 @@
 // wait for the scheduler's selected-node annotation; released volumes are deleted (by their
 // provisioner) or retained according to their reclaim policy; lost and misbound claims are reported.
 // Keys on the queue are "claim:<ns>/<name>" and "volume:<name>".
+import { jsonCopy } from '../../../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../../api/objects.js';
 import { compareQuantities, parseQuantity } from '../../../apimachinery/quantity.js';
@@ -144,10 +145,10 @@ export class PersistentVolumeController extends Controller {
     if (key.startsWith('claim:')) {
       const { namespace, name } = splitMetaNamespaceKey(key.slice(6));
       const claim = this.claims.lister.get(namespace, name);
-      if (claim) await this.syncClaim(structuredClone(claim));
+      if (claim) await this.syncClaim(jsonCopy(claim));
     } else if (key.startsWith('volume:')) {
       const volume = this.volumes.lister.get('', key.slice(7));
-      if (volume) await this.syncVolume(structuredClone(volume));
+      if (volume) await this.syncVolume(jsonCopy(volume));
     }
   }
 
@@ -193,11 +194,11 @@ export class PersistentVolumeController extends Controller {
         await this.updateClaimStatus(claim, 'Pending');
         return;
       }
-      await this.bind(structuredClone(volume), claim);
+      await this.bind(jsonCopy(volume), claim);
       return;
     }
     if (isVolumeBoundToClaim(volume, claim)) {
-      await this.bind(structuredClone(volume), claim);
+      await this.bind(jsonCopy(volume), claim);
       return;
     }
     // The volume belongs to someone else.
@@ -219,7 +220,7 @@ export class PersistentVolumeController extends Controller {
       return;
     }
     if (!volume.spec?.claimRef || isVolumeBoundToClaim(volume, claim)) {
-      await this.bind(structuredClone(volume), claim);
+      await this.bind(jsonCopy(volume), claim);
       return;
     }
     await this.updateClaimStatusWithEvent(claim, 'Lost', 'Warning', 'ClaimMisbound', 'Two claims are bound to the same volume, this one is bound incorrectly');
@@ -232,7 +233,7 @@ export class PersistentVolumeController extends Controller {
   private findBestMatch(claim: PersistentVolumeClaim, delayBinding: boolean): PersistentVolume | undefined {
     const key = `${claim.metadata.namespace}/${claim.metadata.name}`;
     for (const v of this.volumes.indexer.byIndex(CLAIM_REF_INDEX, key)) {
-      if (isVolumeBoundToClaim(v, claim) && !volumeMismatch(v, claim)) return structuredClone(v);
+      if (isVolumeBoundToClaim(v, claim) && !volumeMismatch(v, claim)) return jsonCopy(v);
     }
     if (delayBinding) return undefined;
     const selector = claim.spec?.selector ? selectorFromLabelSelector(claim.spec.selector as LabelSelectorSpec) : undefined;
@@ -245,7 +246,7 @@ export class PersistentVolumeController extends Controller {
       if (selector && !matches(selector, v.metadata.labels ?? {})) continue;
       if (!best || compareQuantities(storageOf(v.spec?.capacity as Record<string, unknown>)!, storageOf(best.spec?.capacity as Record<string, unknown>)!) < 0) best = v;
     }
-    return best && structuredClone(best);
+    return best && jsonCopy(best);
   }
 
   private emitEventForUnboundDelayBindingClaim(claim: PersistentVolumeClaim): void {
@@ -273,7 +274,7 @@ export class PersistentVolumeController extends Controller {
     const provisioner = migratedProvisioner(sc.provisioner);
     const ann = claim.metadata.annotations ?? {};
     if (ann[ANN_STORAGE_PROVISIONER] !== provisioner) {
-      const next = structuredClone(claim);
+      const next = jsonCopy(claim);
       annotations(next)[ANN_BETA_STORAGE_PROVISIONER] = provisioner;
       annotations(next)[ANN_STORAGE_PROVISIONER] = provisioner;
       claim = await this.client.resource<PersistentVolumeClaim>(PVCS).namespace(claim.metadata.namespace!).update(next);
@@ -330,7 +331,7 @@ export class PersistentVolumeController extends Controller {
   }
 
   private async updateClaimStatus(claim: PersistentVolumeClaim, phase: Phase, volume?: PersistentVolume): Promise<PersistentVolumeClaim> {
-    const status = structuredClone(claim.status ?? {});
+    const status = jsonCopy(claim.status ?? {});
     status.phase = phase;
     if (volume) {
       status.accessModes = volume.spec?.accessModes;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsonEqual } from './json-equal.js';
+import { jsonCopy, jsonEqual } from './json.js';
 
 describe('jsonEqual', () => {
   const cases: [name: string, a: unknown, b: unknown, equal: boolean][] = [
@@ -27,4 +27,27 @@ describe('jsonEqual', () => {
       assert.equal(jsonEqual(b, a), equal, 'symmetric');
     });
   }
+});
+
+describe('jsonCopy', () => {
+  const cases: [name: string, value: unknown][] = [
+    ['copies scalars as they are', 'x'],
+    ['copies null', null],
+    ['copies nested objects and arrays', { a: [1, { b: 'c' }], d: { e: null, f: true } }],
+    ['copies an empty object and an empty array', { o: {}, a: [] }],
+  ];
+  for (const [name, value] of cases) {
+    test(name, () => {
+      const copy = jsonCopy(value);
+      assert.deepEqual(copy, value);
+      assert.ok(jsonEqual(copy, value));
+    });
+  }
+  test('shares nothing with the original', () => {
+    const original = { a: { b: [1, 2] }, c: [{ d: 1 }] };
+    const copy = jsonCopy(original);
+    copy.a.b.push(3);
+    copy.c[0].d = 2;
+    assert.deepEqual(original, { a: { b: [1, 2] }, c: [{ d: 1 }] });
+  });
 });

@@ -1,0 +1,41 @@
+// Plain JSON values (what JSON.parse returns), compared and copied on every API write, so both are
+// written for that case alone. jsonEqual compares as the encoded bytes would modulo key order (a
+// property holding undefined counts as absent, as JSON.stringify drops it); node's
+// isDeepStrictEqual also weighs prototypes, symbols and descriptors. jsonCopy is several times
+// faster than structuredClone on API objects, whose cost is mostly fixed overhead per call.
+
+/** Whether a and b are the same JSON value (objects compared by their defined properties). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k in ao) {
+    const v = ao[k];
+    if (v === undefined) continue;
+    defined++;
+    if (!jsonEqual(v, bo[k])) return false;
+  }
+  for (const k in bo) if (bo[k] !== undefined) defined--;
+  return defined === 0;
+}
+
+/** A deep copy of a plain JSON value (objects, arrays, scalars; own enumerable keys as they are). */
+export function jsonCopy<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = jsonCopy(v[i]);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in v) out[k] = jsonCopy((v as Record<string, unknown>)[k]);
+  return out as T;
+}
