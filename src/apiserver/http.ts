@@ -17,6 +17,11 @@ export interface ResponseSink {
   readonly headersSent: boolean;
   /** For streaming: flush headers immediately (http.ServerResponse has it). */
   flushHeaders?(): void;
+  /**
+   * Watch events as objects rather than JSON lines (the in-process transport has it). The objects
+   * are the server's and shared: the sink copies what it keeps before returning.
+   */
+  writeEvents?(events: { type: string; object: unknown }[]): void;
 }
 
 /** A request as the API server's handlers see it, whatever the transport. */

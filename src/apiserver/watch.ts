@@ -89,10 +89,16 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
   let stopBookmarks: (() => void) | undefined;
   let watcher: Watcher | undefined;
 
-  // Events of one store batch go out in one write (one TLS record), not one per event.
+  // Events of one store batch go out in one write (one TLS record), not one per event; to a sink
+  // that takes objects, as objects (it copies them at once: the next watcher's transform may set
+  // another apiVersion on the same shared object).
   let pending: string[] | undefined;
   const send = (type: EventType, object: unknown) => {
     if (closed) return;
+    if (res.writeEvents) {
+      res.writeEvents([{ type, object }]);
+      return;
+    }
     const line = `{"type":"${type}","object":${serialized(object)}}\n`;
     if (pending) pending.push(line);
     else res.write(line);
@@ -135,6 +141,11 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
     pending = [];
     for (const e of events) {
       lastRevision = e.revision;
+      if (!p.filter) {
+        // Without a selector every event passes as it is (and the previous object stays undecoded).
+        sendObject(e.type, e.object);
+        continue;
+      }
       const now = matches(e.object);
       const before = e.type === 'MODIFIED' ? matches(e.previous) : e.type === 'DELETED';
       if (e.type === 'ADDED') {

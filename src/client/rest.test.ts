@@ -191,6 +191,33 @@ describe('RestClient over the in-process transport', () => {
     assert.deepEqual(seen, ['ADDED rest-w', 'MODIFIED rest-w', 'DELETED rest-w']);
   });
 
+  test('in-process watchers each get their own copy of an event, equal to what the server serialises', async () => {
+    const cms = client.resource(CONFIGMAPS).namespace('default');
+    const start = await cms.list({});
+    const first = async (w: AsyncIterable<WatchEvent>) => {
+      for await (const ev of w) return ev;
+      throw new Error('watch ended');
+    };
+    const a = await cms.watch({ resourceVersion: start.metadata.resourceVersion });
+    const b = await cms.watch({ resourceVersion: start.metadata.resourceVersion });
+    const created = await cms.create(cm('rest-copies', {}, { k: 'original' }));
+    const [ea, eb] = await Promise.all([first(a), first(b)]);
+    a.close();
+    b.close();
+    assert.deepEqual(ea, { type: 'ADDED', object: created });
+    assert.notEqual(ea.object, eb.object);
+    (ea.object as unknown as { data: Record<string, string> }).data.k = 'changed by one watcher';
+    assert.equal((eb.object as unknown as { data: Record<string, string> }).data.k, 'original');
+    // A raw stream of the same watch still gets JSON lines.
+    const raw = await client.transport.stream({ method: 'GET', path: '/api/v1/namespaces/default/configmaps', query: new URLSearchParams({ watch: 'true', resourceVersion: start.metadata.resourceVersion! }) });
+    assert.equal(raw.values, undefined);
+    for await (const line of raw.lines) {
+      assert.deepEqual(JSON.parse(line), { type: 'ADDED', object: created });
+      break;
+    }
+    raw.close();
+  });
+
   test('a watch from a compacted resourceVersion reports 410 Expired as an ERROR event', async () => {
     const cms = client.resource(CONFIGMAPS).namespace('default');
     const old = await cms.create(cm('rest-compact-1'));

@@ -2,6 +2,7 @@
 // components in another process (kubeconfig, CA, bearer token or client certificate, a keep-alive
 // agent), and an in-process transport that hands requests straight to APIServer.handle as the
 // given user, so authorization, admission and watch semantics are the same without sockets.
+import { jsonCopy } from '../apimachinery/json.js';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -27,6 +28,8 @@ export interface TransportRequest {
    * may then skip looking for duplicate fields; over the network it is meaningless and not sent.
    */
   stringified?: boolean;
+  /** For stream(): the caller takes JSON lines as values (StreamResponse.values) when it can. */
+  values?: boolean;
 }
 
 /** A complete response. */
@@ -45,6 +48,11 @@ export interface StreamResponse {
   status: number;
   headers: Headers;
   lines: AsyncIterable<string>;
+  /**
+   * Set when the request asked for values and the transport carries them (in process): the values
+   * the lines would parse to, in their place (lines then stays empty).
+   */
+  values?: AsyncIterable<unknown>;
   /** Stops the stream (the server sees the client go away). Idempotent. */
   close(): void;
 }
@@ -74,29 +82,49 @@ function lowerCaseHeaders(h: Record<string, string> | undefined): Record<string,
 
 /**
  * A push-fed async iterable of lines: chunks go in as they are written, complete lines come out.
- * Shared by both transports so the streaming semantics are identical.
+ * Shared by both transports so the streaming semantics are identical. With a parse function it
+ * yields each line's value instead (lines that do not parse are dropped, as a torn line would be),
+ * and takes values pushed as they are.
  */
-class LineQueue implements AsyncIterable<string> {
+class LineQueue<T = string> implements AsyncIterable<T> {
   private partial = '';
-  private readonly lines: string[] = [];
+  private readonly items: T[] = [];
   private ended = false;
   private waiter?: () => void;
+
+  constructor(private readonly parse?: (line: string) => T | undefined) {}
 
   push(chunk: string): void {
     if (this.ended) return;
     const text = this.partial + chunk;
     const parts = text.split('\n');
     this.partial = parts.pop() ?? '';
-    for (const p of parts) if (p.trim()) this.lines.push(p);
+    for (const p of parts) if (p.trim()) this.add(p);
+    this.wake();
+  }
+
+  /** Queues a value as if its line had arrived (a values queue only). */
+  pushValue(value: T): void {
+    if (this.ended) return;
+    this.items.push(value);
     this.wake();
   }
 
   end(): void {
     if (this.ended) return;
-    if (this.partial.trim()) this.lines.push(this.partial);
+    if (this.partial.trim()) this.add(this.partial);
     this.partial = '';
     this.ended = true;
     this.wake();
+  }
+
+  private add(line: string): void {
+    if (!this.parse) {
+      this.items.push(line as T);
+      return;
+    }
+    const v = this.parse(line);
+    if (v !== undefined) this.items.push(v);
   }
 
   private wake(): void {
@@ -105,10 +133,10 @@ class LineQueue implements AsyncIterable<string> {
     w?.();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<string> {
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (;;) {
-      if (this.lines.length) {
-        yield this.lines.shift()!;
+      if (this.items.length) {
+        yield this.items.shift()!;
         continue;
       }
       if (this.ended) return;
@@ -117,18 +145,30 @@ class LineQueue implements AsyncIterable<string> {
   }
 }
 
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Anything with APIServer.handle's shape (kept structural so client/ does not construct servers). */
 export interface RequestHandler {
   handle(req: ApiRequest, res: ResponseSink): Promise<void>;
 }
 
-/** The ResponseSink the in-process transport gives the server: buffers, or feeds a LineQueue. */
+/**
+ * The ResponseSink the in-process transport gives the server: buffers, or feeds a LineQueue of
+ * lines, or (for a caller that takes values) of the values the lines stand for.
+ */
 class InProcessSink implements ResponseSink {
   status = 0;
   headers: Headers = {};
   headersSent = false;
   readonly chunks: Buffer[] = [];
   lines?: LineQueue;
+  values?: LineQueue<unknown>;
   private closeListeners: (() => void)[] = [];
   private onHead?: () => void;
   closed = false;
@@ -149,13 +189,28 @@ class InProcessSink implements ResponseSink {
   }
   flushHeaders(): void {}
   write(chunk: string | Uint8Array): boolean {
-    if (this.lines) this.lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const queue = this.values ?? this.lines;
+    if (queue) queue.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     else this.chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
     return true;
+  }
+  /**
+   * Watch events as values: each is copied now, so the caller never shares an object with the
+   * server (the server's are shared by all its watchers); as lines when the caller takes lines.
+   */
+  writeEvents(events: { type: string; object: unknown }[]): void {
+    if (this.values) {
+      for (const e of events) this.values.pushValue({ type: e.type, object: jsonCopy(e.object) });
+      return;
+    }
+    let text = '';
+    for (const e of events) text += `${JSON.stringify({ type: e.type, object: e.object })}\n`;
+    this.write(text);
   }
   end(chunk?: string | Uint8Array): this {
     if (chunk !== undefined) this.write(chunk);
     this.lines?.end();
+    this.values?.end();
     return this;
   }
   once(_event: 'close', cb: () => void): this {
@@ -169,6 +224,7 @@ class InProcessSink implements ResponseSink {
     this.closed = true;
     for (const cb of this.closeListeners.splice(0)) cb();
     this.lines?.end();
+    this.values?.end();
   }
 }
 
@@ -214,15 +270,23 @@ export class InProcessTransport implements Transport {
     return new Promise((resolveStream, reject) => {
       let sink: InProcessSink;
       const respond = () => {
-        // Whatever was written before the head went out (nothing, normally) stays in front.
+        // A successful stream goes to a caller that takes values as values; anything else (an
+        // error's Status body) as lines.
+        const asValues = req.values === true && sink.status >= 200 && sink.status < 300;
         const lines = new LineQueue();
-        for (const c of sink.chunks.splice(0)) lines.push(c.toString('utf8'));
-        sink.lines = lines;
+        const values = asValues ? new LineQueue<unknown>(parseLine) : undefined;
+        // Whatever was written before the head went out (nothing, normally) stays in front.
+        for (const c of sink.chunks.splice(0)) (values ?? lines).push(c.toString('utf8'));
+        if (values) {
+          sink.values = values;
+          lines.end(); // nothing comes as lines on a values stream
+        } else sink.lines = lines;
         this.open.add(sink);
         resolveStream({
           status: sink.status,
           headers: sink.headers,
           lines,
+          values,
           close: () => {
             this.open.delete(sink);
             sink.close();
@@ -233,11 +297,13 @@ export class InProcessTransport implements Transport {
       this.server.handle(this.apiRequest(req), sink).then(
         () => {
           sink.lines?.end();
+          sink.values?.end();
           this.open.delete(sink);
           if (!sink.headersSent) reject(new Error('in-process server ended a stream without a response'));
         },
         (e) => {
           sink.lines?.end();
+          sink.values?.end();
           this.open.delete(sink);
           reject(e);
         },

@@ -101,6 +101,17 @@ function filter(set: FieldSet, ignore: FieldSet | undefined): FieldSet {
   return ignore ? set.recursiveDifference(ignore) : set;
 }
 
+/**
+ * The object without metadata.managedFields, sharing everything else with o: for readers only
+ * (typing, zero-filling, comparing), where a deep copy of a whole pod per write would dominate.
+ */
+function viewWithoutManagedFields(o: Obj): Obj {
+  if (!isObj(o.metadata) || !('managedFields' in o.metadata)) return o;
+  const metadata: Obj = {};
+  for (const k in o.metadata) if (k !== 'managedFields') metadata[k] = o.metadata[k];
+  return { ...o, metadata };
+}
+
 /** The object without metadata.managedFields (RemoveObjectManagedFields), as a fresh copy. */
 function withoutManagedFields(o: Obj): Obj {
   const c = clone(o);
@@ -458,7 +469,7 @@ function trackUpdateWith(old: object | undefined, next: object, opts: TrackUpdat
       return 'shortcut';
     }
   }
-  const newNF = withoutManagedFields(nextObj);
+  const newNF = viewWithoutManagedFields(nextObj);
   try {
     validateTyped(newNF, ctx.node, true);
   } catch {
@@ -470,7 +481,7 @@ function trackUpdateWith(old: object | undefined, next: object, opts: TrackUpdat
     }
     return 'full';
   }
-  const oldZ = withZeroFields(old === undefined ? {} : withoutManagedFields(oldObj), ctx.node);
+  const oldZ = withZeroFields(old === undefined ? {} : viewWithoutManagedFields(oldObj), ctx.node);
   const newZ = withZeroFields(newNF, ctx.node);
   const out = innerUpdate(ctx, oldZ, newZ, managed, opts.manager, opts.time, opts.subresource);
   setManagedFields(nextObj, out);

@@ -570,10 +570,17 @@ export class GenericRegistry {
       return { type: 'DELETED', object, previous: object, revision: e.revision };
     }
     const object = this.decode(e.kv);
+    const prevKv = e.prevKv;
+    if (!prevKv) return { type: e.type === 'create' ? 'ADDED' : 'MODIFIED', object, revision: e.revision };
+    // Only a watch with a selector looks at the previous object; decode it on first use.
+    let previous: KubeObject | undefined;
+    const decode = (kv: KeyValue) => this.decode(kv);
     return {
       type: e.type === 'create' ? 'ADDED' : 'MODIFIED',
       object,
-      previous: e.prevKv ? this.decode(e.prevKv) : undefined,
+      get previous() {
+        return (previous ??= decode(prevKv));
+      },
       revision: e.revision,
     };
   }
