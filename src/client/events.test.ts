@@ -55,4 +55,39 @@ describe('EventRecorder', () => {
     const list = await client.resource<Event>(EVENTS).namespace('default').list();
     assert.equal(list.items[0].involvedObject.kind, 'Node');
   });
+
+  const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-5d8f', namespace: 'default', uid: 'rs1' } };
+  const list = async () => (await client.resource<Event>(EVENTS).namespace('default').list()).items;
+
+  test('the spam filter lets 25 events about one object through, then one every five minutes', async () => {
+    const rec = new EventRecorder({ client, clock: t.clock, source: { component: 'replicaset-controller' } });
+    for (let i = 0; i < 40; i++) rec.event(rs, 'Normal', `Reason${i}`, `event ${i}`);
+    await rec.flush();
+    assert.equal((await list()).length, 25);
+    await t.clock.advance(299_000);
+    rec.event(rs, 'Normal', 'Late', 'too early for a token');
+    await rec.flush();
+    assert.equal((await list()).length, 25);
+    await t.clock.advance(2_000);
+    rec.event(rs, 'Normal', 'Later', 'a token refilled');
+    await rec.flush();
+    assert.deepEqual((await list()).filter((e) => e.reason!.startsWith('Late')).map((e) => e.message), ['a token refilled']);
+    // Another object has its own bucket.
+    rec.event(pod, 'Normal', 'Scheduled', 'a different object');
+    await rec.flush();
+    assert.equal((await list()).filter((e) => e.involvedObject.name === 'web-0').length, 1);
+  });
+
+  test('from the 10th message for the same reason, similar events are combined into one', async () => {
+    const rec = new EventRecorder({ client, clock: t.clock, source: { component: 'replicaset-controller' } });
+    for (let i = 0; i < 12; i++) rec.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: web-5d8f-${i}`);
+    await rec.flush();
+    const events = await list();
+    const separate = events.filter((e) => !e.message!.startsWith('(combined'));
+    const combined = events.filter((e) => e.message!.startsWith('(combined'));
+    assert.equal(separate.length, 9);
+    assert.equal(combined.length, 1);
+    assert.equal(combined[0].message, '(combined from similar events): Created pod: web-5d8f-11');
+    assert.equal(combined[0].count, 3);
+  });
 });
