@@ -6,21 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-// The models barrel: the same classes the package root re-exports, without loading its HTTP client.
-import * as models from '@kubernetes/client-node/dist/gen/models/all.js';
+import { loadModelTypes, type Attribute } from './model-types.js';
 import { RESOURCES, type ResourceInfo } from './resources.js';
-
-/** One entry of a generated model's attributeTypeMap. */
-interface Attribute {
-  name: string;
-  baseName: string;
-  type: string;
-  format: string;
-}
-
-interface ModelClass {
-  attributeTypeMap: Attribute[];
-}
 
 /** The JSON type of a field, as the schema describes it. */
 export type FieldType =
@@ -41,7 +28,7 @@ export interface FieldInfo {
   type: FieldType;
 }
 
-const MODELS = models as unknown as Record<string, ModelClass | undefined>;
+const MODELS = await loadModelTypes();
 
 /**
  * Fields that are resource.Quantity upstream. client-node types them as plain strings, but the
