@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsonCopy, jsonEqual } from './json.js';
+import { jsonCopy, jsonEqual, jsonRoundTrip } from './json.js';
 
 describe('jsonEqual', () => {
   const cases: [name: string, a: unknown, b: unknown, equal: boolean][] = [
@@ -50,4 +50,23 @@ describe('jsonCopy', () => {
     copy.c[0].d = 2;
     assert.deepEqual(original, { a: { b: [1, 2] }, c: [{ d: 1 }] });
   });
+});
+
+describe('jsonRoundTrip', () => {
+  const date = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
+  const cases: [name: string, value: unknown][] = [
+    ['keeps plain objects, arrays and scalars', { a: [1, 'x', true, null], b: { c: {} } }],
+    ['drops undefined and function properties', { a: undefined, f: () => 1, b: 1 }],
+    ['turns undefined and functions in arrays into null', [undefined, () => 1, 2]],
+    ['turns non-finite numbers into null', { n: NaN, i: Infinity, m: [-Infinity] }],
+    ['honours toJSON, as Dates', { at: date, nested: [date] }],
+    ['returns undefined for undefined', undefined],
+    ['keeps a top-level string', 'text'],
+  ];
+  for (const [name, value] of cases) {
+    test(`${name}, exactly as JSON.parse(JSON.stringify(v))`, () => {
+      const text = JSON.stringify(value);
+      assert.deepEqual(jsonRoundTrip(value), text === undefined ? undefined : JSON.parse(text));
+    });
+  }
 });

@@ -39,3 +39,49 @@ export function jsonCopy<T>(v: T): T {
   for (const k in v) out[k] = jsonCopy((v as Record<string, unknown>)[k]);
   return out as T;
 }
+
+/**
+ * What JSON.parse(JSON.stringify(v)) returns, without the text in between: toJSON is honoured
+ * (Dates become strings), undefined and function properties are dropped, and in arrays become
+ * null, as do non-finite numbers. For handing a value across a boundary that used to be JSON.
+ */
+export function jsonRoundTrip(v: unknown): unknown {
+  const out = roundTrip(v);
+  return out === SKIP ? undefined : out;
+}
+
+const SKIP = Symbol('skip');
+
+function roundTrip(v: unknown): unknown {
+  if (v === null) return null;
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      return Number.isFinite(v) ? v : null;
+    case 'object':
+      break;
+    case 'bigint':
+      throw new TypeError('Do not know how to serialize a BigInt');
+    default:
+      return SKIP; // undefined, functions, symbols
+  }
+  const o = v as { toJSON?: () => unknown };
+  if (typeof o.toJSON === 'function') return roundTrip(o.toJSON());
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = roundTrip(v[i]);
+      out[i] = x === SKIP ? null : x;
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in v as Record<string, unknown>) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    const x = roundTrip((v as Record<string, unknown>)[k]);
+    if (x !== SKIP) out[k] = x;
+  }
+  return out;
+}

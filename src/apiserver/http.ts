@@ -22,6 +22,11 @@ export interface ResponseSink {
    * are the server's and shared: the sink copies what it keeps before returning.
    */
   writeEvents?(events: { type: string; object: unknown }[]): void;
+  /**
+   * A JSON response body as a value (the in-process transport, when its caller takes values):
+   * true when taken, with the value copied before returning; false to have it serialised.
+   */
+  writeValue?(code: number, headers: Record<string, string | string[]>, value: unknown): boolean;
 }
 
 /** A request as the API server's handlers see it, whatever the transport. */
@@ -197,6 +202,7 @@ export function writeObject(res: ResponseSink, code: number, obj: unknown, opts:
     'Cache-Control': 'no-cache, private',
   };
   if (opts.warnings?.length) headers['Warning'] = opts.warnings.map(warningHeader);
+  if (!opts.yaml && res.writeValue?.(code, headers, obj)) return;
   const body = opts.yaml ? YAML.stringify(obj) : JSON.stringify(obj);
   headers['Content-Length'] = String(Buffer.byteLength(body));
   res.writeHead(code, headers);

@@ -218,6 +218,21 @@ describe('RestClient over the in-process transport', () => {
     raw.close();
   });
 
+  test('in process a response comes as a value when asked for one, as bytes otherwise, and both say the same', async () => {
+    await client.resource(CONFIGMAPS).create(cm('rest-value'));
+    const path = '/api/v1/namespaces/default/configmaps/rest-value';
+    const asValue = await client.transport.request({ method: 'GET', path, values: true });
+    const asBytes = await client.transport.request({ method: 'GET', path });
+    assert.equal(asValue.body.length, 0);
+    assert.equal(asBytes.value, undefined);
+    assert.deepEqual(asValue.value, JSON.parse(asBytes.body.toString('utf8')));
+    assert.equal(asValue.headers['content-type'], 'application/json');
+    // Errors too: the Status arrives as a value and still becomes the StatusError.
+    const missing = await client.transport.request({ method: 'GET', path: `${path}-missing`, values: true });
+    assert.equal(missing.status, 404);
+    assert.equal(errorFromResponse(missing, 'GET').status.reason, 'NotFound');
+  });
+
   test('a watch from a compacted resourceVersion reports 410 Expired as an ERROR event', async () => {
     const cms = client.resource(CONFIGMAPS).namespace('default');
     const old = await cms.create(cm('rest-compact-1'));

@@ -164,7 +164,7 @@ export function genericServerResponse(code: number, method: string, qr: { group:
 
 /** Turns a failed response into a StatusError: the server's Status when it sent one. */
 export function errorFromResponse(res: TransportResponse, method: string, qr?: { group: string; resource: string }, name = ''): StatusError {
-  const text = res.body.toString('utf8');
+  const text = res.value !== undefined ? JSON.stringify(res.value) : res.body.toString('utf8');
   const parsed = parseStatus(text);
   if (parsed) return new StatusError({ ...parsed, code: parsed.code || res.status });
   return genericServerResponse(res.status, method, qr, name, text.trim());
@@ -207,8 +207,9 @@ export class RestClient {
       headers['content-type'] = init.contentType ?? 'application/json';
     }
     const stringified = init.body !== undefined && typeof init.body !== 'string';
-    const res = await this.transport.request({ method, path, query: init.query, headers, body, stringified });
+    const res = await this.transport.request({ method, path, query: init.query, headers, body, stringified, values: true });
     if (!isSuccess(res.status)) throw errorFromResponse(res, method, init.qr, init.name);
+    if (res.value !== undefined) return { body: res.value as T, headers: res.headers };
     const text = res.body.toString('utf8');
     return { body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
   }

@@ -2,7 +2,7 @@
 // components in another process (kubeconfig, CA, bearer token or client certificate, a keep-alive
 // agent), and an in-process transport that hands requests straight to APIServer.handle as the
 // given user, so authorization, admission and watch semantics are the same without sockets.
-import { jsonCopy } from '../apimachinery/json.js';
+import { jsonRoundTrip } from '../apimachinery/json.js';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -28,7 +28,10 @@ export interface TransportRequest {
    * may then skip looking for duplicate fields; over the network it is meaningless and not sent.
    */
   stringified?: boolean;
-  /** For stream(): the caller takes JSON lines as values (StreamResponse.values) when it can. */
+  /**
+   * The caller takes JSON as values when the transport can carry them: a response body as
+   * TransportResponse.value, a stream's lines as StreamResponse.values.
+   */
   values?: boolean;
 }
 
@@ -37,6 +40,11 @@ export interface TransportResponse {
   status: number;
   headers: Headers;
   body: Buffer;
+  /**
+   * Set (with an empty body) when the request asked for values and the transport carries them
+   * (in process): the value the JSON body would parse to, the caller's own copy.
+   */
+  value?: unknown;
 }
 
 /**
@@ -169,6 +177,9 @@ class InProcessSink implements ResponseSink {
   readonly chunks: Buffer[] = [];
   lines?: LineQueue;
   values?: LineQueue<unknown>;
+  /** The caller takes a response body as a value (request() with values). */
+  takesValue = false;
+  value?: unknown;
   private closeListeners: (() => void)[] = [];
   private onHead?: () => void;
   closed = false;
@@ -194,13 +205,21 @@ class InProcessSink implements ResponseSink {
     else this.chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
     return true;
   }
+  writeValue(code: number, headers: Record<string, string | string[]>, value: unknown): boolean {
+    if (!this.takesValue || value === undefined) return false;
+    this.value = jsonRoundTrip(value);
+    this.writeHead(code, headers);
+    this.end();
+    return true;
+  }
   /**
-   * Watch events as values: each is copied now, so the caller never shares an object with the
-   * server (the server's are shared by all its watchers); as lines when the caller takes lines.
+   * Watch events as values: each is copied now (as a JSON round trip would), so the caller never
+   * shares an object with the server (the server's are shared by all its watchers); as lines when
+   * the caller takes lines.
    */
   writeEvents(events: { type: string; object: unknown }[]): void {
     if (this.values) {
-      for (const e of events) this.values.pushValue({ type: e.type, object: jsonCopy(e.object) });
+      for (const e of events) this.values.pushValue({ type: e.type, object: jsonRoundTrip(e.object) });
       return;
     }
     let text = '';
@@ -262,8 +281,11 @@ export class InProcessTransport implements Transport {
 
   async request(req: TransportRequest): Promise<TransportResponse> {
     const sink = new InProcessSink();
+    sink.takesValue = req.values === true;
     await this.server.handle(this.apiRequest(req), sink);
-    return { status: sink.status, headers: sink.headers, body: Buffer.concat(sink.chunks) };
+    const res: TransportResponse = { status: sink.status, headers: sink.headers, body: Buffer.concat(sink.chunks) };
+    if (sink.value !== undefined) res.value = sink.value;
+    return res;
   }
 
   stream(req: TransportRequest): Promise<StreamResponse> {
