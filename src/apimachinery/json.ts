@@ -67,8 +67,6 @@ function roundTrip(v: unknown): unknown {
     default:
       return SKIP; // undefined, functions, symbols
   }
-  const o = v as { toJSON?: () => unknown };
-  if (typeof o.toJSON === 'function') return roundTrip(o.toJSON());
   if (Array.isArray(v)) {
     const out = new Array(v.length);
     for (let i = 0; i < v.length; i++) {
@@ -77,9 +75,16 @@ function roundTrip(v: unknown): unknown {
     }
     return out;
   }
+  const proto = Object.getPrototypeOf(v) as unknown;
+  // A plain object (what JSON.parse makes) has no toJSON and nothing inherited to skip.
+  const plain = proto === Object.prototype || proto === null;
+  if (!plain) {
+    const o = v as { toJSON?: () => unknown };
+    if (typeof o.toJSON === 'function') return roundTrip(o.toJSON());
+  }
   const out: Record<string, unknown> = {};
   for (const k in v as Record<string, unknown>) {
-    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    if (!plain && !Object.prototype.hasOwnProperty.call(v, k)) continue;
     const x = roundTrip((v as Record<string, unknown>)[k]);
     if (x !== SKIP) out[k] = x;
   }

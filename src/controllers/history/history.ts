@@ -2,6 +2,7 @@
 // immutable snapshots of a controller's template named "<owner>-<hash>", ordered by .revision,
 // listed through the shared cache, created with a collision count that perturbs the hash when a
 // different snapshot already holds the name, and adopted / released through controller refs.
+import { jsonRoundTrip } from '../../apimachinery/json.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/types.js';
 import type { ControllerRevision } from '../../api/objects.js';
@@ -19,7 +20,7 @@ export const CONTROLLER_REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';
 
 /** A JSON round trip: what the object looks like once stored and read back. */
 export function jsonClone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return jsonRoundTrip(v) as T;
 }
 
 /**
