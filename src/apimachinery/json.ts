@@ -31,12 +31,15 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function jsonCopy<T>(v: T): T {
   if (typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) {
-    const out = new Array(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = jsonCopy(v[i]);
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) out.push(jsonCopy(v[i]));
     return out as T;
   }
   const out: Record<string, unknown> = {};
-  for (const k in v) out[k] = jsonCopy((v as Record<string, unknown>)[k]);
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    out[k] = typeof x === 'object' && x !== null ? jsonCopy(x) : x;
+  }
   return out as T;
 }
 

@@ -71,10 +71,14 @@ function hasAllKeys(labels: Record<string, string>, cs: Constraint[]): boolean {
 const countMemo = new WeakMap<readonly PodInfo[], { generation: number; counts: Map<string, number> }>();
 const selectorText = new WeakMap<LabelSelector, string>();
 
-function countOnNode(ni: NodeInfo, sel: LabelSelector, ns: string): number {
+/** The memo key of a selector in a namespace; computed once per constraint, not once per node. */
+function countKey(sel: LabelSelector, ns: string): string {
   let text = selectorText.get(sel);
   if (text === undefined) selectorText.set(sel, (text = selectorToString(sel) + (sel.nothing ? '\u0000nothing' : '')));
-  const key = `${ns}\u0000${text}`;
+  return `${ns}\u0000${text}`;
+}
+
+function countOnNode(ni: NodeInfo, sel: LabelSelector, ns: string, key = countKey(sel, ns)): number {
   let memo = countMemo.get(ni.pods);
   if (!memo || memo.generation !== ni.generation) {
     memo = { generation: ni.generation, counts: new Map() };
@@ -133,6 +137,8 @@ interface ScoreState {
   ignored: Set<string>;
   pairCounts: Map<string, number>[];
   weights: number[];
+  /** Each constraint's countOnNode memo key. */
+  keys: string[];
 }
 
 export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePlugin {
@@ -235,17 +241,20 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     }
     const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? filtered.length - ignored.size : sizes[i]!) + 2));
     const ns = pi.pod.metadata.namespace ?? '';
+    const keys = constraints.map((c) => countKey(c.selector, ns));
     for (const ni of all) {
       if (requireAll && !hasAllKeys(ni.labels, constraints)) continue;
-      constraints.forEach((c, i) => {
-        if (!matchesInclusionPolicies(c, pi.pod, ni)) return;
+      for (let i = 0; i < constraints.length; i++) {
+        const c = constraints[i]!;
+        // Hostname domains are counted per node when scored; only other keys aggregate here.
         const v = ni.labels[c.topologyKey] ?? '';
         const cur = pairCounts[i]!.get(v);
-        if (cur === undefined) return;
-        pairCounts[i]!.set(v, cur + countOnNode(ni, c.selector, ns));
-      });
+        if (cur === undefined) continue;
+        if (!matchesInclusionPolicies(c, pi.pod, ni)) continue;
+        pairCounts[i]!.set(v, cur + countOnNode(ni, c.selector, ns, keys[i]));
+      }
     }
-    state.write(PRE_SCORE, { constraints, ignored, pairCounts, weights } satisfies ScoreState);
+    state.write(PRE_SCORE, { constraints, ignored, pairCounts, weights, keys } satisfies ScoreState);
     return null;
   }
 
@@ -255,7 +264,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     let score = 0;
     s.constraints.forEach((c, i) => {
       if (!Object.hasOwn(ni.labels, c.topologyKey)) return;
-      const cnt = c.topologyKey === LABEL_HOSTNAME ? countOnNode(ni, c.selector, pi.pod.metadata.namespace ?? '') : (s.pairCounts[i]!.get(ni.labels[c.topologyKey]!) ?? 0);
+      const cnt = c.topologyKey === LABEL_HOSTNAME ? countOnNode(ni, c.selector, pi.pod.metadata.namespace ?? '', s.keys[i]) : (s.pairCounts[i]!.get(ni.labels[c.topologyKey]!) ?? 0);
       score += cnt * s.weights[i]! + (c.maxSkew - 1);
     });
     return Math.round(score);
