@@ -85,6 +85,8 @@ async function until(clock: Clock, check: () => boolean | Promise<boolean>, time
   for (;;) {
     if (await check()) return;
     if (clock.now() > deadline) throw new EksError('ServerException', 500, 'timed out waiting for the cluster to become ready');
-    await clock.sleep(50);
+    // Often the control plane turns ACTIVE a few ms after the first look; a long poll would add
+    // its whole interval to the bring-up. Each look is one store read or one small list.
+    await clock.sleep(10);
   }
 }
