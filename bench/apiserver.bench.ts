@@ -151,7 +151,7 @@ async function main(): Promise<number> {
     const timeRatio = (ms: number) => `${(ms / baseMsPerInsert).toFixed(1)}× one raw insert`;
     rows.push({ figure: 'baseline: raw SQLite INSERT, 1 txn each', value: `${fmt(base.insertsPerSecond)} inserts/s (${fmtMs(baseMsPerInsert)} each)`, ratio: '1.00×' });
     rows.push({
-      figure: '  … one insert (commit + fsync) p50 / p99 / max',
+      figure: `  … one insert (commit${fsync ? ' + fsync' : ''}) p50 / p99 / max`,
       value: `${fmtMs(base.latency.p50)} / ${fmtMs(base.latency.p99)} / ${fmtMs(base.latency.max)}`,
       ratio: '',
     });
