@@ -54,9 +54,18 @@ function parseUncached(spec: string): Schedule {
   if (!expr.startsWith('@') && expr.split(/\s+/).length !== 5) throw new Error(`expected exactly 5 fields, found ${expr.split(/\s+/).length}: ${expr}`);
   // Fails here on an expression that does not parse; one parsed expression, reset per question.
   const cron = CronExpressionParser.parse(expr, { currentDate: new Date(0), tz });
+  // Each sync asks for the activations after the same few instants (the last schedule time, the
+  // earliest unmet one); cron-parser takes tens of microseconds per answer, so answers are kept.
+  const answers = new Map<number, number>();
   const next = (ms: number) => {
-    cron.reset(new Date(ms));
-    return cron.next().getTime();
+    let t = answers.get(ms);
+    if (t === undefined) {
+      cron.reset(new Date(ms));
+      t = cron.next().getTime();
+      if (answers.size >= 256) answers.clear();
+      answers.set(ms, t);
+    }
+    return t;
   };
   next(0); // and on one that never fires
   return { next };
