@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { realClock } from '../src/sim/clock.js';
 import { ApiClient, closedLoop } from './client.js';
-import { cpuShare, cpuTimes, describeCpuInterference, describeMachine, othersShare, type Machine } from './machine.js';
+import { cpuShare, cpuTimes, describeCpuInterference, describeMachine, monotonicUs, othersShare, type Machine } from './machine.js';
 import { startSkiff, type SkiffEntry } from './skiff-process.js';
 import { runBaseline, type BaselineResult } from './sqlite-baseline.js';
 import { fmt, fmtMs, median, summarize } from './stats.js';
@@ -24,7 +24,6 @@ const now = () => performance.now();
  * server profile can be cut to one phase (`cpuprofile-top --from-us A --to-us B`).
  */
 const phaseWindows: { phase: string; fromUs: number; toUs: number }[] = [];
-const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const fromUs = monotonicUs();

@@ -14,12 +14,12 @@ import { ADMIN_USER, Cluster } from '../src/host/cluster.js';
 import { defaultNodeSpecs } from '../src/host/default-nodes.js';
 import type { SimNodeSpec } from '../src/kubelet/types.js';
 import { realClock, WarpClock, type Clock } from '../src/sim/clock.js';
+import { monotonicUs } from './machine.js';
 
 const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1000' }, pods: { type: 'string', default: '10000' }, only: { type: 'string' }, 'cron-nodes': { type: 'string', default: '6,1' } } });
 const NODES = Number(values.nodes);
 const PODS = Number(values.pods);
 const now = () => performance.now();
-const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 const PODS_REF = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, kind: 'Deployment' };
 const CRONJOBS = { group: 'batch', version: 'v1', resource: 'cronjobs', namespaced: true, kind: 'CronJob' };
@@ -117,7 +117,6 @@ async function cronHour(nodes: number): Promise<{ wall: number; jobs: number; cp
   // For `cpuprofile-top --from-us --to-us` under --cpu-prof: the hour alone, without start-up.
   if (process.execArgv.includes('--cpu-prof')) console.log(`virtual hour window: --from-us ${fromUs} --to-us ${monotonicUs()}`);
   const jobs = (await client.resource(JOBS).namespace('default').list()).items.length;
-  if (process.env.KEEP) { await c.cluster.close(); console.log(c.dir); return { wall, jobs, cpuSeconds }; }
   await close(c);
   return { wall, jobs, cpuSeconds };
 }

@@ -120,3 +120,9 @@ export function othersShare(before: CpuShare | undefined, after: CpuShare | unde
   const others = after.machineBusy - before.machineBusy - (after.ours - before.ours);
   return Math.max(0, others) / (after.total - before.total);
 }
+
+/**
+ * Microseconds of the monotonic clock V8's --cpu-prof timestamps use, so a profile can be cut to
+ * one phase (`cpuprofile-top --from-us A --to-us B`).
+ */
+export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);

@@ -18,10 +18,11 @@ export interface ResponseSink {
   /** For streaming: flush headers immediately (http.ServerResponse has it). */
   flushHeaders?(): void;
   /**
-   * Watch events as objects rather than JSON lines (the in-process transport has it). The objects
-   * are the server's and shared: the sink copies what it keeps before returning.
+   * A watch event as an object rather than a JSON line (the in-process transport, when its caller
+   * takes values): true when taken, the object (the server's, shared by its watchers) copied before
+   * returning; false to have it serialised.
    */
-  writeEvents?(events: { type: string; object: unknown }[]): void;
+  writeEvent?(type: string, object: unknown): boolean;
   /**
    * A JSON response body as a value (the in-process transport, when its caller takes values):
    * true when taken, with the value copied before returning; false to have it serialised.

@@ -95,10 +95,7 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
   let pending: string[] | undefined;
   const send = (type: EventType, object: unknown) => {
     if (closed) return;
-    if (res.writeEvents) {
-      res.writeEvents([{ type, object }]);
-      return;
-    }
+    if (res.writeEvent?.(type, object)) return;
     const line = `{"type":"${type}","object":${serialized(object)}}\n`;
     if (pending) pending.push(line);
     else res.write(line);

@@ -118,7 +118,8 @@ export class EventRecorder {
     const ts = rfc3339(now);
     const object = [src.component, src.host ?? '', involvedObject.kind, involvedObject.namespace ?? '', involvedObject.name, involvedObject.uid ?? '', involvedObject.apiVersion ?? ''];
     // EventAggregate: the 10th distinct message for the same reason becomes the combined event.
-    const aggregateKey = [...object, type, reason, src.component, src.host ?? ''].join('\u0000');
+    // (Its key's reporting controller and instance are the source, already in object.)
+    const aggregateKey = [...object, type, reason].join('\u0000');
     let agg = this.aggregates.get(aggregateKey);
     if (!agg || now - agg.last > AGGREGATE_INTERVAL_MS) agg = { messages: new Set(), last: now };
     agg.messages.add(message);
@@ -138,7 +139,7 @@ export class EventRecorder {
     let series = this.seen.get(key);
     if (series) series.count++;
     else series = { namespace, name: this.eventName(obj, now), count: 1, firstTimestamp: ts };
-    this.touch(key, series);
+    touchLRU(this.seen, key, series, this.cacheSize);
     // EventSourceObjectSpamFilter.
     if (!this.tryAccept(object.join('\u0000'), now)) return;
     const s = series;
@@ -194,10 +195,6 @@ export class EventRecorder {
     if (b.tokens < 1) return false;
     b.tokens--;
     return true;
-  }
-
-  private touch(key: string, s: Seen): void {
-    touchLRU(this.seen, key, s, this.cacheSize);
   }
 }
 

@@ -213,18 +213,13 @@ class InProcessSink implements ResponseSink {
     return true;
   }
   /**
-   * Watch events as values: each is copied now (as a JSON round trip would), so the caller never
-   * shares an object with the server (the server's are shared by all its watchers); as lines when
-   * the caller takes lines.
+   * A watch event as a value, copied now (as a JSON round trip would), so the caller never shares
+   * an object with the server (the server's are shared by all its watchers).
    */
-  writeEvents(events: { type: string; object: unknown }[]): void {
-    if (this.values) {
-      for (const e of events) this.values.pushValue({ type: e.type, object: jsonRoundTrip(e.object) });
-      return;
-    }
-    let text = '';
-    for (const e of events) text += `${JSON.stringify({ type: e.type, object: e.object })}\n`;
-    this.write(text);
+  writeEvent(type: string, object: unknown): boolean {
+    if (!this.values) return false;
+    this.values.pushValue({ type, object: jsonRoundTrip(object) });
+    return true;
   }
   end(chunk?: string | Uint8Array): this {
     if (chunk !== undefined) this.write(chunk);

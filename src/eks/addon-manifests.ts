@@ -262,6 +262,14 @@ const clusterRoleBinding = (name: string, labels: Record<string, string>, role: 
   roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
   subjects: [{ kind: 'ServiceAccount', name: sa, namespace: NS }],
 });
+/** A RoleBinding in the add-on's namespace of a Role there to one of its ServiceAccounts. */
+const roleBinding = (name: string, labels: Record<string, string>, role: string, sa: string): KubeObject => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'RoleBinding',
+  metadata: { name, namespace: NS, labels },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
+  subjects: [{ kind: 'ServiceAccount', name: sa, namespace: NS }],
+});
 const rule = (apiGroups: string[], resources: string[], verbs: string[]) => ({ apiGroups, resources, verbs });
 
 interface Build {
@@ -896,13 +904,7 @@ function ebsCsiDriver({ version, images, ctx, values }: Build): KubeObject[] {
     clusterRoleBinding('ebs-csi-provisioner-binding', labels, 'ebs-external-provisioner-role', 'ebs-csi-controller-sa'),
     clusterRoleBinding('ebs-csi-attacher-binding', labels, 'ebs-external-attacher-role', 'ebs-csi-controller-sa'),
     clusterRoleBinding('ebs-csi-node-getter-binding', labels, 'ebs-csi-node-role', 'ebs-csi-node-sa'),
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: 'ebs-csi-leases-rolebinding', namespace: NS, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'ebs-csi-leases-role' },
-      subjects: [{ kind: 'ServiceAccount', name: 'ebs-csi-controller-sa', namespace: NS }],
-    },
+    roleBinding('ebs-csi-leases-rolebinding', labels, 'ebs-csi-leases-role', 'ebs-csi-controller-sa'),
     controller,
     node,
     pdb,
@@ -997,13 +999,7 @@ function metricsServer({ version, images, ctx, values }: Build): KubeObject[] {
     clusterRole('system:metrics-server', labels, [rule([''], ['nodes/metrics'], ['get']), rule([''], ['pods', 'nodes', 'namespaces', 'configmaps'], ['get', 'list', 'watch'])]),
     clusterRoleBinding('metrics-server:system:auth-delegator', labels, 'system:auth-delegator', 'metrics-server'),
     clusterRoleBinding('system:metrics-server', labels, 'system:metrics-server', 'metrics-server'),
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: 'metrics-server-auth-reader', namespace: NS, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
-      subjects: [{ kind: 'ServiceAccount', name: 'metrics-server', namespace: NS }],
-    },
+    roleBinding('metrics-server-auth-reader', labels, 'extension-apiserver-authentication-reader', 'metrics-server'),
     service,
     deployment,
     pdb,

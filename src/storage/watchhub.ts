@@ -34,7 +34,7 @@ class HubWatcher implements Watcher {
   progress(): number {
     // Commits publish in the same turn that advances the revision, so with an empty queue every
     // event up to the current revision has reached the handler.
-    if (this.queue.length === 0) return Math.max(this.lastDelivered, this.lastQueued, this.hub.currentRevision());
+    if (this.queue.length === 0) return Math.max(this.lastQueued, this.hub.currentRevision());
     return this.lastDelivered;
   }
 
