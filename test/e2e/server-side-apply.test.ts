@@ -53,11 +53,20 @@ describe('server-side apply through kubectl', { skip }, () => {
       assert.equal(r.code, 0, `${d.fixture.file}: ${r.stderr}`);
       assert.match(r.stdout.trim(), / serverside-applied$/, d.fixture.file);
     }
+    // The controllers keep writing status meanwhile (the image-scan Job runs its pod to completion
+    // over some seconds), so a resourceVersion can move between the read and the apply for reasons
+    // of their own. An apply that writes does so on every attempt; a controller's write does not
+    // land in the same short window every time.
     for (const d of ordered) {
-      const before = JSON.parse(ok(k('get', '-f', d.fixture.path, '-o', 'json')));
-      ok(k('apply', '--server-side', '-f', d.fixture.path));
-      const afterObj = JSON.parse(ok(k('get', '-f', d.fixture.path, '-o', 'json')));
-      assert.equal(afterObj.metadata.resourceVersion, before.metadata.resourceVersion, `${d.fixture.file}: a repeated apply is a no-op`);
+      const seen: string[] = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const before = JSON.parse(ok(k('get', '-f', d.fixture.path, '-o', 'json')));
+        const applied = JSON.parse(ok(k('apply', '--server-side', '-f', d.fixture.path, '-o', 'json')));
+        seen.push(`${before.metadata.resourceVersion}→${applied.metadata.resourceVersion}`);
+        if (applied.metadata.resourceVersion === before.metadata.resourceVersion) break;
+      }
+      const [from, to] = seen.at(-1)!.split('→');
+      assert.equal(to, from, `${d.fixture.file}: a repeated apply is a no-op (resourceVersions ${seen.join(', ')})`);
     }
   });
 
