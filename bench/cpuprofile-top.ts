@@ -1,7 +1,7 @@
 // Names the hot spots in a V8 .cpuprofile (from `node --cpu-prof`, e.g. `npm run bench -- --cpu-prof`):
 // the functions with the most self time, and the functions whose subtree (self + callees) takes the
 // most, so "where does the server's time go" has an answer without opening DevTools.
-// Run: `npx tsx bench/cpuprofile-top.ts FILE.cpuprofile [N] [--from-us A --to-us B]`; the window (in
+// Run: `npx tsx bench/cpuprofile-top.ts FILE.cpuprofile [N] [--from-us A --to-us B] [--callees NAME]`; the window (in
 // the monotonic microseconds the bench's --json phaseWindows give) keeps only one phase's samples.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -125,8 +125,30 @@ export function longestStalls(profile: CpuProfile, count: number): Stall[] {
   return stalls.sort((a, b) => b.ms - a.ms).slice(0, count);
 }
 
+/** Where a function's time goes: its self time and each direct callee's inclusive time, over all its call sites. */
+export function callees(profile: CpuProfile, match: string): HotSpot[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  for (let i = 0; i < profile.samples.length; i++) selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const inclusive = (id: number): number => (selfUs.get(id) ?? 0) + (byId.get(id)!.children ?? []).reduce((sum, c) => sum + inclusive(c), 0);
+  const rows = new Map<string, number>();
+  // Outermost matches only, so a recursive function's time is not counted twice.
+  const visit = (id: number, inside: boolean): void => {
+    const n = byId.get(id)!;
+    const hit = !inside && label(n).includes(match);
+    if (hit) {
+      rows.set('(self)', (rows.get('(self)') ?? 0) + (selfUs.get(id) ?? 0));
+      for (const c of n.children ?? []) rows.set(label(byId.get(c)!), (rows.get(label(byId.get(c)!)) ?? 0) + inclusive(c));
+    }
+    for (const c of n.children ?? []) visit(c, inside || hit);
+  };
+  const childIds = new Set(profile.nodes.flatMap((n) => n.children ?? []));
+  for (const n of profile.nodes) if (!childIds.has(n.id)) visit(n.id, false);
+  return [...rows].map(([name, us]) => ({ name, selfMs: 0, totalMs: us / 1000 })).sort((a, b) => b.totalMs - a.totalMs);
+}
+
 function main(): void {
-  const { values, positionals } = parseArgs({ options: { 'from-us': { type: 'string' }, 'to-us': { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ options: { 'from-us': { type: 'string' }, 'to-us': { type: 'string' }, callees: { type: 'string' } }, allowPositionals: true });
   const [file, nArg] = positionals;
   if (!file) {
     process.stderr.write('usage: cpuprofile-top FILE.cpuprofile [N] [--from-us A --to-us B]\n');
@@ -136,6 +158,11 @@ function main(): void {
   let profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   if (values['from-us'] || values['to-us']) {
     profile = sliceProfile(profile, Number(values['from-us'] ?? 0), Number(values['to-us'] ?? Number.MAX_SAFE_INTEGER));
+  }
+  if (values.callees) {
+    process.stdout.write(`where the time of ${values.callees} goes (ms, inclusive)\n`);
+    for (const s of callees(profile, values.callees).slice(0, n)) process.stdout.write(`${s.totalMs.toFixed(0).padStart(10)}  ${s.name}\n`);
+    return;
   }
   const spots = hotSpots(profile);
   const wallMs = (profile.endTime - profile.startTime) / 1000;
