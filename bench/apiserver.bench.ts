@@ -78,7 +78,7 @@ function objectName(i: number): string {
   return `cm-${String(i).padStart(6, '0')}`;
 }
 
-/** How to start skiff the same way this file runs: compiled JS from dist/, or TypeScript through tsx. */
+/** How to start skiff the same way this file runs: the compiled bundle from dist/, or TypeScript through tsx. */
 function skiffEntry(): SkiffEntry {
   const self = fileURLToPath(import.meta.url);
   if (self.endsWith('.ts')) {
@@ -86,7 +86,7 @@ function skiffEntry(): SkiffEntry {
     return { root, args: ['--import', 'tsx', join(root, 'src/cli/main.ts')] };
   }
   const root = resolve(dirname(self), '../..');
-  return { root, args: [join(root, 'dist/src/cli/main.js')] };
+  return { root, args: [join(root, 'dist/skiff.mjs')] };
 }
 
 function log(msg: string): void {

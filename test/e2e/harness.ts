@@ -11,9 +11,12 @@ const compiled = import.meta.url.endsWith('.js');
 /** The repository root (test/e2e is two levels down from it, or three under dist/). */
 export const repoRoot = resolve(here, compiled ? '../../..' : '../..');
 
-/** The command that runs the skiff CLI: compiled JS under `npm test`, TypeScript under tsx. */
+/**
+ * The command that runs the skiff CLI: under `npm test` the bundle users run (dist/skiff.mjs, which
+ * `npm run build` makes), TypeScript under tsx.
+ */
 function cliCommand(): string[] {
-  if (compiled) return [process.execPath, join(repoRoot, 'dist/src/cli/main.js')];
+  if (compiled) return [process.execPath, join(repoRoot, 'dist/skiff.mjs')];
   return [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
 }
 
