@@ -509,7 +509,10 @@ async function handlePatch(c: ResourceContext): Promise<void> {
 async function handleApply(c: ResourceContext): Promise<void> {
   const text = (await c.req.body()).toString('utf8');
   const q = writeQuery(c, 'application/apply-patch+yaml');
-  const config = decodeBody(Buffer.from(text), 'application/yaml') as KubeObject;
+  // A body JSON.stringify built (the in-process client's) is JSON without repeated keys, which YAML
+  // reads exactly as JSON.parse does; the YAML parser would take ten times as long to say so.
+  const asJson = c.req.uniqueKeys === true && text.trimStart().startsWith('{');
+  const config = decodeBody(Buffer.from(text), asJson ? 'application/json' : 'application/yaml') as KubeObject;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw badRequest('error decoding YAML: the applied configuration is not an object');
   const warnings: string[] = [];
   // The configuration must convert to the kind's typed form before anything uses its values.
