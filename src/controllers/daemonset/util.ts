@@ -38,15 +38,20 @@ function sameToleration(a: Toleration, b: Toleration): boolean {
   return (a.key ?? '') === (b.key ?? '') && (a.operator ?? '') === (b.operator ?? '') && (a.value ?? '') === (b.value ?? '') && (a.effect ?? '') === (b.effect ?? '');
 }
 
-/** AddOrUpdateDaemonPodTolerations (via AddOrUpdateTolerationInPodSpec): a matching toleration is replaced, others appended. */
-export function addOrUpdateDaemonPodTolerations(spec: PodSpec): void {
+/** The spec's tolerations as AddOrUpdateDaemonPodTolerations leaves them, in a new list. */
+function daemonPodTolerations(spec: PodSpec): Toleration[] {
   const tolerations = [...(spec.tolerations ?? [])];
   for (const t of defaultDaemonTolerations(!!spec.hostNetwork)) {
     const i = tolerations.findIndex((x) => sameToleration(x, t));
     if (i >= 0) tolerations[i] = t;
     else tolerations.push(t);
   }
-  spec.tolerations = tolerations;
+  return tolerations;
+}
+
+/** AddOrUpdateDaemonPodTolerations (via AddOrUpdateTolerationInPodSpec): a matching toleration is replaced, others appended. */
+export function addOrUpdateDaemonPodTolerations(spec: PodSpec): void {
+  spec.tolerations = daemonPodTolerations(spec);
 }
 
 /** Toleration.ToleratesTaint. */
@@ -104,26 +109,20 @@ export function matchesRequiredNodeAffinity(spec: PodSpec, node: Node): boolean 
   return (required.nodeSelectorTerms ?? []).some((t) => termMatches(t, node));
 }
 
-/** NewPod: the pod the DaemonSet would run on node, default tolerations included. */
-export function newPodForNode(ds: DaemonSet, nodeName: string): Pod {
-  const template = jsonClone(ds.spec!.template);
-  const pod: Pod = { metadata: { ...(template.metadata ?? {}), namespace: ds.metadata.namespace }, spec: template.spec! };
-  pod.spec!.nodeName = nodeName;
-  addOrUpdateDaemonPodTolerations(pod.spec!);
-  return pod;
-}
-
 /**
  * NodeShouldRunDaemonPod: shouldRun (a pod belongs here) and shouldContinueRunning (an existing pod
- * may stay: it fits except for NoSchedule taints, which do not evict).
+ * may stay: it fits except for NoSchedule taints, which do not evict). Upstream asks these of
+ * NewPod(ds, node), a deep copy of the template; only its node selection and tolerations matter,
+ * so they are read from the template itself (with the default daemon tolerations added), as the
+ * controller asks this for every node on every sync.
  */
 export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): { shouldRun: boolean; shouldContinueRunning: boolean } {
-  const pod = newPodForNode(ds, node.metadata.name!);
-  const templateNode = ds.spec?.template?.spec?.nodeName;
+  const spec = ds.spec?.template?.spec ?? ({ containers: [] } as PodSpec);
+  const templateNode = spec.nodeName;
   if (templateNode && templateNode !== node.metadata.name) return { shouldRun: false, shouldContinueRunning: false };
-  if (!matchesRequiredNodeAffinity(pod.spec!, node)) return { shouldRun: false, shouldContinueRunning: false };
+  if (!matchesRequiredNodeAffinity(spec, node)) return { shouldRun: false, shouldContinueRunning: false };
   const taints = node.spec?.taints ?? [];
-  const tolerations = pod.spec?.tolerations ?? [];
+  const tolerations = daemonPodTolerations(spec);
   if (findUntoleratedTaint(taints, tolerations, (t) => t.effect === 'NoExecute' || t.effect === 'NoSchedule')) {
     return { shouldRun: false, shouldContinueRunning: !findUntoleratedTaint(taints, tolerations, (t) => t.effect === 'NoExecute') };
   }
