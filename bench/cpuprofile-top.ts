@@ -49,15 +49,26 @@ export function sliceProfile(profile: CpuProfile, fromUs: number, toUs: number):
   return { ...profile, samples, timeDeltas, startTime: Math.max(fromUs, profile.startTime), endTime: Math.min(toUs, profile.endTime) };
 }
 
-/** Self and inclusive time per function, largest first by self time. */
-export function hotSpots(profile: CpuProfile): HotSpot[] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  // Time per node from the samples (each sample's delta is the time since the previous one).
+/** Self time per profile node from the samples (each sample's delta is the time since the previous one). */
+function selfTimes(profile: CpuProfile): Map<number, number> {
   const selfUs = new Map<number, number>();
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i];
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
+  return selfUs;
+}
+
+/** The profile's root nodes (no node lists them as a child). */
+function roots(profile: CpuProfile): ProfileNode[] {
+  const childIds = new Set(profile.nodes.flatMap((n) => n.children ?? []));
+  return profile.nodes.filter((n) => !childIds.has(n.id));
+}
+
+/** Self and inclusive time per function, largest first by self time. */
+export function hotSpots(profile: CpuProfile): HotSpot[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = selfTimes(profile);
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   // Inclusive time counts a function once per stack even when it recurses.
@@ -76,8 +87,7 @@ export function hotSpots(profile: CpuProfile): HotSpot[] {
     }
     return sum;
   };
-  const childIds = new Set(profile.nodes.flatMap((n) => n.children ?? []));
-  for (const n of profile.nodes) if (!childIds.has(n.id)) walk(n.id, new Set());
+  for (const n of roots(profile)) walk(n.id, new Set());
   return [...total.keys()]
     .map((name) => ({ name, selfMs: (self.get(name) ?? 0) / 1000, totalMs: (total.get(name) ?? 0) / 1000 }))
     .sort((a, b) => b.selfMs - a.selfMs);
@@ -128,8 +138,7 @@ export function longestStalls(profile: CpuProfile, count: number): Stall[] {
 /** Where a function's time goes: its self time and each direct callee's inclusive time, over all its call sites. */
 export function callees(profile: CpuProfile, match: string): HotSpot[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const selfUs = new Map<number, number>();
-  for (let i = 0; i < profile.samples.length; i++) selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const selfUs = selfTimes(profile);
   const inclusive = (id: number): number => (selfUs.get(id) ?? 0) + (byId.get(id)!.children ?? []).reduce((sum, c) => sum + inclusive(c), 0);
   const rows = new Map<string, number>();
   // Outermost matches only, so a recursive function's time is not counted twice.
@@ -138,12 +147,14 @@ export function callees(profile: CpuProfile, match: string): HotSpot[] {
     const hit = !inside && label(n).includes(match);
     if (hit) {
       rows.set('(self)', (rows.get('(self)') ?? 0) + (selfUs.get(id) ?? 0));
-      for (const c of n.children ?? []) rows.set(label(byId.get(c)!), (rows.get(label(byId.get(c)!)) ?? 0) + inclusive(c));
+      for (const c of n.children ?? []) {
+        const name = label(byId.get(c)!);
+        rows.set(name, (rows.get(name) ?? 0) + inclusive(c));
+      }
     }
     for (const c of n.children ?? []) visit(c, inside || hit);
   };
-  const childIds = new Set(profile.nodes.flatMap((n) => n.children ?? []));
-  for (const n of profile.nodes) if (!childIds.has(n.id)) visit(n.id, false);
+  for (const n of roots(profile)) visit(n.id, false);
   return [...rows].map(([name, us]) => ({ name, selfMs: 0, totalMs: us / 1000 })).sort((a, b) => b.totalMs - a.totalMs);
 }
 
@@ -151,7 +162,7 @@ function main(): void {
   const { values, positionals } = parseArgs({ options: { 'from-us': { type: 'string' }, 'to-us': { type: 'string' }, callees: { type: 'string' } }, allowPositionals: true });
   const [file, nArg] = positionals;
   if (!file) {
-    process.stderr.write('usage: cpuprofile-top FILE.cpuprofile [N] [--from-us A --to-us B]\n');
+    process.stderr.write('usage: cpuprofile-top FILE.cpuprofile [N] [--from-us A --to-us B] [--callees NAME]\n');
     process.exit(2);
   }
   const n = Number(nArg ?? 30);

@@ -1,11 +1,11 @@
-// Request body decoding: the shortcut server-side apply takes for bodies JSON.stringify built.
+// Request body decoding: the shortcut decodeApplyBody takes for bodies JSON.stringify built.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeBody } from './http.js';
 
 describe('decodeBody', () => {
-  // handleApply reads an in-process client's apply-patch+yaml body with JSON.parse; that is only
+  // decodeApplyBody reads an in-process client's apply-patch+yaml body with JSON.parse; that is only
   // sound if the YAML reading of any JSON.stringify output is the same value.
   test('YAML and JSON read any JSON.stringify output as the same value', () => {
     const key = fc.string({ maxLength: 40 });

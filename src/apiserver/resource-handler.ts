@@ -27,7 +27,7 @@ import { applyMergePatch } from '../apimachinery/patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../apimachinery/patch/strategic.js';
 import type { Clock } from '../sim/clock.js';
 import type { UserInfo } from './auth/authn.js';
-import { decodeBody, goJsonError, goJsonType, mediaType, negotiate, warningHeader, writeObject, type ApiRequest, type ResponseSink } from './http.js';
+import { decodeApplyBody, decodeBody, goJsonError, goJsonType, mediaType, negotiate, warningHeader, writeObject, type ApiRequest, type ResponseSink } from './http.js';
 import { defaultPrinter, printerFor, toTable } from './printers/index.js';
 import { type GenericRegistry, type ObjectFilter, type WriteOptions } from './registry/generic.js';
 import { apply, fieldManagementErrors, managerOrUserAgent } from '../apimachinery/ssa/index.js';
@@ -507,12 +507,9 @@ async function handlePatch(c: ResourceContext): Promise<void> {
  * live object with managedFields ownership, creating the object when it does not exist.
  */
 async function handleApply(c: ResourceContext): Promise<void> {
-  const text = (await c.req.body()).toString('utf8');
+  const body = await c.req.body();
   const q = writeQuery(c, 'application/apply-patch+yaml');
-  // A body JSON.stringify built (the in-process client's) is JSON without repeated keys, which YAML
-  // reads exactly as JSON.parse does; the YAML parser would take ten times as long to say so.
-  const asJson = c.req.uniqueKeys === true && text.trimStart().startsWith('{');
-  const config = decodeBody(Buffer.from(text), asJson ? 'application/json' : 'application/yaml') as KubeObject;
+  const config = decodeApplyBody(c.req, body) as KubeObject;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw badRequest('error decoding YAML: the applied configuration is not an object');
   const warnings: string[] = [];
   // The configuration must convert to the kind's typed form before anything uses its values.
@@ -742,7 +739,7 @@ async function handleScale(c: ResourceContext): Promise<void> {
       if (c.verb === 'patch' && patchType === 'application/apply-patch+yaml') {
         // Server-side apply of a Scale: the applied replicas go to the parent; managedFields record
         // the write as the scale subresource's (conflicts on the Scale view are not computed).
-        const config = decodeBody(Buffer.from(text), 'application/yaml', { apiVersion: 'autoscaling/v1', kind: 'Scale' }) as KubeObject;
+        const config = decodeApplyBody(c.req, Buffer.from(text), { apiVersion: 'autoscaling/v1', kind: 'Scale' }) as KubeObject;
         next = { ...scale, spec: { ...(scale.spec as object), ...((config.spec as object | undefined) ?? {}) } };
       } else if (c.verb === 'patch') next = applyPatch(SCALE_KIND, scale, patchType, text);
       else next = decodeBody(Buffer.from(text), c.req.headers['content-type'], { apiVersion: 'autoscaling/v1', kind: 'Scale' }) as KubeObject;

@@ -2,10 +2,11 @@
 // nodes a daemon pod belongs on (nodeSelector, required node affinity, taints against the pod's
 // tolerations plus the defaults every daemon pod gets), the pod template stamped with the revision
 // hash and template generation, and the node-name affinity that pins each pod to its node.
-import type { DaemonSet, Node, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from '../../api/objects.js';
+import type { DaemonSet, Node, Pod, PodSpec, PodTemplateSpec, Toleration } from '../../api/objects.js';
 import { newRequirement, requirementMatches, type SelectorOperator } from '../../apimachinery/labels.js';
 import { jsonClone } from '../history/history.js';
 import { scaledValue } from '../../api/intstr.js';
+import { findUntoleratedTaint } from '../../api/taints.js';
 
 /** apps.DefaultDaemonSetUniqueLabelKey. */
 export const HASH_LABEL = 'controller-revision-hash';
@@ -52,26 +53,6 @@ function daemonPodTolerations(spec: PodSpec): Toleration[] {
 /** AddOrUpdateDaemonPodTolerations (via AddOrUpdateTolerationInPodSpec): a matching toleration is replaced, others appended. */
 export function addOrUpdateDaemonPodTolerations(spec: PodSpec): void {
   spec.tolerations = daemonPodTolerations(spec);
-}
-
-/** Toleration.ToleratesTaint. */
-export function toleratesTaint(tol: Toleration, taint: Taint): boolean {
-  if (tol.effect && tol.effect !== taint.effect) return false;
-  if (tol.key && tol.key !== taint.key) return false;
-  switch (tol.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-    case '':
-      return (tol.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
-
-/** v1helper.FindMatchingUntoleratedTaint over the taints filter keeps. */
-export function findUntoleratedTaint(taints: Taint[], tolerations: Toleration[], filter: (t: Taint) => boolean): Taint | undefined {
-  return taints.filter(filter).find((taint) => !tolerations.some((tol) => toleratesTaint(tol, taint)));
 }
 
 const OPERATORS: Record<string, SelectorOperator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!', Gt: 'gt', Lt: 'lt' };

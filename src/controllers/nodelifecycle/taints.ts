@@ -1,7 +1,8 @@
 // Taint and toleration facts shared by the node lifecycle and taint eviction controllers (and
 // anything else that needs them): the well-known taint keys (k8s.io/api/core/v1 well_known_taints.go),
-// Toleration.ToleratesTaint, v1helper.GetMatchingTolerations, and the zone key of a node.
+// v1helper.GetMatchingTolerations, and the zone key of a node (ToleratesTaint is api/taints.ts).
 import type { Node, NodeCondition, Taint, Toleration } from '../../api/objects.js';
+import { toleratesTaint } from '../../api/taints.js';
 
 export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -15,26 +16,6 @@ export const LABEL_TOPOLOGY_ZONE = 'topology.kubernetes.io/zone';
 export const LABEL_TOPOLOGY_REGION = 'topology.kubernetes.io/region';
 const LABEL_FAILURE_DOMAIN_BETA_ZONE = 'failure-domain.beta.kubernetes.io/zone';
 const LABEL_FAILURE_DOMAIN_BETA_REGION = 'failure-domain.beta.kubernetes.io/region';
-
-/** Toleration.ToleratesTaint: effect and key match when set; "" operator means Equal. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? '') {
-    case '':
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** Whether some toleration tolerates the taint. */
-export function tolerationsTolerateTaint(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
-  return (tolerations ?? []).some((t) => toleratesTaint(t, taint));
-}
 
 /**
  * v1helper.GetMatchingTolerations: whether every taint is tolerated, and for each taint the first

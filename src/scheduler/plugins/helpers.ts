@@ -1,5 +1,5 @@
-// Node selector and toleration matching (component-helpers scheduling/corev1 and nodeaffinity).
-import type { Node, Pod, Taint, Toleration } from '../../api/objects.js';
+// Node selector matching (component-helpers scheduling/corev1 and nodeaffinity); tolerations are api/taints.ts.
+import type { Node, Pod } from '../../api/objects.js';
 
 export interface NodeSelectorRequirement {
   key: string;
@@ -65,29 +65,4 @@ export function podMatchesNodeSelectorAndAffinity(pod: Pod, labels: Record<strin
 
 export function nodeLabels(node: Node | undefined): Record<string, string> {
   return node?.metadata.labels ?? {};
-}
-
-/** Toleration.ToleratesTaint. */
-export function toleratesTaint(tol: Toleration, taint: Taint): boolean {
-  if (tol.effect && tol.effect !== taint.effect) return false;
-  if (tol.key && tol.key !== taint.key) return false;
-  switch (tol.operator || 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-      return (tol.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
-
-export function tolerationsTolerateTaint(tols: readonly Toleration[] | undefined, taint: Taint): boolean {
-  for (const t of tols ?? []) if (toleratesTaint(t, taint)) return true;
-  return false;
-}
-
-/** The first taint no toleration tolerates. */
-export function findUntoleratedTaint(taints: readonly Taint[], tols: readonly Toleration[] | undefined): Taint | undefined {
-  for (const taint of taints) if (!tolerationsTolerateTaint(tols, taint)) return taint;
-  return undefined;
 }

@@ -4,7 +4,8 @@
 import type { Toleration } from '../../api/objects.js';
 import type { NodeInfo, PodInfo } from '../nodeinfo.js';
 import { CycleState, defaultNormalizeScore, MAX_NODE_SCORE, Status, type FilterPlugin, type MaybeStatus, type Scores, type PreFilterPlugin, type PreFilterResult, type ScorePlugin } from '../types.js';
-import { findUntoleratedTaint, nodeSelectorTermMatches, podMatchesNodeSelectorAndAffinity, tolerationsTolerateTaint, type NodeSelectorTerm } from './helpers.js';
+import { findUntoleratedTaint, tolerationsTolerateTaint } from '../../api/taints.js';
+import { nodeSelectorTermMatches, podMatchesNodeSelectorAndAffinity, type NodeSelectorTerm } from './helpers.js';
 
 export const ErrReasonUnschedulable = 'node(s) were unschedulable';
 export const ErrReasonNodeName = "node(s) didn't match the requested node name";

@@ -8,7 +8,8 @@ import { controllerRef } from '../../api/pod.js';
 import { isEmptySelector, matches, newRequirement, selectorFromLabelSelector, selectorFromSet, selectorToString, type LabelSelector, type LabelSelectorSpec } from '../../apimachinery/labels.js';
 import type { NodeInfo, PodInfo } from '../nodeinfo.js';
 import { CycleState, MAX_NODE_SCORE, Status, type FilterPlugin, type MaybeStatus, type Scores, type PreFilterPlugin, type ScorePlugin, type SnapshotLister } from '../types.js';
-import { podMatchesNodeSelectorAndAffinity, findUntoleratedTaint } from './helpers.js';
+import { findUntoleratedTaint } from '../../api/taints.js';
+import { podMatchesNodeSelectorAndAffinity } from './helpers.js';
 
 export const ErrReasonConstraintsNotMatch = "node(s) didn't match pod topology spread constraints";
 export const ErrReasonNodeLabelNotMatch = ErrReasonConstraintsNotMatch + ' (missing required label)';
