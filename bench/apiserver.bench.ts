@@ -86,7 +86,7 @@ function skiffEntry(): SkiffEntry {
     return { root, args: ['--import', 'tsx', join(root, 'src/cli/main.ts')] };
   }
   const root = resolve(dirname(self), '../..');
-  return { root, args: [join(root, 'dist/skiff.mjs')] };
+  return { root, args: [join(root, 'bin/skiff.js')] };
 }
 
 function log(msg: string): void {

@@ -161,8 +161,9 @@ async function runChild(args: string[], markers: string[], stopAt?: string): Pro
   return { marks, lines, exit };
 }
 
-// The command as bin/skiff.js runs it: the bundle `npm run build` makes (scripts/bundle.mjs).
-const main = join(root, 'dist', 'skiff.mjs');
+// The command as users run it: bin/skiff.js runs the bundle `npm run build` makes
+// (scripts/bundle.mjs) from its code cache.
+const main = join(root, 'bin', 'skiff.js');
 const unbundled = join(root, 'dist', 'src', 'cli', 'main.js');
 const floor: number[] = [];
 const helpRun: number[] = [];
@@ -202,7 +203,7 @@ for (const [k, v] of steps) if (median(v) >= 20) console.log(`    step ${k}: ${f
 console.log(`  … pms-prod's store revision when createFromConfig() resolves (writes to reach Ready): median ${median(writes)} (min ${Math.min(...writes)}, max ${Math.max(...writes)})`);
 console.log(`  … first (cold) round ${inTotal[0].toFixed(0)} ms: start() ${inStart[0].toFixed(0)}, createFromConfig() ${inCreate[0].toFixed(0)}`);
 console.log(`baseline: node -e "process.stdout.write('.')" (process start-up floor), spawn → first output: ${fmt(floor)}`);
-console.log(`baseline: node dist/skiff.mjs help (start-up + loading the bundled CLI), spawn → first output: ${fmt(helpRun)}; unbundled, node dist/src/cli/main.js help: ${fmt(helpUnbundled)}`);
+console.log(`baseline: node bin/skiff.js help (start-up + loading the bundled CLI), spawn → first output: ${fmt(helpRun)}; unbundled, node dist/src/cli/main.js help: ${fmt(helpUnbundled)}`);
 console.log(`skiff up -f samples/pms-prod.yaml (command, spawn → "${READY_LINE}"): ${fmt(cmdReady)} = ${(median(cmdReady) / median(floor)).toFixed(1)}× node start-up; ${ANCHORS}: ${verdict(median(cmdReady))}`);
 console.log(`  … first output (start-up + modules + start()) ${fmt(cmdFirst)}; "${ACTIVE_LINE} ${WANT_NODES} node(s)" ${fmt(cmdActive)}; SIGTERM → exit ${fmt(cmdExit)}`);
 const mFirst = median(cmdFirst);

@@ -3,9 +3,15 @@
 // skiff's start-up), so the maps are kept as one JSON file under node_modules/.cache/skiff, keyed by
 // client-node's version: the first run imports the barrel and writes the file, later runs read it.
 // A cache that cannot be read or written only costs the import.
+//
+// Everything here is synchronous, so that no module of skiff needs a top-level await: the CLI bundle
+// is CommonJS (scripts/bundle.mjs), which V8 can start from a code cache. The barrel is an ES
+// module, which Node 20 only imports asynchronously, so a cold cache is filled by a child process.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** One entry of a generated model's attributeTypeMap. */
 export interface Attribute {
@@ -31,19 +37,32 @@ export function modelTypesCachePath(): string | undefined {
   }
 }
 
-/** The model types straight from client-node's models barrel. */
-export async function importModelTypes(): Promise<ModelTypes> {
-  const models = (await import('@kubernetes/client-node/dist/gen/models/all.js')) as unknown as Record<string, { attributeTypeMap?: unknown }>;
-  const out: ModelTypes = {};
-  for (const [name, cls] of Object.entries(models)) {
-    const map = cls?.attributeTypeMap;
-    if (Array.isArray(map)) out[name] = { attributeTypeMap: map.map((a: Attribute) => ({ name: a.name, baseName: a.baseName, type: a.type, format: a.format })) };
-  }
-  return out;
+// Run by `node --input-type=module -e`: imports the barrel named by SKIFF_MODELS_BARREL and prints
+// every model's attributeTypeMap as JSON.
+const IMPORT_BARREL = `
+const models = await import(process.env.SKIFF_MODELS_BARREL);
+const out = {};
+for (const [name, cls] of Object.entries(models)) {
+  const map = cls?.attributeTypeMap;
+  if (Array.isArray(map)) out[name] = { attributeTypeMap: map.map((a) => ({ name: a.name, baseName: a.baseName, type: a.type, format: a.format })) };
+}
+process.stdout.write(JSON.stringify(out));
+`;
+
+/** The model types straight from client-node's models barrel (imported by a child process). */
+export function importModelTypes(): ModelTypes {
+  const barrel = createRequire(import.meta.url).resolve('@kubernetes/client-node/dist/gen/models/all.js');
+  const json = execFileSync(process.execPath, ['--input-type=module', '-e', IMPORT_BARREL], {
+    env: { ...process.env, SKIFF_MODELS_BARREL: pathToFileURL(barrel).href },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(json) as ModelTypes;
 }
 
 /** The model types, from the cache when it is there (writing it when it is not). */
-export async function loadModelTypes(cachePath = modelTypesCachePath()): Promise<ModelTypes> {
+export function loadModelTypes(cachePath = modelTypesCachePath()): ModelTypes {
   if (cachePath) {
     try {
       return JSON.parse(readFileSync(cachePath, 'utf8')) as ModelTypes;
@@ -51,7 +70,7 @@ export async function loadModelTypes(cachePath = modelTypesCachePath()): Promise
       // absent or unreadable: import, then try to write it
     }
   }
-  const types = await importModelTypes();
+  const types = importModelTypes();
   if (cachePath) {
     try {
       mkdirSync(dirname(cachePath), { recursive: true });

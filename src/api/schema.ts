@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { loadModelTypes, type Attribute } from './model-types.js';
+import { loadModelTypes, type Attribute, type ModelTypes } from './model-types.js';
 import { RESOURCES, type ResourceInfo } from './resources.js';
 
 /** The JSON type of a field, as the schema describes it. */
@@ -28,7 +28,11 @@ export interface FieldInfo {
   type: FieldType;
 }
 
-const MODELS = await loadModelTypes();
+// Read on first use rather than at import: importing must not await (see model-types.ts).
+let modelTypes: ModelTypes | undefined;
+function MODELS(): ModelTypes {
+  return (modelTypes ??= loadModelTypes());
+}
 
 /**
  * Fields that are resource.Quantity upstream. client-node types them as plain strings, but the
@@ -73,12 +77,12 @@ const ANY_GO_TYPES: Record<string, 'RawExtension' | 'FieldsV1'> = {
 
 /** True when client-node has a model class of this name. */
 export function modelExists(modelType: string): boolean {
-  return Array.isArray(MODELS[modelType]?.attributeTypeMap);
+  return Array.isArray(MODELS()[modelType]?.attributeTypeMap);
 }
 
 /** Every client-node model name. */
 export function allModelNames(): string[] {
-  return Object.keys(MODELS).filter(modelExists).sort();
+  return Object.keys(MODELS()).filter(modelExists).sort();
 }
 
 /** Parses an attributeTypeMap type string ("Array<V1Container>", "{ [key: string]: string; }", ...). */
@@ -122,7 +126,7 @@ const fieldCache = new Map<string, Map<string, FieldInfo>>();
 export function modelFields(modelType: string): Map<string, FieldInfo> | undefined {
   const cached = fieldCache.get(modelType);
   if (cached) return cached;
-  const cls = MODELS[modelType];
+  const cls = MODELS()[modelType];
   if (!cls || !Array.isArray(cls.attributeTypeMap)) return undefined;
   const fields = new Map<string, FieldInfo>();
   for (const a of cls.attributeTypeMap) {

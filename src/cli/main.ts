@@ -97,6 +97,12 @@ async function up(args: string[]): Promise<number> {
     await server.stop().catch(() => undefined);
     return 1;
   }
+  // Listening for SIGTERM and SIGINT from here on: one that comes while the config's cluster is
+  // still being created stops skiff as soon as it is, not half-way (nor killed by the default action).
+  const signalled = new Promise<string>((resolveSignal) => {
+    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
+    process.once('SIGINT', () => resolveSignal('SIGINT'));
+  });
   if (config) {
     try {
       await server.createFromConfig(config.text, config.file, eksctlSay);
@@ -110,20 +116,9 @@ async function up(args: string[]): Promise<number> {
   for (const name of server.clusters.keys()) console.log(`  cluster ${name}: ${server.endpoint(name)}`);
   console.log(`EKS API: http://${server.host}:${server.eksPort} (aws eks ... --endpoint-url http://${server.host}:${server.eksPort})`);
   console.log(`Point kubectl at it with:\n\nexport KUBECONFIG=${server.kubeconfigPath}\n`);
-  await new Promise<void>((resolveStop) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      console.log(`skiff: ${signal} received, stopping`);
-      server.stop().then(resolveStop, (e) => {
-        console.error(`error while stopping: ${(e as Error).message}`);
-        resolveStop();
-      });
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  const signal = await signalled;
+  console.log(`skiff: ${signal} received, stopping`);
+  await server.stop().catch((e) => console.error(`error while stopping: ${(e as Error).message}`));
   return 0;
 }
 

@@ -12,11 +12,11 @@ const compiled = import.meta.url.endsWith('.js');
 export const repoRoot = resolve(here, compiled ? '../../..' : '../..');
 
 /**
- * The command that runs the skiff CLI: under `npm test` the bundle users run (dist/skiff.mjs, which
- * `npm run build` makes), TypeScript under tsx.
+ * The command that runs the skiff CLI: under `npm test` what users run (bin/skiff.js: the bundle
+ * `npm run build` makes, from its code cache), TypeScript under tsx.
  */
 function cliCommand(): string[] {
-  if (compiled) return [process.execPath, join(repoRoot, 'dist/skiff.mjs')];
+  if (compiled) return [process.execPath, join(repoRoot, 'bin/skiff.js')];
   return [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
 }
 
