@@ -8,6 +8,7 @@ import { StatusError } from '../apimachinery/errors.js';
 import { matches, parseSelector } from '../apimachinery/labels.js';
 import type { Clock, TimerHandle } from '../sim/clock.js';
 import type { ListOptions, ResourceClient, ResourceRef, RestClient, Watch, WatchOptions } from './rest.js';
+import { newCacheMutationDetector } from './mutation-detector.js';
 
 /** A deletion the informer inferred on relist: the last state it knew, under its key. */
 export class DeletedFinalStateUnknown<T = KubeObject> {
@@ -48,6 +49,8 @@ export class Indexer<T extends KubeObject = KubeObject> {
   private readonly items = new Map<string, T>();
   private readonly indices = new Map<string, Map<string, Set<string>>>();
   private readonly indexers = new Map<string, IndexFunc<T>>();
+  /** Under SKIFF_CACHE_MUTATION_DETECTOR: pristine copies, to prove nobody changed a cached object. */
+  private readonly detector = newCacheMutationDetector<T>();
 
   constructor(
     indexers: Record<string, IndexFunc<T>> = {},
@@ -74,8 +77,12 @@ export class Indexer<T extends KubeObject = KubeObject> {
   set(obj: T): T | undefined {
     const key = this.keyFunc(obj);
     const old = this.items.get(key);
-    if (old) this.unindex(key, old);
+    if (old) {
+      this.unindex(key, old);
+      this.detector?.leaving(key, old);
+    }
     this.items.set(key, obj);
+    this.detector?.cached(key, obj);
     for (const [name, fn] of this.indexers) for (const v of fn(obj)) addTo(this.indices.get(name)!, v, key);
     return old;
   }
@@ -86,7 +93,13 @@ export class Indexer<T extends KubeObject = KubeObject> {
     if (!old) return undefined;
     this.unindex(key, old);
     this.items.delete(key);
+    this.detector?.leaving(key, old);
     return old;
+  }
+
+  /** Under SKIFF_CACHE_MUTATION_DETECTOR, checks that no cached object was changed. */
+  checkMutations(): void {
+    this.detector?.checkAll((key) => this.items.get(key));
   }
 
   get(key: string): T | undefined {
@@ -272,6 +285,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     signal.addEventListener('abort', () => {
       this.watch?.close();
       for (const r of this.registrations) this.clock.clearInterval(r.timer);
+      this.indexer.checkMutations();
     }, { once: true });
     for (const r of this.registrations) this.scheduleResync(r);
     void this.run(signal);
@@ -329,8 +343,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
       rv = full.metadata.resourceVersion ?? '';
     }
     this.listCount++;
-    for (const o of items) this.stamp(o);
-    this.replace(items);
+    this.replace(items.map((o) => this.stamped(o)));
     return rv;
   }
 
@@ -387,13 +400,12 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
         if (status.code === 410) return { expired: true, events };
         throw new StatusError(ev.object as never);
       }
-      const obj = ev.object;
-      const rv = obj?.metadata?.resourceVersion;
+      const rv = ev.object?.metadata?.resourceVersion;
       if (ev.type === 'BOOKMARK') {
         if (rv) this.lastSyncResourceVersion = rv;
         continue;
       }
-      this.stamp(obj);
+      const obj = this.stamped(ev.object);
       const key = this.indexer.keyOf(obj);
       if (ev.type === 'ADDED' || ev.type === 'MODIFIED') {
         const old = this.indexer.set(obj);
@@ -427,14 +439,16 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     }
   }
 
-  private stamp(obj: T): void {
+  /**
+   * The object with the informer's apiVersion and kind: metadata-only objects say
+   * PartialObjectMetadata, and the informer knows what they really are. A watch event's object is
+   * shared with other informers, so the stamped one is a shallow copy.
+   */
+  private stamped(obj: T): T {
     const tm = this.config.typeMeta;
-    if (!tm || !obj) return;
-    // Metadata-only objects say PartialObjectMetadata; the informer knows what they really are.
-    if (!obj.kind || obj.kind === 'PartialObjectMetadata') {
-      obj.apiVersion = tm.apiVersion;
-      obj.kind = tm.kind;
-    }
+    if (!tm || !obj) return obj;
+    if (!obj.kind || obj.kind === 'PartialObjectMetadata') return { ...obj, apiVersion: tm.apiVersion, kind: tm.kind };
+    return obj;
   }
 
   private notify(fn: (h: EventHandler<T>) => void): void {

@@ -161,6 +161,23 @@ function parseLine(line: string): unknown {
   }
 }
 
+// In-process watchers of the same resource share one copy of each event's object, as client-go's
+// shared informers share one decoded object among all their consumers: copying it per watcher was
+// most of the cost of delivering an event. What they are handed is therefore read-only
+// (client/mutation-detector.ts checks that under npm test). The server sends the same object to each watcher after setting
+// apiVersion and kind for it, so a copy serves a watcher only while both still agree.
+const eventCopies = new WeakMap<object, { apiVersion: unknown; kind: unknown; copy: unknown }>();
+
+function eventCopy(object: unknown): unknown {
+  if (typeof object !== 'object' || object === null) return jsonRoundTrip(object);
+  const o = object as { apiVersion?: unknown; kind?: unknown };
+  const hit = eventCopies.get(object);
+  if (hit && hit.apiVersion === o.apiVersion && hit.kind === o.kind) return hit.copy;
+  const copy = jsonRoundTrip(object);
+  eventCopies.set(object, { apiVersion: o.apiVersion, kind: o.kind, copy });
+  return copy;
+}
+
 /** Anything with APIServer.handle's shape (kept structural so client/ does not construct servers). */
 export interface RequestHandler {
   handle(req: ApiRequest, res: ResponseSink): Promise<void>;
@@ -213,12 +230,12 @@ class InProcessSink implements ResponseSink {
     return true;
   }
   /**
-   * A watch event as a value, copied now (as a JSON round trip would), so the caller never shares
-   * an object with the server (the server's are shared by all its watchers).
+   * A watch event as a value: one copy (as a JSON round trip would make) shared by every
+   * in-process watcher it goes to, never the server's own object.
    */
   writeEvent(type: string, object: unknown): boolean {
     if (!this.values) return false;
-    this.values.pushValue({ type, object: jsonRoundTrip(object) });
+    this.values.pushValue({ type, object: eventCopy(object) });
     return true;
   }
   end(chunk?: string | Uint8Array): this {
