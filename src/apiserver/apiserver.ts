@@ -24,7 +24,7 @@ import { UnionAuthorizer } from './auth/union.js';
 import { RBACCache } from './rbac-cache.js';
 import { handleReview, REVIEW_RESOURCES } from './reviews.js';
 import { ADDONS, findAddon, installAddon, type Addon } from '../addons/catalog.js';
-import { decodeBody, writeError, writeObject, type ApiRequest, type ResponseSink } from './http.js';
+import { decodeRequestBody, writeError, writeObject, type ApiRequest, type ResponseSink } from './http.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { GenericRegistry } from './registry/generic.js';
 import { strategyFor } from './registry/strategies.js';
@@ -422,7 +422,7 @@ export class APIServer {
     const review = REVIEW_RESOURCES.get(`${info.group}/${info.resource}`);
     if (review) {
       if (ri.verb !== 'create') throw methodNotAllowed({ group: info.group, resource: info.resource }, ri.verb);
-      const body = decodeBody(await req.body(), req.headers['content-type'], { apiVersion: info.version && info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind });
+      const body = await decodeRequestBody(req, req.headers['content-type'], { apiVersion: info.version && info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind });
       return writeObject(res, 201, handleReview(review, this, user, ri.namespace, body as KubeObject));
     }
     const registry = this.registryFor(info);

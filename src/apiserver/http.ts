@@ -45,10 +45,12 @@ export interface ApiRequest {
    */
   user?: import('./auth/authn.js').UserInfo;
   /**
-   * Set only by the in-process transport when its client built the body with JSON.stringify: no
-   * object in it can repeat a key, so strict decoding need not scan the text for duplicates.
+   * Set only by the in-process transport, for a JSON body its client gave as a value: a fresh copy
+   * of that value, which is what JSON.parse(body()) would return. Handlers that decode JSON take it
+   * instead of the text (decodeRequestBody); no key can repeat in it, so strict decoding has no
+   * duplicate fields to look for, and nothing was ever nested too deep to parse.
    */
-  uniqueKeys?: boolean;
+  bodyValue?: () => unknown;
 }
 
 /** The representation a client asked for in Accept. */
@@ -103,20 +105,51 @@ export function decodeBody(buf: Buffer, contentType: string | undefined, expect?
       throw unrecognized(`couldn't get version/kind; json parse error: ${goJsonError(e as Error, text)}`);
     }
   }
+  return checkDecoded(value, expect, () => summarizeData(buf));
+}
+
+/** A decoded body must be an object when a kind is expected, as the decoder's FindKind wants. */
+function checkDecoded(value: unknown, expect: ExpectedType | undefined, data: () => string): unknown {
   if (expect && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-    throw unrecognized(`couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonType(value)} into Go value of type ${FIND_KIND_STRUCT}`);
+    throw badRequest(`the object provided is unrecognized (must be of type ${expect.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonType(value)} into Go value of type ${FIND_KIND_STRUCT} (${data()})`);
   }
   return value;
 }
 
 /**
- * An application/apply-patch+yaml body. One the in-process client built with JSON.stringify
- * (req.uniqueKeys) is an object without repeated keys, which YAML reads exactly as JSON.parse does
- * (http.test.ts); the YAML parser would take ten times as long to say so.
+ * A request's body decoded as decodeBody does, or, when the in-process client gave a JSON body as
+ * a value (req.bodyValue), that value: the same result without the text in between.
  */
-export function decodeApplyBody(req: ApiRequest, buf: Buffer, expect?: ExpectedType): unknown {
-  const json = req.uniqueKeys === true && buf[0] === 0x7b; // '{'
-  return decodeBody(buf, json ? 'application/json' : 'application/yaml', expect);
+export async function decodeRequestBody(req: ApiRequest, contentType: string | undefined, expect?: ExpectedType): Promise<unknown> {
+  return decodeBodyOrValue(req, await bodyUnlessValue(req), contentType, expect);
+}
+
+/** The bytes of a body that did not come as a value, for decodeBodyOrValue or decodeApplyBody later. */
+export async function bodyUnlessValue(req: ApiRequest): Promise<Buffer | undefined> {
+  return req.bodyValue ? undefined : req.body();
+}
+
+/** decodeRequestBody with the bytes already read (by bodyUnlessValue). */
+export function decodeBodyOrValue(req: ApiRequest, buf: Buffer | undefined, contentType: string | undefined, expect?: ExpectedType): unknown {
+  if (!req.bodyValue) return decodeBody(buf ?? Buffer.alloc(0), contentType, expect);
+  const mt = mediaType(contentType);
+  if (mt === 'application/json' || mt === '') return decodedValue(req.bodyValue, expect);
+  // A value sent as another media type: its bytes are its JSON text, as body() would give them.
+  return decodeBody(Buffer.from(JSON.stringify(req.bodyValue())), contentType, expect);
+}
+
+/**
+ * An application/apply-patch+yaml body (its bytes from bodyUnlessValue). One the in-process client
+ * gave as a value (req.bodyValue) is an object without repeated keys, which YAML reads exactly as
+ * JSON.parse reads its text (http.test.ts); the YAML parser would take ten times as long to say so.
+ */
+export function decodeApplyBody(req: ApiRequest, buf: Buffer | undefined, expect?: ExpectedType): unknown {
+  if (req.bodyValue) return decodedValue(req.bodyValue, expect);
+  return decodeBody(buf ?? Buffer.alloc(0), 'application/yaml', expect);
+}
+
+function decodedValue(value: () => unknown, expect: ExpectedType | undefined): unknown {
+  return checkDecoded(value(), expect, () => summarizeData(Buffer.from(JSON.stringify(value()))));
 }
 
 // The struct the decoder reads apiVersion and kind into (runtime.SimpleMetaFactory).

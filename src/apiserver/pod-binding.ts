@@ -1,12 +1,12 @@
 // pods/binding: the scheduler's bind, which sets spec.nodeName once (BindingREST).
 import { badRequest, methodNotAllowed, StatusError } from '../apimachinery/errors.js';
-import { decodeBody, writeObject } from './http.js';
+import { decodeRequestBody, writeObject } from './http.js';
 import type { PodSubresourceContext } from './pod-subresources.js';
 import { rfc3339 } from '../sim/clock.js';
 
 export async function handleBinding({ req, res, ri, user, pods, clock }: PodSubresourceContext): Promise<void> {
   if (ri.verb !== 'create') throw methodNotAllowed({ group: '', resource: 'pods/binding' }, ri.verb);
-  const binding = decodeBody(await req.body(), req.headers['content-type'], { apiVersion: 'v1', kind: 'Binding' }) as { target?: { name?: string } };
+  const binding = (await decodeRequestBody(req, req.headers['content-type'], { apiVersion: 'v1', kind: 'Binding' })) as { target?: { name?: string } };
   const node = binding?.target?.name;
   if (!node) throw badRequest('Binding target.name is required');
   await pods.update(

@@ -12,7 +12,7 @@ import type { KubeObject } from '../api/types.js';
 import { badRequest, conflict, forbidden, internalError, isStatusError, methodNotAllowed, StatusError, timeout, tooManyRequests, type Status } from '../apimachinery/errors.js';
 import { matches, selectorFromLabelSelector, isEmptySelector, type LabelSelectorSpec } from '../apimachinery/labels.js';
 import { rfc3339 } from '../sim/clock.js';
-import { decodeBody, writeObject } from './http.js';
+import { decodeRequestBody, writeObject } from './http.js';
 import type { PodSubresourceContext } from './pod-subresources.js';
 import { validateDeleteOptions } from './delete-options.js';
 import type { DeleteOptions as RegistryDeleteOptions } from './registry/generic.js';
@@ -74,7 +74,7 @@ type Pdb = KubeObject & {
 export async function handleEviction(ctx: PodSubresourceContext): Promise<void> {
   const { req, res, ri } = ctx;
   if (ri.verb !== 'create') throw methodNotAllowed({ group: '', resource: 'pods/eviction' }, ri.verb);
-  const eviction = decodeEviction(await req.body(), req.headers['content-type']);
+  const eviction = decodeEviction(await decodeRequestBody(req, req.headers['content-type'], { apiVersion: 'policy/v1', kind: 'Eviction' }));
   if (eviction.metadata?.namespace && eviction.metadata.namespace !== ri.namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
@@ -103,8 +103,7 @@ export async function handleEviction(ctx: PodSubresourceContext): Promise<void> 
   writeObject(res, status.code, status);
 }
 
-function decodeEviction(buf: Buffer, contentType: string | undefined): Eviction {
-  const body = decodeBody(buf, contentType, { apiVersion: 'policy/v1', kind: 'Eviction' });
+function decodeEviction(body: unknown): Eviction {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('not a Eviction object');
   const eviction = body as Eviction;
   const apiVersion = eviction.apiVersion ?? 'policy/v1';

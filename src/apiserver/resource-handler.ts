@@ -27,7 +27,7 @@ import { applyMergePatch } from '../apimachinery/patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../apimachinery/patch/strategic.js';
 import type { Clock } from '../sim/clock.js';
 import type { UserInfo } from './auth/authn.js';
-import { decodeApplyBody, decodeBody, goJsonError, goJsonType, mediaType, negotiate, warningHeader, writeObject, type ApiRequest, type ResponseSink } from './http.js';
+import { bodyUnlessValue, decodeApplyBody, decodeBody, decodeBodyOrValue, goJsonError, goJsonType, mediaType, negotiate, warningHeader, writeObject, type ApiRequest, type ResponseSink } from './http.js';
 import { defaultPrinter, printerFor, toTable } from './printers/index.js';
 import { type GenericRegistry, type ObjectFilter, type WriteOptions } from './registry/generic.js';
 import { apply, fieldManagementErrors, managerOrUserAgent } from '../apimachinery/ssa/index.js';
@@ -354,13 +354,13 @@ async function handleWatch(c: ResourceContext): Promise<void> {
 
 /** Decodes a create/update body: version checks, strict/warn field validation, pruning. */
 async function decodeObject(c: ResourceContext, warnings: string[]): Promise<KubeObject> {
-  const buf = await c.req.body();
+  const buf = await bodyUnlessValue(c.req);
   const ct = c.req.headers['content-type'];
   const mt = mediaType(ct);
   if (mt && mt !== 'application/json' && mt !== 'application/yaml' && mt !== '*/*' && !isProtobuf(mt)) {
     throw unsupportedMediaType('application/json, application/yaml, application/vnd.kubernetes.protobuf');
   }
-  const obj = decodeBody(buf, ct, { apiVersion: requestApiVersion(c), kind: c.info.kind }) as KubeObject;
+  const obj = decodeBodyOrValue(c.req, buf, ct, { apiVersion: requestApiVersion(c), kind: c.info.kind }) as KubeObject;
   const expected = requestApiVersion(c);
   if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {
     throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
@@ -372,7 +372,8 @@ async function decodeObject(c: ResourceContext, warnings: string[]): Promise<Kub
       : `no kind ${JSON.stringify(obj.kind)} is registered for version ${JSON.stringify(expected)} in scheme "pkg/api/legacyscheme/scheme.go:30"`;
     throw badRequest(`${obj.kind} in version "${c.info.version}" cannot be handled as a ${c.info.kind}: ${why}`);
   }
-  const dup = (mt === 'application/json' || !mt) && !c.req.uniqueKeys ? duplicateFields(buf.toString('utf8')) : [];
+  // A body given as a value (in process) has no text in which a key could repeat.
+  const dup = (mt === 'application/json' || !mt) && buf ? duplicateFields(buf.toString('utf8')) : [];
   checkFields(c, obj, dup, warnings);
   obj.apiVersion = expected;
   obj.kind = c.info.kind;
@@ -507,7 +508,7 @@ async function handlePatch(c: ResourceContext): Promise<void> {
  * live object with managedFields ownership, creating the object when it does not exist.
  */
 async function handleApply(c: ResourceContext): Promise<void> {
-  const body = await c.req.body();
+  const body = await bodyUnlessValue(c.req);
   const q = writeQuery(c, 'application/apply-patch+yaml');
   const config = decodeApplyBody(c.req, body) as KubeObject;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw badRequest('error decoding YAML: the applied configuration is not an object');
@@ -588,10 +589,10 @@ interface DeleteBody {
 }
 
 async function deleteOptions(c: ResourceContext): Promise<DeleteBody> {
-  const buf = await c.req.body();
+  const buf = await bodyUnlessValue(c.req);
   let body: DeleteBody = {};
-  if (buf.length && buf.toString('utf8').trim()) {
-    const parsed = decodeBody(buf, c.req.headers['content-type']);
+  if (c.req.bodyValue || (buf!.length && buf!.toString('utf8').trim())) {
+    const parsed = decodeBodyOrValue(c.req, buf, c.req.headers['content-type']);
     if (typeof parsed !== 'object' || parsed === null) throw badRequest('invalid DeleteOptions');
     body = parsed as DeleteBody;
   }
@@ -729,20 +730,22 @@ async function handleScale(c: ResourceContext): Promise<void> {
   }
   if (c.verb !== 'update' && c.verb !== 'patch') throw methodNotAllowed(qualified(c), c.verb);
   const patchType = mediaType(c.req.headers['content-type']);
-  const text = (await c.req.body()).toString('utf8');
+  const applying = c.verb === 'patch' && patchType === 'application/apply-patch+yaml';
+  const body = c.verb === 'update' || applying ? await bodyUnlessValue(c.req) : await c.req.body();
   const updated = await c.registry.update(
     c.namespace,
     c.name,
     (current) => {
       const scale = toScale(c.registry, current);
       let next: KubeObject;
-      if (c.verb === 'patch' && patchType === 'application/apply-patch+yaml') {
+      const scaleKind = { apiVersion: 'autoscaling/v1', kind: 'Scale' };
+      if (applying) {
         // Server-side apply of a Scale: the applied replicas go to the parent; managedFields record
         // the write as the scale subresource's (conflicts on the Scale view are not computed).
-        const config = decodeApplyBody(c.req, Buffer.from(text), { apiVersion: 'autoscaling/v1', kind: 'Scale' }) as KubeObject;
+        const config = decodeApplyBody(c.req, body, scaleKind) as KubeObject;
         next = { ...scale, spec: { ...(scale.spec as object), ...((config.spec as object | undefined) ?? {}) } };
-      } else if (c.verb === 'patch') next = applyPatch(SCALE_KIND, scale, patchType, text);
-      else next = decodeBody(Buffer.from(text), c.req.headers['content-type'], { apiVersion: 'autoscaling/v1', kind: 'Scale' }) as KubeObject;
+      } else if (c.verb === 'patch') next = applyPatch(SCALE_KIND, scale, patchType, body!.toString('utf8'));
+      else next = decodeBodyOrValue(c.req, body, c.req.headers['content-type'], scaleKind) as KubeObject;
       const replicas = (next.spec as { replicas?: unknown } | undefined)?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
         throw badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);

@@ -201,13 +201,11 @@ export class RestClient {
   ): Promise<{ body: T; headers: TransportResponse['headers'] }> {
     const headers: Record<string, string> = { accept: init.accept ?? 'application/json' };
     if (this.opts.userAgent) headers['user-agent'] = this.opts.userAgent;
-    let body: string | undefined;
-    if (init.body !== undefined) {
-      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
-      headers['content-type'] = init.contentType ?? 'application/json';
-    }
-    const stringified = init.body !== undefined && typeof init.body !== 'string';
-    const res = await this.transport.request({ method, path, query: init.query, headers, body, stringified, values: true });
+    if (init.body !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
+    // Text goes as it is; anything else as a value, which the transport encodes or hands over.
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    const bodyValue = typeof init.body === 'string' ? undefined : init.body;
+    const res = await this.transport.request({ method, path, query: init.query, headers, body, bodyValue, values: true });
     if (!isSuccess(res.status)) throw errorFromResponse(res, method, init.qr, init.name);
     if (res.value !== undefined) return { body: res.value as T, headers: res.headers };
     const text = res.body.toString('utf8');

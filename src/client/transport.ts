@@ -24,10 +24,11 @@ export interface TransportRequest {
   headers?: Record<string, string>;
   body?: string | Uint8Array;
   /**
-   * The body is JSON.stringify's output, so no object in it repeats a key. An in-process server
-   * may then skip looking for duplicate fields; over the network it is meaningless and not sent.
+   * A JSON body as the value it stands for, instead of body: over the network it goes as
+   * JSON.stringify's text; in process the server takes a copy of the value itself, skipping the
+   * text both ways (see ApiRequest.bodyValue).
    */
-  stringified?: boolean;
+  bodyValue?: unknown;
   /**
    * The caller takes JSON as values when the transport can carry them: a response body as
    * TransportResponse.value, a stream's lines as StreamResponse.values.
@@ -273,22 +274,27 @@ export class InProcessTransport implements Transport {
   ) {}
 
   private apiRequest(req: TransportRequest): ApiRequest {
-    const body = req.body === undefined ? Buffer.alloc(0) : Buffer.from(req.body);
-    return {
+    const value = req.bodyValue;
+    // A value's text is only made when a handler reads the body as bytes.
+    let body: Buffer | undefined = value !== undefined ? undefined : req.body === undefined ? Buffer.alloc(0) : Buffer.from(req.body);
+    const out: ApiRequest = {
       method: req.method,
       path: req.path,
       query: new URLSearchParams(req.query ?? ''),
       headers: lowerCaseHeaders(req.headers),
       // The same 413 as over HTTP for a body past MaxRequestBodyBytes.
-      body: () =>
-        body.length <= MAX_REQUEST_BODY_BYTES
-          ? Promise.resolve(body)
+      body: () => {
+        const bytes = (body ??= Buffer.from(JSON.stringify(value)));
+        return bytes.length <= MAX_REQUEST_BODY_BYTES
+          ? Promise.resolve(bytes)
           : readLimited((async function* () {
-              yield body;
-            })()),
+              yield bytes;
+            })());
+      },
       user: this.user,
-      uniqueKeys: req.stringified === true,
     };
+    if (value !== undefined) out.bodyValue = () => jsonRoundTrip(value);
+    return out;
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
@@ -410,7 +416,7 @@ export class HttpsTransport implements Transport {
     const headers: Record<string, string> = { ...lowerCaseHeaders(req.headers) };
     if (this.config.token) headers.authorization = `Bearer ${this.config.token}`;
     if (this.config.userAgent) headers['user-agent'] ??= this.config.userAgent;
-    const body = req.body === undefined ? undefined : Buffer.from(req.body);
+    const body = req.bodyValue !== undefined ? Buffer.from(JSON.stringify(req.bodyValue)) : req.body === undefined ? undefined : Buffer.from(req.body);
     if (body) headers['content-length'] = String(body.length);
     const mod = this.base.protocol === 'https:' ? https : http;
     const creq = mod.request(
