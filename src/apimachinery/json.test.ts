@@ -70,3 +70,21 @@ describe('jsonRoundTrip', () => {
     });
   }
 });
+
+describe('a "__proto__" key, as JSON.parse makes it (a ConfigMap key may be "__proto__")', () => {
+  const parsed = JSON.parse('{"data":{"__proto__":{"polluted":"yes"},"b":"2"}}') as { data: Record<string, unknown> };
+  const copies: Array<[name: string, copy: (v: unknown) => unknown]> = [
+    ['jsonCopy', jsonCopy],
+    ['jsonRoundTrip', jsonRoundTrip],
+  ];
+  for (const [name, copy] of copies) {
+    test(`${name} keeps it an own property and leaves the prototype alone`, () => {
+      const out = copy(parsed) as { data: Record<string, unknown> };
+      assert.deepEqual(Object.keys(out.data), ['__proto__', 'b']);
+      assert.equal(Object.getPrototypeOf(out.data), Object.prototype);
+      assert.equal((out.data as { polluted?: string }).polluted, undefined);
+      assert.equal(JSON.stringify(out), JSON.stringify(parsed));
+      assert.ok(jsonEqual(out, parsed));
+    });
+  }
+});

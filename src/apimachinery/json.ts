@@ -38,9 +38,18 @@ export function jsonCopy<T>(v: T): T {
   const out: Record<string, unknown> = {};
   for (const k in v) {
     const x = (v as Record<string, unknown>)[k];
-    out[k] = typeof x === 'object' && x !== null ? jsonCopy(x) : x;
+    setOwn(out, k, typeof x === 'object' && x !== null ? jsonCopy(x) : x);
   }
   return out as T;
+}
+
+/**
+ * out[k] = x, except that a key "__proto__" (JSON.parse makes it an own property, and a ConfigMap
+ * may well have one) stays an own property instead of replacing out's prototype.
+ */
+function setOwn(out: Record<string, unknown>, k: string, x: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+  else out[k] = x;
 }
 
 /**
@@ -89,7 +98,7 @@ function roundTrip(v: unknown): unknown {
   for (const k in v as Record<string, unknown>) {
     if (!plain && !Object.prototype.hasOwnProperty.call(v, k)) continue;
     const x = roundTrip((v as Record<string, unknown>)[k]);
-    if (x !== SKIP) out[k] = x;
+    if (x !== SKIP) setOwn(out, k, x);
   }
   return out;
 }

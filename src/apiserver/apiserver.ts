@@ -229,15 +229,19 @@ export class APIServer {
     if (this.started) return;
     this.started = true;
     const system: UserInfo = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
-    for (const obj of [...bootstrapObjects(intToIp(parseCidr(this.config.serviceCIDR ?? DEFAULT_SERVICE_CIDR).base + 1)), ...bootstrapPolicy()]) {
-      const info = resourceForObject(obj);
-      const reg = this.registryFor(info);
+    // Namespaces first (admission wants them for the rest), then the rest all at once: the writes
+    // then share a few commits instead of taking one each (92 objects).
+    const objects = [...bootstrapObjects(intToIp(parseCidr(this.config.serviceCIDR ?? DEFAULT_SERVICE_CIDR).base + 1)), ...bootstrapPolicy()];
+    const create = async (obj: KubeObject) => {
       try {
-        await reg.create(obj.metadata.namespace ?? '', jsonCopy(obj), { user: system, dryRun: false });
+        await this.registryFor(resourceForObject(obj)).create(obj.metadata.namespace ?? '', jsonCopy(obj), { user: system, dryRun: false });
       } catch (e) {
         if (!(e instanceof StatusError && e.code === 409)) throw e;
       }
-    }
+    };
+    const isNamespace = (o: KubeObject) => o.kind === 'Namespace' && !o.apiVersion?.includes('/');
+    await Promise.all(objects.filter(isNamespace).map(create));
+    await Promise.all(objects.filter((o) => !isNamespace(o)).map(create));
     await this.rbac.start(this.stopController.signal);
     await this.crdController.start(this.stopController.signal);
   }
