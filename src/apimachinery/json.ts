@@ -38,18 +38,20 @@ export function jsonCopy<T>(v: T): T {
   const out: Record<string, unknown> = {};
   for (const k in v) {
     const x = (v as Record<string, unknown>)[k];
-    setOwn(out, k, typeof x === 'object' && x !== null ? jsonCopy(x) : x);
+    const c = typeof x === 'object' && x !== null ? jsonCopy(x) : x;
+    // Inline rather than setOwn: this loop copies every object of every write.
+    if (k === '__proto__') setOwn(out, k, c);
+    else out[k] = c;
   }
   return out as T;
 }
 
 /**
- * out[k] = x, except that a key "__proto__" (JSON.parse makes it an own property, and a ConfigMap
- * may well have one) stays an own property instead of replacing out's prototype.
+ * out[k] = x for a key "__proto__" (JSON.parse makes it an own property, and a ConfigMap may well
+ * have one): an own property, instead of replacing out's prototype as the assignment would.
  */
 function setOwn(out: Record<string, unknown>, k: string, x: unknown): void {
-  if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
-  else out[k] = x;
+  Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
 }
 
 /**
@@ -98,7 +100,9 @@ function roundTrip(v: unknown): unknown {
   for (const k in v as Record<string, unknown>) {
     if (!plain && !Object.prototype.hasOwnProperty.call(v, k)) continue;
     const x = roundTrip((v as Record<string, unknown>)[k]);
-    if (x !== SKIP) setOwn(out, k, x);
+    if (x === SKIP) continue;
+    if (k === '__proto__') setOwn(out, k, x);
+    else out[k] = x;
   }
   return out;
 }

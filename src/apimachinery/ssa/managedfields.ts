@@ -3,6 +3,7 @@
 // manager is identified by its name, operation, subresource and (for updates) apiVersion; entries
 // are written sorted by operation, time, manager, apiVersion and subresource.
 
+import { jsonCopy } from '../json.js';
 import { FieldSet, goJSON } from './fieldpath.js';
 
 /** metav1.ManagedFieldsEntry, with its fields in the order Go serializes them. */
@@ -77,7 +78,7 @@ export function decodeManagedFields(entries: unknown): Managed {
     const id = managerIdentifier(e);
     let set: FieldSet;
     try {
-      set = FieldSet.fromFieldsV1(e.fieldsV1 ?? {});
+      set = decodeFieldsV1(e.fieldsV1 ?? {});
     } catch (err) {
       throw new Error(`error decoding versioned set from ${goJSON(e)}: error decoding set: ${(err as Error).message}`);
     }
@@ -85,6 +86,36 @@ export function decodeManagedFields(entries: unknown): Managed {
     managed.times.set(id, e.time);
   });
   return managed;
+}
+
+// Most writes leave most managers' sets as they were (a kubelet renewing its Lease changes one
+// entry's time), yet every write decodes every entry and encodes it back, at tens of µs each on a
+// Node. So sets are cached both ways: decoded by their FieldsV1's JSON text, and a set's encoding
+// by the set. Neither is changed once made (FieldSet operations return new sets; only the walks in
+// typed.ts insert, into sets of their own), and callers get a copy of an encoding.
+const DECODED_CAP = 4096;
+const decodedSets = new Map<string, FieldSet>();
+const encodedSets = new WeakMap<FieldSet, Record<string, unknown>>();
+
+/** FieldSet.fromFieldsV1, cached by the text of fields (the most recently decoded DECODED_CAP). */
+export function decodeFieldsV1(fields: unknown): FieldSet {
+  const text = JSON.stringify(fields);
+  const hit = decodedSets.get(text);
+  if (hit) return hit;
+  const set = FieldSet.fromFieldsV1(fields);
+  if (decodedSets.size >= DECODED_CAP) decodedSets.delete(decodedSets.keys().next().value!);
+  decodedSets.set(text, set);
+  return set;
+}
+
+/** set.toFieldsV1(), cached per set; the caller's own copy. */
+export function encodeFieldsV1(set: FieldSet): Record<string, unknown> {
+  let enc = encodedSets.get(set);
+  if (!enc) {
+    enc = set.toFieldsV1();
+    encodedSets.set(set, enc);
+  }
+  return jsonCopy(enc);
 }
 
 function unixSeconds(t: string | undefined): number {
@@ -110,7 +141,7 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | un
     const t = managed.times.get(id);
     if (t) e.time = t;
     e.fieldsType = 'FieldsV1';
-    e.fieldsV1 = vs.set.toFieldsV1();
+    e.fieldsV1 = encodeFieldsV1(vs.set);
     if (ident.subresource) e.subresource = ident.subresource;
     out.push(e);
   }
