@@ -176,6 +176,18 @@ export class APIServer {
     return this.resourcesCache;
   }
 
+  // The aggregated discovery documents as text, made again only when the served resources change
+  // (resourcesCache is replaced then): clients re-discover often (the garbage collector every 30 s).
+  private readonly aggregatedTexts = new Map<string, { of: readonly ResourceInfo[]; text: string }>();
+  private aggregatedText(root: string, build: (resources: readonly ResourceInfo[]) => unknown): string {
+    const resources = this.resources();
+    const hit = this.aggregatedTexts.get(root);
+    if (hit?.of === resources) return hit.text;
+    const text = JSON.stringify(build(resources));
+    this.aggregatedTexts.set(root, { of: resources, text });
+    return text;
+  }
+
   // Serves (or re-serves, after a change) an Established CRD's versions over one registry.
   private serveCRD(crd: CustomResourceDefinition): void {
     const name = crd.metadata.name!;
@@ -379,10 +391,10 @@ export class APIServer {
       case '/version':
         return writeObject(res, 200, versionInfo(this.kubernetesVersion));
       case '/api':
-        if (wantsAggregated(req)) return writeAggregated(res, aggregatedDiscoveryLegacy(this.resources()));
+        if (wantsAggregated(req)) return writeAggregated(res, this.aggregatedText('/api', aggregatedDiscoveryLegacy));
         return writeObject(res, 200, apiVersions(this.serverAddress));
       case '/apis':
-        if (wantsAggregated(req)) return writeAggregated(res, aggregatedDiscovery(this.resources()));
+        if (wantsAggregated(req)) return writeAggregated(res, this.aggregatedText('/apis', aggregatedDiscovery));
         return writeObject(res, 200, apiGroupList(this.resources()));
       case '/openapi/v2':
         if (!acceptsJson(req.headers.accept)) return writeOpenAPIV2Protobuf(res);
@@ -549,8 +561,7 @@ function wantsAggregated(req: ApiRequest): boolean {
   return accept.split(',').some((a) => a.includes('g=apidiscovery.k8s.io') && a.includes('as=APIGroupDiscoveryList') && /v=v2(?!beta)/.test(a));
 }
 
-function writeAggregated(res: ResponseSink, doc: unknown): void {
-  const body = JSON.stringify(doc);
+function writeAggregated(res: ResponseSink, body: string): void {
   res.writeHead(200, { 'Content-Type': AGGREGATED_DISCOVERY_TYPE, 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-cache, private' });
   res.end(body);
 }

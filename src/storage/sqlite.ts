@@ -24,6 +24,7 @@ import {
   type WatchHandler,
   type Watcher,
 } from './store.js';
+import { WalCheckpointer } from './checkpointer.js';
 import { WatchHub } from './watchhub.js';
 import {
   closedError,
@@ -93,7 +94,10 @@ export class SqliteStore implements Store {
   private readonly selectHistoryBounded: Database.Statement;
   private readonly commitBatch: Database.Transaction<(batch: PendingWrite[], outcomes: Outcome[], events: WatchEvent[]) => number>;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly checkpointer?: WalCheckpointer,
+  ) {
     this.selectLatest = db
       .prepare('SELECT id, deleted, create_revision, value FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1')
       .raw(true);
@@ -142,7 +146,10 @@ export class SqliteStore implements Store {
     db.pragma('journal_mode = WAL');
     db.pragma(opts.fsync ? 'synchronous = FULL' : 'synchronous = NORMAL');
     db.exec(schema);
-    return new SqliteStore(db);
+    if (path === ':memory:' || path === '') return new SqliteStore(db);
+    // Checkpoints run beside the writer, on a worker's connection (checkpointer.ts).
+    db.pragma('wal_autocheckpoint = 0');
+    return new SqliteStore(db, new WalCheckpointer(path, () => db.pragma('wal_checkpoint(PASSIVE)')));
   }
 
   currentRevision(): number {
@@ -248,6 +255,7 @@ export class SqliteStore implements Store {
     if (this.queue.length > 0) this.flush();
     this.closed = true;
     this.hub.closeAll();
+    await this.checkpointer?.close();
     this.db.close();
   }
 
@@ -281,11 +289,15 @@ export class SqliteStore implements Store {
       for (const w of batch) w.reject(err);
       return;
     }
+    let bytes = 0;
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i];
       if (outcome instanceof StoreError) batch[i].reject(outcome);
       else batch[i].resolve(outcome);
+      // What the row and its two index entries add to the WAL, roughly.
+      bytes += batch[i].value.length + 3 * batch[i].key.length + 64;
     }
+    this.checkpointer?.committed(bytes);
     this.hub.publish(events);
   }
 

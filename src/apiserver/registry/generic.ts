@@ -285,7 +285,9 @@ export class GenericRegistry {
       }
       if (!kv) throw notFound(this.qualified, name);
       const old = this.decode(kv);
-      const proposed = await tryUpdate(jsonCopy(old));
+      // The callback gets its own copy to change; one that takes no argument (a PUT, whose body
+      // replaces the object) never sees it, so none is made.
+      const proposed = await tryUpdate(tryUpdate.length === 0 ? old : jsonCopy(old));
       const meta = (proposed.metadata ??= {} as ObjectMeta);
       if (meta.name !== undefined && meta.name !== name) {
         throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
