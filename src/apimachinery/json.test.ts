@@ -57,6 +57,7 @@ describe('jsonRoundTrip', () => {
   const cases: [name: string, value: unknown][] = [
     ['keeps plain objects, arrays and scalars', { a: [1, 'x', true, null], b: { c: {} } }],
     ['drops undefined and function properties', { a: undefined, f: () => 1, b: 1 }],
+    ['turns -0 into 0, as JSON prints it', { z: -0, a: [-0] }],
     ['turns undefined and functions in arrays into null', [undefined, () => 1, 2]],
     ['turns non-finite numbers into null', { n: NaN, i: Infinity, m: [-Infinity] }],
     ['honours toJSON, as Dates', { at: date, nested: [date] }],

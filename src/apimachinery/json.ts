@@ -73,7 +73,8 @@ function roundTrip(v: unknown): unknown {
     case 'boolean':
       return v;
     case 'number':
-      return Number.isFinite(v) ? v : null;
+      // JSON has no -0: it prints 0 (and non-finite numbers as null).
+      return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
     case 'object':
       break;
     case 'bigint':

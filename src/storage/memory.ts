@@ -93,7 +93,7 @@ export class MemoryStore implements Store {
     return n;
   }
 
-  async create(key: string, value: string): Promise<KeyValue> {
+  async create(key: string, value: string, object?: unknown): Promise<KeyValue> {
     this.ensureOpen();
     const latest = this.latest(key);
     if (latest && !latest.deleted) throw new StoreError('KeyExists', keyExistsMessage(key), toKeyValue(latest));
@@ -108,11 +108,11 @@ export class MemoryStore implements Store {
       deleted: false,
     };
     this.append(row);
-    this.hub.publish([{ type: 'create', kv: toKeyValue(row), revision: rev }]);
+    this.hub.publish([{ type: 'create', kv: withObject(toKeyValue(row), object), revision: rev }]);
     return toKeyValue(row);
   }
 
-  async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
+  async update(key: string, value: string, expectedModRevision: number, object?: unknown): Promise<KeyValue> {
     this.ensureOpen();
     const latest = this.latestForWrite(key, expectedModRevision);
     const rev = this.revision + 1;
@@ -127,7 +127,7 @@ export class MemoryStore implements Store {
     };
     this.append(row);
     const kv = toKeyValue(row);
-    this.hub.publish([{ type: 'update', kv, prevKv: toKeyValue(latest), revision: rev }]);
+    this.hub.publish([{ type: 'update', kv: withObject({ ...kv }, object), prevKv: toKeyValue(latest), revision: rev }]);
     return kv;
   }
 
@@ -272,4 +272,10 @@ function lowerBound(sorted: string[], value: string): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** kv with the writer's object for the watch event (see KeyValue.object). */
+function withObject(kv: KeyValue, object: unknown): KeyValue {
+  if (object !== undefined) kv.object = object;
+  return kv;
 }

@@ -61,6 +61,8 @@ interface PendingWrite {
   value: string;
   /** For update, and for a conditional delete; -1 means unconditional. */
   expected: number;
+  /** JSON.parse(value), when the writer gave it (for watch events). */
+  object?: unknown;
   resolve: (result: KeyValue | WatchEvent) => void;
   reject: (err: unknown) => void;
 }
@@ -204,12 +206,12 @@ export class SqliteStore implements Store {
     return this.range(false, end !== undefined).count.get(...params, this.revision) as number;
   }
 
-  create(key: string, value: string): Promise<KeyValue> {
-    return this.enqueue('create', key, value, -1);
+  create(key: string, value: string, object?: unknown): Promise<KeyValue> {
+    return this.enqueue('create', key, value, -1, object);
   }
 
-  update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
-    return this.enqueue('update', key, value, expectedModRevision);
+  update(key: string, value: string, expectedModRevision: number, object?: unknown): Promise<KeyValue> {
+    return this.enqueue('update', key, value, expectedModRevision, object);
   }
 
   delete(key: string, expectedModRevision?: number): Promise<WatchEvent> {
@@ -263,10 +265,10 @@ export class SqliteStore implements Store {
     if (this.closed) throw closedError();
   }
 
-  private enqueue<T>(op: Op, key: string, value: string, expected: number): Promise<T> {
+  private enqueue<T>(op: Op, key: string, value: string, expected: number, object?: unknown): Promise<T> {
     if (this.closed) return Promise.reject(closedError());
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ op, key, value, expected, resolve: resolve as PendingWrite['resolve'], reject });
+      this.queue.push({ op, key, value, expected, object, resolve: resolve as PendingWrite['resolve'], reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -313,6 +315,7 @@ export class SqliteStore implements Store {
       case 'create': {
         if (current) return new StoreError('KeyExists', keyExistsMessage(key), current);
         kv = { key, value: w.value, createRevision: rev, modRevision: rev };
+        if (w.object !== undefined) kv.object = w.object;
         event = { type: 'create', kv, revision: rev };
         break;
       }
@@ -322,6 +325,7 @@ export class SqliteStore implements Store {
           return new StoreError('Conflict', conflictMessage(key, w.expected, current.modRevision), current);
         }
         kv = { key, value: w.value, createRevision: current.createRevision, modRevision: rev };
+        if (w.object !== undefined) kv.object = w.object;
         event = { type: 'update', kv, prevKv: current, revision: rev };
         break;
       }

@@ -11,6 +11,11 @@ export interface KeyValue {
   createRevision: number;
   /** The revision of the last write to this key. */
   modRevision: number;
+  /**
+   * On a watch event of a write made in this process: what JSON.parse(value) gives, as the writer
+   * handed it over (so the watch need not parse value). The event's alone, and read-only.
+   */
+  object?: unknown;
 }
 
 /** One change seen by a watcher. */
@@ -87,10 +92,13 @@ export interface Store {
   /** Number of keys under prefix at the latest revision. */
   count(prefix: string): Promise<number>;
 
-  /** Fails with KeyExists if the key exists. Resolves with the new revision once durable. */
-  create(key: string, value: string): Promise<KeyValue>;
-  /** Compare-and-swap: fails with Conflict unless the key's modRevision is expectedModRevision (NotFound if absent). */
-  update(key: string, value: string, expectedModRevision: number): Promise<KeyValue>;
+  /**
+   * Fails with KeyExists if the key exists. Resolves with the new revision once durable. object,
+   * when given, is JSON.parse(value), handed to watchers as the event's kv.object.
+   */
+  create(key: string, value: string, object?: unknown): Promise<KeyValue>;
+  /** Compare-and-swap: fails with Conflict unless the key's modRevision is expectedModRevision (NotFound if absent). object as for create. */
+  update(key: string, value: string, expectedModRevision: number, object?: unknown): Promise<KeyValue>;
   /** Deletes the key; with expectedModRevision, only if it still has it (Conflict otherwise). */
   delete(key: string, expectedModRevision?: number): Promise<WatchEvent>;
 

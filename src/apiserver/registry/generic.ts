@@ -1,7 +1,7 @@
 // The generic store every resource shares (kube-apiserver's generic/registry/store.go): keys, the
 // fixed order of a write, optimistic concurrency, pagination, deletion, and translation of storage
 // errors into Status errors. Kind-specific rules come from the resource's Strategy.
-import { jsonCopy, jsonEqual } from '../../apimachinery/json.js';
+import { jsonCopy, jsonEqual, jsonRoundTrip } from '../../apimachinery/json.js';
 import { randomUUID } from 'node:crypto';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, ObjectMeta } from '../../api/types.js';
@@ -129,8 +129,11 @@ export class GenericRegistry {
 
   /** Decodes a stored value, stamping the revision as resourceVersion. */
   decode(kv: KeyValue): KubeObject {
-    const obj = JSON.parse(kv.value) as KubeObject;
-    obj.metadata.resourceVersion = String(kv.modRevision);
+    return this.withRevision(JSON.parse(kv.value) as KubeObject, kv.modRevision);
+  }
+
+  private withRevision(obj: KubeObject, revision: number): KubeObject {
+    obj.metadata.resourceVersion = String(revision);
     return obj;
   }
 
@@ -140,6 +143,16 @@ export class GenericRegistry {
     const text = JSON.stringify(obj);
     if (rv !== undefined) obj.metadata.resourceVersion = rv;
     return text;
+  }
+
+  /**
+   * What the watch would get by decoding obj's stored text (encode, then JSON.parse), made without
+   * the text: the store hands it to watchers as the event's object (KeyValue.object), and a copy is
+   * cheaper than a parse. Called right after encode, which left resourceVersion last in metadata,
+   * where decode puts it too (watch.test.ts compares the two byte for byte).
+   */
+  private eventObject(obj: KubeObject): KubeObject {
+    return jsonRoundTrip(obj) as KubeObject;
   }
 
   async get(namespace: string, name: string, resourceVersion?: string): Promise<KubeObject> {
@@ -256,7 +269,7 @@ export class GenericRegistry {
       return obj;
     }
     try {
-      const kv = await this.deps.store.create(this.key(namespace, meta.name!), this.encode(obj));
+      const kv = await this.deps.store.create(this.key(namespace, meta.name!), this.encode(obj), this.eventObject(obj));
       meta.resourceVersion = String(kv.modRevision);
       return obj;
     } catch (e) {
@@ -320,7 +333,7 @@ export class GenericRegistry {
         }
       }
       try {
-        const written = await this.deps.store.update(key, this.encode(next), kv.modRevision);
+        const written = await this.deps.store.update(key, this.encode(next), kv.modRevision, this.eventObject(next));
         next.metadata.resourceVersion = String(written.modRevision);
         return next;
       } catch (e) {
@@ -476,7 +489,7 @@ export class GenericRegistry {
         if (opts.dryRun) return { object: next, deleted: false };
         if (jsonEqual(next, obj)) return { object: obj, deleted: false };
         try {
-          const written = await this.deps.store.update(key, this.encode(next), kv.modRevision);
+          const written = await this.deps.store.update(key, this.encode(next), kv.modRevision, this.eventObject(next));
           meta.resourceVersion = String(written.modRevision);
           return { object: next, deleted: false };
         } catch (e) {
@@ -571,7 +584,8 @@ export class GenericRegistry {
       const object = this.decode({ ...e.kv, modRevision: e.revision });
       return { type: 'DELETED', object, previous: object, revision: e.revision };
     }
-    const object = this.decode(e.kv);
+    // A write made here came with its object already decoded (eventObject): the event's own.
+    const object = e.kv.object !== undefined ? this.withRevision(e.kv.object as KubeObject, e.kv.modRevision) : this.decode(e.kv);
     const prevKv = e.prevKv;
     if (!prevKv) return { type: e.type === 'create' ? 'ADDED' : 'MODIFIED', object, revision: e.revision };
     // Only a watch with a selector looks at the previous object; decode it on first use.
