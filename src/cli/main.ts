@@ -87,7 +87,7 @@ async function up(args: string[]): Promise<number> {
     console.error(`error: skiff is already running for ${dataDir} (pid ${running.pid}, port ${running.port})`);
     return 1;
   }
-  const server = new SkiffServer({ dataDir, port: parsePort(v.port as string | undefined), host: (v.host as string | undefined) ?? '127.0.0.1', clock: clockKind === 'virtual' ? new WarpClock() : realClock, defaultNodes: !v['no-nodes'] && !config, eksPort: parsePort(v['eks-port'] as string | undefined, 'eks-port', DEFAULT_EKS_PORT), fsync: v.fsync === true });
+  const server = new SkiffServer({ dataDir, port: parsePort(v.port as string | undefined), host: (v.host as string | undefined) ?? '127.0.0.1', clock: clockKind === 'virtual' ? new WarpClock() : realClock, defaultNodes: !v['no-nodes'] && !config, deferDefaultCluster: !!config, eksPort: parsePort(v['eks-port'] as string | undefined, 'eks-port', DEFAULT_EKS_PORT), fsync: v.fsync === true });
   try {
     await server.start();
   } catch (e) {
@@ -106,6 +106,7 @@ async function up(args: string[]): Promise<number> {
   if (config) {
     try {
       await server.createFromConfig(config.text, config.file, eksctlSay);
+      await server.startDeferred();
     } catch (e) {
       console.error(`Error: ${(e as Error).message}`);
       await server.stop().catch(() => undefined);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { readLimited, writeError, type ApiRequest } from '../apiserver/http.js';
 import { decodePathSegment } from '../apiserver/request-info.js';
 import { verifiedPeerCertificate } from '../apiserver/auth/authn.js';
-import { pathNotFound } from '../apimachinery/errors.js';
+import { pathNotFound, serviceUnavailable } from '../apimachinery/errors.js';
 import type { Clock } from '../sim/clock.js';
 import { Cluster, clusterServerName } from './cluster.js';
 import { renderKubeconfig } from './kubeconfig.js';
@@ -48,6 +48,12 @@ export interface SkiffServerOptions {
   eksDurations?: Partial<Durations>;
   /** Clusters' commits wait for the disk (`skiff up --fsync`). */
   fsync?: boolean;
+  /**
+   * The default cluster is opened by startDeferred(), not start(): `skiff up -f` brings the
+   * config's cluster up first (everything runs on one event loop, so the default cluster's start-up
+   * would delay it), then the default one.
+   */
+  deferDefaultCluster?: boolean;
 }
 
 /** The identity `skiff up -f` creates clusters as when AWS_ACCESS_KEY_ID names none. */
@@ -106,13 +112,15 @@ export class SkiffServer implements ClusterRuntime {
     mkdirSync(this.opts.dataDir, { recursive: true, mode: 0o700 });
     // EKS clusters are brought back by the EKS control plane, with their node groups.
     const names = new Set([DEFAULT_CLUSTER, ...existingClusters(this.opts.dataDir).filter((n) => !existsSync(join(this.opts.dataDir, 'clusters', n, ENDPOINT_FILE)))]);
+    if (this.opts.deferDefaultCluster) names.delete(DEFAULT_CLUSTER);
     for (const name of names) await this.addCluster(name);
-    const def = this.clusters.get(DEFAULT_CLUSTER)!;
+    // The port is taken now, whether or not the default cluster is open yet: a port in use fails
+    // `skiff up` before any cluster is created. Until it is open, a handshake that names no other
+    // cluster has no certificate to get, and fails.
+    const def = this.clusters.get(DEFAULT_CLUSTER);
     this.server = this.apiListener(
       {
-        cert: def.serving.certPem,
-        key: def.serving.keyPem,
-        ca: def.ca.certPem,
+        ...(def ? { cert: def.serving.certPem, key: def.serving.keyPem, ca: def.ca.certPem } : {}),
         SNICallback: (servername, cb) => cb(null, this.contexts.get(servername) ?? this.contexts.get(clusterServerName(DEFAULT_CLUSTER))),
       },
       (req, res) => void this.onRequest(req, res),
@@ -122,6 +130,15 @@ export class SkiffServer implements ClusterRuntime {
     await this.startEks();
     this.writeKubeconfig();
     this.writeState();
+  }
+
+  /** Opens the default cluster when start() left it for later (deferDefaultCluster). */
+  async startDeferred(): Promise<void> {
+    if (this.clusters.has(DEFAULT_CLUSTER)) return;
+    const def = await this.addCluster(DEFAULT_CLUSTER);
+    def.apiserver.serverAddress = `${this.host}:${this.port}`;
+    // Handshakes without a server name get the default cluster's certificate from now on.
+    this.server?.setSecureContext({ cert: def.serving.certPem, key: def.serving.keyPem, ca: def.ca.certPem });
   }
 
   /** The EKS API port, once listening. */
@@ -326,7 +343,7 @@ export class SkiffServer implements ClusterRuntime {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://skiff');
     let path = url.pathname;
-    let cluster = this.clusters.get(DEFAULT_CLUSTER)!;
+    let cluster = this.clusters.get(DEFAULT_CLUSTER);
     const m = /^\/clusters\/([^/]+)(\/.*)?$/.exec(path);
     if (m) {
       let named: Cluster | undefined;
@@ -339,6 +356,9 @@ export class SkiffServer implements ClusterRuntime {
       cluster = named;
       path = m[2] ?? '/';
     }
+    // The default cluster is not open yet (deferDefaultCluster): what kube-apiserver says while its
+    // storage is not ready.
+    if (!cluster) return writeError(res, serviceUnavailable('the default cluster is starting'));
     const socket = req.socket as TLSSocket;
     // A client certificate only counts if it chains to this cluster's own CA.
     const peer = socket.servername === clusterServerName(cluster.name) || (!socket.servername && cluster.name === DEFAULT_CLUSTER) ? verifiedPeerCertificate(socket) : undefined;
