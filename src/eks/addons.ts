@@ -200,18 +200,32 @@ export class AddonApi {
     const conflicts: string[] = [];
     let failure: string | undefined;
     if (client) {
-      for (const obj of this.render(a.addon.addonName, a.addon.addonVersion, rec, a.addon.configurationValues as string | undefined, clusterName)) {
+      const applyOne = async (obj: KubeObject): Promise<unknown> => {
         // Kinds skiff's API server does not serve (CSIDriver) are left out, not failed on.
         const ref = await client.mapping(obj.apiVersion!, obj.kind!);
-        if (!ref) continue;
+        if (!ref) return undefined;
         try {
           const rc = client.resource(ref);
           await (obj.metadata?.namespace ? rc.namespace(obj.metadata.namespace) : rc).apply(obj, { fieldManager: EKS_FIELD_MANAGER, force: a.resolveConflicts === 'OVERWRITE' });
+          return undefined;
         } catch (e) {
-          if (e instanceof StatusError && e.code === 409) conflicts.push(`${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}: ${e.message}`);
-          else failure = `${obj.kind} ${obj.metadata?.name}: ${e instanceof Error ? e.message : String(e)}`;
+          return e;
         }
-      }
+      };
+      // Definitions first (objects of a new kind or in a new namespace need them), then the rest at
+      // once: their applies then share commits, instead of each waiting its turn on a busy event loop.
+      const objects = this.render(a.addon.addonName, a.addon.addonVersion, rec, a.addon.configurationValues as string | undefined, clusterName);
+      const first = (o: KubeObject) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace';
+      const ordered = [...objects.filter(first), ...objects.filter((o) => !first(o))];
+      const split = ordered.findIndex((o) => !first(o));
+      const head = split < 0 ? ordered : ordered.slice(0, split);
+      const errors = [...(await Promise.all(head.map(applyOne))), ...(await Promise.all(ordered.slice(head.length).map(applyOne)))];
+      ordered.forEach((obj, i) => {
+        const e = errors[i];
+        if (e === undefined) return;
+        if (e instanceof StatusError && e.code === 409) conflicts.push(`${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}: ${e.message}`);
+        else failure = `${obj.kind} ${obj.metadata?.name}: ${e instanceof Error ? e.message : String(e)}`;
+      });
     }
     const cur = this.ctx.store.get<AddonRecord>('addon', key);
     if (!cur || cur.addon.status === 'DELETING') return;
