@@ -39,11 +39,18 @@ export async function applyClusterPlan(svc: EksService, caller: Caller, plan: Cl
     svc.createAccessEntry(region, name, entry);
     for (const p of accessPolicies ?? []) svc.associateAccessPolicy(region, name, entry.principalArn as string, p);
   }
+  // eksctl's lines in eksctl's order; the add-ons themselves go in together, as EKS installs them
+  // independently of each other.
   const createAddons = async (early: boolean) => {
-    for (const a of plan.addons.filter((x) => ADDONS_BEFORE_NODEGROUPS.includes(x.addonName as string) === early)) {
-      say(`creating addon: ${a.addonName}`);
-      await svc.addons.create(plan.region, name, a);
-    }
+    const addons = plan.addons.filter((x) => ADDONS_BEFORE_NODEGROUPS.includes(x.addonName as string) === early);
+    const results = await Promise.allSettled(
+      addons.map((a) => {
+        say(`creating addon: ${a.addonName}`);
+        return svc.addons.create(plan.region, name, a);
+      }),
+    );
+    // The first failure, in eksctl's order, once all have settled.
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
   };
   await createAddons(true);
   for (const g of groups) {
