@@ -8,6 +8,7 @@
 //
 // Reproduce a failure with SKIFF_FUZZ_SEED=<seed> (and SKIFF_FUZZ_RUNS to run longer).
 import { after, before, describe, test, type TestContext } from 'node:test';
+import { firstDifference } from '../../src/client/mutation-detector.js';
 import assert from 'node:assert/strict';
 import { request as httpsRequest, Agent } from 'node:https';
 import { METHODS } from 'node:http';
@@ -310,10 +311,13 @@ function isDryRun(r: FuzzRequest): boolean {
 
 /**
  * What of an object a rejected write must leave alone. A CRD's status belongs to the CRD
- * controller, which may write it at any moment (over HTTPS it runs concurrently): compare the rest.
+ * controller, and a pod's to its kubelet (which restarts a container whose image an earlier
+ * request changed), either of which may write it at any moment (over HTTPS they run
+ * concurrently): compare the rest, unless the request itself writes status.
  */
-function comparable(target: string, text: string): string {
-  if (!target.includes('/customresourcedefinitions/')) return text;
+function comparable(target: string, text: string, url = ''): string {
+  const ownedElsewhere = target.includes('/customresourcedefinitions/') || (/\/pods\/[^/]+$/.test(target) && !/\/status(\?|$)/.test(url));
+  if (!ownedElsewhere) return text;
   try {
     const o = JSON.parse(text);
     if (!o?.metadata) return text;
@@ -327,7 +331,7 @@ function comparable(target: string, text: string): string {
 }
 
 /** The target object as a GET sees it, for before/after comparison. */
-async function observe(send: Send, target: string | undefined): Promise<{ status: number; text: string; deleting: boolean } | undefined> {
+async function observe(send: Send, target: string | undefined, url?: string): Promise<{ status: number; text: string; deleting: boolean } | undefined> {
   if (!target) return undefined;
   const r = await send({ label: 'observe', method: 'GET', url: target, headers: { accept: 'application/json' }, write: false });
   let deleting = false;
@@ -338,7 +342,7 @@ async function observe(send: Send, target: string | undefined): Promise<{ status
       // not an object: compared as text
     }
   }
-  return { status: r.status, text: comparable(target, r.text), deleting };
+  return { status: r.status, text: comparable(target, r.text, url), deleting };
 }
 
 /** True when a CRD (as JSON) lists a stored version that is not one of its spec.versions. */
@@ -378,7 +382,7 @@ function statusMessage(text: string): string | undefined {
  * (unless it is an open finding, which is counted). Returns the status for the tally.
  */
 async function checkOne(send: Send, r: FuzzRequest): Promise<number> {
-  const before = r.write ? await observe(send, r.target) : undefined;
+  const before = r.write ? await observe(send, r.target, r.url) : undefined;
   let a: Answer;
   try {
     a = await send(r);
@@ -415,11 +419,23 @@ async function checkAnswer(send: Send, r: FuzzRequest, a: Answer, before: Awaite
   const rejected = a.status >= 300;
   if (r.write && (rejected || isDryRun(r))) {
     if (a.writes !== undefined && a.writes > 0) fail(`a ${rejected ? 'rejected' : 'dry-run'} write made ${a.writes} store write(s)`);
-    const after = await observe(send, r.target);
+    const after = await observe(send, r.target, r.url);
     // An object being finalized changes under the namespace finalizer; the write count covers it.
     if (before && after && !before.deleting && !after.deleting && (before.status !== after.status || before.text !== after.text)) {
-      fail(`the target changed although the write was ${rejected ? 'rejected' : 'a dry run'}:\nbefore: ${before.text.slice(0, 400)}\nafter:  ${after.text.slice(0, 400)}`);
+      fail(`the target changed although the write was ${rejected ? 'rejected' : 'a dry run'}:\n${describeChange(before.text, after.text)}\nbefore: ${before.text.slice(0, 400)}\nafter:  ${after.text.slice(0, 400)}`);
     }
+  }
+}
+
+/** Where two observations of an object differ first, and what each holds there. */
+function describeChange(before: string, after: string): string {
+  try {
+    const [b, a] = [JSON.parse(before), JSON.parse(after)];
+    const path = firstDifference(b, a, '');
+    const at = (o: unknown) => JSON.stringify(path.split(/\.|\[|\]/).filter(Boolean).reduce<any>((v, k) => v?.[k], o))?.slice(0, 600);
+    return `first difference at ${path}: before ${at(b)}, after ${at(a)}`;
+  } catch {
+    return 'not JSON';
   }
 }
 
