@@ -9,7 +9,7 @@
 // (tests' client only). bin/skiff.js falls back to dist/src when there is no bundle.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,15 @@ await build({
   define: { 'import.meta.url': '__skiffImportMetaUrl' },
   logLevel: 'warning',
 });
+// ASCII throughout (esbuild leaves comments and some regular expressions as they are), so that
+// code-cache.ts can read it as Latin-1, five times faster than decoding UTF-8. A \uXXXX escape
+// means the same in a string, a template, a regular expression or an identifier, and is inert in
+// a comment.
+writeFileSync(
+  bundle,
+  readFileSync(bundle, 'utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+);
+
 // The ES module bundle of earlier builds; nothing runs it any more.
 rmSync(join(root, 'dist/skiff.mjs'), { force: true });
 rmSync(join(root, 'dist/skiff.mjs.map'), { force: true });

@@ -380,7 +380,9 @@ const blueGreenStrategy = obj({
   scaleDownDelaySeconds: int32(),
 });
 
-const rolloutSpec = obj({
+// Built on first use, as everything holding a pod template (podTemplateSpecSchema takes ~20 ms):
+// importing the catalog must not pay for add-ons nobody installs.
+const rolloutSpec = () => obj({
   analysis: obj({ successfulRunHistoryLimit: int32(), unsuccessfulRunHistoryLimit: int32() }),
   minReadySeconds: int32(),
   paused: bool(),
@@ -431,7 +433,7 @@ const rolloutStatus = openObj({
 });
 
 /** rollouts.argoproj.io (shortName ro), with status and scale subresources so HPAs can target it. */
-export const rolloutCRD: CustomResourceDefinition = defineCRD({
+const rolloutCRD = (): CustomResourceDefinition => defineCRD({
   group: 'argoproj.io',
   kind: 'Rollout',
   plural: 'rollouts',
@@ -442,7 +444,7 @@ export const rolloutCRD: CustomResourceDefinition = defineCRD({
       name: 'v1alpha1',
       storage: true,
       required: ['spec'],
-      spec: rolloutSpec,
+      spec: rolloutSpec(),
       status: rolloutStatus,
       subresources: {
         status: {},
@@ -539,7 +541,7 @@ export const analysisRunCRD: CustomResourceDefinition = defineCRD({
 });
 
 /** experiments.argoproj.io (shortName exp). */
-export const experimentCRD: CustomResourceDefinition = defineCRD({
+const experimentCRD = (): CustomResourceDefinition => defineCRD({
   group: 'argoproj.io',
   kind: 'Experiment',
   plural: 'experiments',
@@ -581,11 +583,9 @@ export const experimentCRD: CustomResourceDefinition = defineCRD({
 /** Argo CD's CRDs the catalog installs (ApplicationSet is not included yet). */
 export const ARGO_CD_CRDS: readonly CustomResourceDefinition[] = [applicationCRD, appProjectCRD];
 
-/** Argo Rollouts' CRDs the catalog installs. */
-export const ARGO_ROLLOUTS_CRDS: readonly CustomResourceDefinition[] = [
-  rolloutCRD,
-  analysisTemplateCRD,
-  clusterAnalysisTemplateCRD,
-  analysisRunCRD,
-  experimentCRD,
-];
+let rolloutsCRDs: readonly CustomResourceDefinition[] | undefined;
+
+/** Argo Rollouts' CRDs the catalog installs (made on first use). */
+export function argoRolloutsCRDs(): readonly CustomResourceDefinition[] {
+  return (rolloutsCRDs ??= [rolloutCRD(), analysisTemplateCRD, clusterAnalysisTemplateCRD, analysisRunCRD, experimentCRD()]);
+}

@@ -4,7 +4,7 @@
 // into a suggestion of which add-on to install.
 import type { KubeObject } from '../api/types.js';
 import type { CustomResourceDefinition } from '../apiextensions/types.js';
-import { ARGO_CD_CRDS, ARGO_ROLLOUTS_CRDS } from './argo.js';
+import { ARGO_CD_CRDS, argoRolloutsCRDs } from './argo.js';
 import { ADDON_LABEL } from './crd.js';
 import { EXTERNAL_SECRETS_CRDS } from './external-secrets.js';
 import { ISTIO_CRDS } from './istio.js';
@@ -46,7 +46,9 @@ export const ADDONS: readonly Addon[] = [
     name: 'argo-rollouts',
     description: 'Argo Rollouts progressive delivery: Rollout, AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun, Experiment',
     aliases: ['rollouts'],
-    crds: ARGO_ROLLOUTS_CRDS,
+    get crds() {
+      return argoRolloutsCRDs();
+    },
   },
   {
     name: 'external-secrets',
