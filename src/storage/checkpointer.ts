@@ -40,6 +40,7 @@ export class WalCheckpointer {
   private exited?: Promise<void>;
   private running = false;
   private failed = false;
+  private closing = false;
   private pending = 0;
   private sinceCheckpoint = 0;
 
@@ -64,14 +65,22 @@ export class WalCheckpointer {
     (this.worker ??= this.spawn()).postMessage('checkpoint');
   }
 
+  // Never throws: a checkpoint that fails (the database busy or closing) is only tried again later,
+  // and the commit that asked for it has already been acknowledged and must still reach watchers.
   private complete(): void {
-    this.inline();
-    this.pending = 0;
-    this.sinceCheckpoint = 0;
+    if (this.closing) return;
+    try {
+      this.inline();
+      this.pending = 0;
+      this.sinceCheckpoint = 0;
+    } catch {
+      // the next commit asks again
+    }
   }
 
   /** Stops the worker (after a checkpoint in progress), closing its connection first. */
   async close(): Promise<void> {
+    this.closing = true;
     const w = this.worker;
     this.worker = undefined;
     if (!w) return;
