@@ -731,6 +731,7 @@ async function handleScale(c: ResourceContext): Promise<void> {
   if (c.verb !== 'update' && c.verb !== 'patch') throw methodNotAllowed(qualified(c), c.verb);
   const patchType = mediaType(c.req.headers['content-type']);
   const applying = c.verb === 'patch' && patchType === 'application/apply-patch+yaml';
+  const scaleKind = { apiVersion: 'autoscaling/v1', kind: 'Scale' };
   const body = c.verb === 'update' || applying ? await bodyUnlessValue(c.req) : await c.req.body();
   const updated = await c.registry.update(
     c.namespace,
@@ -738,7 +739,6 @@ async function handleScale(c: ResourceContext): Promise<void> {
     (current) => {
       const scale = toScale(c.registry, current);
       let next: KubeObject;
-      const scaleKind = { apiVersion: 'autoscaling/v1', kind: 'Scale' };
       if (applying) {
         // Server-side apply of a Scale: the applied replicas go to the parent; managedFields record
         // the write as the scale subresource's (conflicts on the Scale view are not computed).

@@ -216,11 +216,10 @@ export class AddonApi {
       // once: their applies then share commits, instead of each waiting its turn on a busy event loop.
       const objects = this.render(a.addon.addonName, a.addon.addonVersion, rec, a.addon.configurationValues as string | undefined, clusterName);
       const first = (o: KubeObject) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace';
-      const ordered = [...objects.filter(first), ...objects.filter((o) => !first(o))];
-      const split = ordered.findIndex((o) => !first(o));
-      const head = split < 0 ? ordered : ordered.slice(0, split);
-      const errors = [...(await Promise.all(head.map(applyOne))), ...(await Promise.all(ordered.slice(head.length).map(applyOne)))];
-      ordered.forEach((obj, i) => {
+      const definitions = objects.filter(first);
+      const rest = objects.filter((o) => !first(o));
+      const errors = [...(await Promise.all(definitions.map(applyOne))), ...(await Promise.all(rest.map(applyOne)))];
+      [...definitions, ...rest].forEach((obj, i) => {
         const e = errors[i];
         if (e === undefined) return;
         if (e instanceof StatusError && e.code === 409) conflicts.push(`${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}: ${e.message}`);

@@ -136,7 +136,6 @@ export class SkiffServer implements ClusterRuntime {
   async startDeferred(): Promise<void> {
     if (this.clusters.has(DEFAULT_CLUSTER)) return;
     const def = await this.addCluster(DEFAULT_CLUSTER);
-    def.apiserver.serverAddress = `${this.host}:${this.port}`;
     // Handshakes without a server name get the default cluster's certificate from now on.
     this.server?.setSecureContext({ cert: def.serving.certPem, key: def.serving.keyPem, ca: def.ca.certPem });
   }
@@ -297,6 +296,9 @@ export class SkiffServer implements ClusterRuntime {
     // Until EKS node groups exist, the default cluster gets six m5.large nodes over three zones.
     const nodes = name === DEFAULT_CLUSTER && this.opts.defaultNodes !== false ? defaultNodeSpecs({ clusterName: name }) : [];
     const cluster = await Cluster.open(this.opts.dataDir, name, this.opts.clock, { nodes, region: 'us-east-1', fsync: this.opts.fsync });
+    // Served on the main port: its address is known once that listens (start() sets it for the
+    // clusters opened before).
+    if (this.server) cluster.apiserver.serverAddress = `${this.host}:${this.port}`;
     this.clusters.set(name, cluster);
     this.contexts.set(
       clusterServerName(name),

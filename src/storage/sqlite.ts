@@ -294,8 +294,11 @@ export class SqliteStore implements Store {
     let bytes = 0;
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i];
-      if (outcome instanceof StoreError) batch[i].reject(outcome);
-      else batch[i].resolve(outcome);
+      if (outcome instanceof StoreError) {
+        batch[i].reject(outcome);
+        continue;
+      }
+      batch[i].resolve(outcome);
       // What the row and its two index entries add to the WAL, roughly.
       bytes += batch[i].value.length + 3 * batch[i].key.length + 64;
     }
