@@ -151,6 +151,8 @@ export class PodWorker {
   private lastSent?: string;
   private sending = false;
   private dirty = false;
+  /** The status at admission has been queued (see firstStartInProgress). */
+  private admissionReported = false;
   private readonly rand: Rand;
   /** True while the pod waits on a Secret, ConfigMap or claim (a change there should wake it). */
   blockedOnConfig = false;
@@ -895,8 +897,22 @@ export class PodWorker {
     return withTimes(facts, (type) => this.transitions.get(type)!.at);
   }
 
+  /**
+   * SyncPod's first pass over a new pod: the kubelet reports the pod's status when it starts syncing
+   * it (ContainerCreating, no IP), then sets up the sandbox and pulls, creates and starts the first
+   * container in the same pass, and reports again only when that pass ends, with the container
+   * running or failed. So the pod IP and PodReadyToStartContainers=True arrive with that report, not
+   * on their own while the image is pulled (`kubectl get pod -o wide` shows no IP until then).
+   */
+  private get firstStartInProgress(): boolean {
+    if (!this.sandboxAt || this.terminating || this.terminal || this.deadlineHit) return false;
+    return this.rts.every((rt) => !rt.current && !rt.waiting && (rt.stage === 'idle' || rt.stage === 'pulling' || rt.stage === 'creating'));
+  }
+
   private reportStatus(): void {
     if (this.deleted) return;
+    if (this.admissionReported && this.firstStartInProgress) return;
+    this.admissionReported = true;
     this.dirty = true;
     if (this.sending) return;
     this.sending = true;

@@ -56,6 +56,27 @@ describe('simulated kubelet: pod lifecycle', () => {
     assert.equal(events[3], 'Started: Started container nginx');
   });
 
+  test('SyncPod reports a new pod twice: ContainerCreating without an IP, then Running with it (nothing while the image is pulled)', async () => {
+    const seen: string[] = [];
+    const watch = await h.pods.watch({ fieldSelector: 'metadata.name=slow' });
+    const collecting = (async () => {
+      for await (const e of watch) {
+        const s = e.object.status;
+        if (e.type !== 'MODIFIED' || !s?.phase) continue; // the create (Pending by default) is not the kubelet's
+        seen.push(`${s.phase} ${cs(e.object)?.state?.waiting?.reason ?? (cs(e.object)?.state?.running ? 'running' : '-')} ip=${s.podIP ?? 'none'} sandbox=${cond(e.object, 'PodReadyToStartContainers')?.status}`);
+      }
+    })();
+    await h.createPod({ metadata: { name: 'slow', annotations: { 'sim.skiff.dev/pull-time': '20s' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } });
+    await h.advance(10_000);
+    assert.equal((await h.getPod('slow')).status?.podIP, undefined, 'no IP while the image is pulled');
+    await h.until(async () => (await h.getPod('slow')).status?.phase === 'Running', { stepMs: 1000 });
+    watch.close();
+    await collecting;
+    assert.equal(seen.length, 2, seen.join('\n'));
+    assert.equal(seen[0], 'Pending ContainerCreating ip=none sandbox=False');
+    assert.match(seen[1]!, /^Running running ip=192\.168\.64\.\d+ sandbox=True$/);
+  });
+
   test('a pod without probes or annotations is Ready within a couple of seconds; a second one finds the image present', async () => {
     await h.createPod({ metadata: { name: 'a' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } });
     await h.advance(3000);
