@@ -46,10 +46,21 @@ export interface ReplicaSetControllerOptions {
    * this many ms per pod the ReplicaSet owns (capped at 2 s), like the endpoints controllers'
    * --endpoint-updates-batch-period but scaled: each sync is O(pods), and a ReplicaSet of thousands
    * of pods otherwise resyncs for every one of their status writes, while a small one must not wait.
-   * With 0.1, 3 pods wait under a millisecond and 10,000 pods one second. Creates, deletions and
-   * label or owner changes are never delayed. 0 (the default): no batching.
+   * With 0.1, 3 pods wait under a millisecond and 10,000 pods one second. The same batch holds the
+   * syncs a ReplicaSet's own status writes trigger, and those of pod creates observed while more of
+   * the burst are still expected (such a sync can only recount pods). Deletions, label or owner
+   * changes, and the create that completes a burst are never delayed. 0 (the default): no batching.
    */
   podStatusBatchPerPodMs?: number;
+}
+
+/** Only status (and resourceVersion, managedFields) differ: the same spec generation and metadata a sync reads. */
+export function statusOnlyChange(old: ReplicaSet, cur: ReplicaSet): boolean {
+  const a = old.metadata;
+  const b = cur.metadata;
+  if (a.generation !== b.generation || a.deletionTimestamp !== b.deletionTimestamp) return false;
+  const part = (m: typeof a) => JSON.stringify([m.labels, m.annotations, m.ownerReferences, m.finalizers]);
+  return part(a) === part(b);
 }
 
 /** HasStatusCause(err, NamespaceTerminatingCause). */
@@ -118,7 +129,10 @@ export class ReplicaSetController extends Controller {
       onAdd: (rs) => this.enqueue(rs),
       onUpdate: (old, cur) => {
         if (old.metadata.uid !== cur.metadata.uid) this.onDeleteRS(old);
-        this.enqueue(cur);
+        // Upstream syncs again on every update, its own status writes included ("some spurious
+        // syncs"); those wait for the batch, anything else is synced at once.
+        if (old.metadata.uid === cur.metadata.uid && statusOnlyChange(old, cur)) this.enqueueBatched(cur);
+        else this.enqueue(cur);
       },
       onDelete: (obj) => this.onDeleteRS(obj),
     });
@@ -165,6 +179,13 @@ export class ReplicaSetController extends Controller {
     });
   }
 
+  /** Enqueues rs after its batch period (podStatusBatchPerPodMs per pod it owns), at once for a small one. */
+  private enqueueBatched(rs: ReplicaSet): void {
+    const ms = this.podStatusBatchPerPodMs > 0 ? Math.min(2000, Math.floor(this.podStatusBatchPerPodMs * this.podInformer.indexer.indexCount(POD_OWNER_INDEX, rs.metadata.uid!))) : 0;
+    if (ms > 0) this.queue.addAfter(this.keyOf(rs), ms);
+    else this.enqueue(rs);
+  }
+
   private keyOf(rs: ReplicaSet): string {
     return `${rs.metadata.namespace}/${rs.metadata.name}`;
   }
@@ -179,8 +200,12 @@ export class ReplicaSetController extends Controller {
     if (ref) {
       const rs = this.resolve(pod.metadata.namespace, ref);
       if (!rs) return;
-      this.expectations.creationObserved(this.keyOf(rs));
-      this.queue.add(this.keyOf(rs));
+      const key = this.keyOf(rs);
+      this.expectations.creationObserved(key);
+      // Until the last create of a burst is observed a sync can only recount the pods, so that
+      // waits for the batch; the create that satisfies the expectations is synced at once.
+      if (this.expectations.satisfiedExpectations(key)) this.queue.add(key);
+      else this.enqueueBatched(rs);
       return;
     }
     // An orphan: whoever matches may want to adopt it. No creation is observed for orphans.
@@ -206,8 +231,7 @@ export class ReplicaSetController extends Controller {
     if (curRef) {
       const rs = this.resolve(cur.metadata.namespace, curRef);
       if (!rs) return;
-      const batchMs = this.podStatusBatchPerPodMs > 0 && !refChanged && !labelChanged ? Math.min(2000, Math.floor(this.podStatusBatchPerPodMs * this.podInformer.indexer.indexCount(POD_OWNER_INDEX, rs.metadata.uid!))) : 0;
-      if (batchMs > 0) this.queue.addAfter(this.keyOf(rs), batchMs);
+      if (!refChanged && !labelChanged) this.enqueueBatched(rs);
       else this.enqueue(rs);
       // A pod that just turned ready becomes available after minReadySeconds.
       const minReady = rs.spec?.minReadySeconds ?? 0;
