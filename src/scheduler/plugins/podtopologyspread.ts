@@ -102,6 +102,50 @@ function countMatching(pods: readonly PodInfo[], sel: LabelSelector, ns: string)
   return n;
 }
 
+/**
+ * Matching pods per domain of one topology key, summed over every node of the snapshot's list and
+ * kept across scheduling cycles: a cycle re-counts only the nodes whose generation moved (the ones
+ * that gained or lost pods or changed labels), instead of summing a thousand nodes' counts per pod.
+ * For pods every node is eligible for (no node selector or required node affinity, taints not
+ * honoured), where the sum does not depend on the pod being scheduled.
+ */
+class DomainTally {
+  private list?: readonly NodeInfo[];
+  private gens: number[] = [];
+  private counts: number[] = [];
+  private domains: string[] = [];
+  readonly totals = new Map<string, number>();
+
+  refresh(list: readonly NodeInfo[], sel: LabelSelector, ns: string, key: string, topologyKey: string): void {
+    if (this.list !== list) {
+      this.list = list;
+      this.gens = new Array<number>(list.length).fill(-1);
+      this.counts = new Array<number>(list.length).fill(0);
+      this.domains = new Array<string>(list.length).fill('');
+      this.totals.clear();
+    }
+    for (let i = 0; i < list.length; i++) {
+      const ni = list[i]!;
+      if (ni.generation === this.gens[i]) continue;
+      this.gens[i] = ni.generation;
+      const old = this.counts[i]!;
+      if (old) this.totals.set(this.domains[i]!, this.totals.get(this.domains[i]!)! - old);
+      const domain = ni.labels[topologyKey] ?? '';
+      const n = countOnNode(ni, sel, ns, key);
+      this.domains[i] = domain;
+      this.counts[i] = n;
+      if (n) this.totals.set(domain, (this.totals.get(domain) ?? 0) + n);
+    }
+  }
+}
+
+/** Whether every node passes c's inclusion policies for pod (so a DomainTally applies). */
+function includesEveryNode(c: Constraint, pod: Pod): boolean {
+  if (c.honorTaints) return false;
+  if (!c.honorAffinity) return true;
+  return !pod.spec?.nodeSelector && !pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+}
+
 const PRE_FILTER = 'PreFilterPodTopologySpread';
 const PRE_SCORE = 'PreScorePodTopologySpread';
 
@@ -146,7 +190,19 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
   readonly name = 'PodTopologySpread';
   readonly weight = 2;
 
+  private readonly tallies = new Map<string, DomainTally>();
+
   constructor(private readonly listers: WorkloadListers) {}
+
+  private tally(key: string, topologyKey: string): DomainTally {
+    const k = `${key}\u0000${topologyKey}`;
+    let t = this.tallies.get(k);
+    if (!t) {
+      if (this.tallies.size >= 256) this.tallies.clear();
+      this.tallies.set(k, (t = new DomainTally()));
+    }
+    return t;
+  }
 
   preFilter(state: CycleState, pi: PodInfo, snapshot: SnapshotLister): { status?: MaybeStatus } {
     const constraints = buildConstraints(pi.pod, 'DoNotSchedule');
@@ -243,9 +299,21 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? filtered.length - ignored.size : sizes[i]!) + 2));
     const ns = pi.pod.metadata.namespace ?? '';
     const keys = constraints.map((c) => countKey(c.selector, ns));
-    for (const ni of all) {
+    // Which constraints sum over the whole list here (hostname domains are counted per node when
+    // scored), and which of those a tally kept across cycles can answer.
+    const summed = constraints.map((c, i) => c.topologyKey !== LABEL_HOSTNAME && pairCounts[i]!.size > 0);
+    const tallied = constraints.map((c, i) => summed[i]! && !requireAll && includesEveryNode(c, pi.pod));
+    for (let i = 0; i < constraints.length; i++) {
+      if (!tallied[i]) continue;
+      const c = constraints[i]!;
+      const t = this.tally(keys[i]!, c.topologyKey);
+      t.refresh(all, c.selector, ns, keys[i]!, c.topologyKey);
+      for (const v of pairCounts[i]!.keys()) pairCounts[i]!.set(v, t.totals.get(v) ?? 0);
+    }
+    if (summed.some((x, i) => x && !tallied[i])) for (const ni of all) {
       if (requireAll && !hasAllKeys(ni.labels, constraints)) continue;
       for (let i = 0; i < constraints.length; i++) {
+        if (!summed[i] || tallied[i]) continue;
         const c = constraints[i]!;
         // Hostname domains are counted per node when scored; only other keys aggregate here.
         const v = ni.labels[c.topologyKey] ?? '';
