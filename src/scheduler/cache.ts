@@ -17,6 +17,9 @@ export class Cache {
   private readonly podStates = new Map<string, PodState>();
   private nodeList?: NodeInfo[];
   private affinityLists?: { affinity: NodeInfo[]; antiAffinity: NodeInfo[] };
+  /** NodeInfos in the order they changed since changeBase (see SnapshotLister.changesSince). */
+  private changeLog: NodeInfo[] = [];
+  private changeBase = 0;
 
   constructor(private readonly namespaceLabels: (ns: string) => Record<string, string> | undefined = () => undefined) {}
 
@@ -33,6 +36,7 @@ export class Cache {
     const ni = this.nodeInfo(node.metadata.name!);
     const fresh = !ni.node;
     ni.setNode(node);
+    this.changed(ni);
     if (fresh) {
       this.nodeList = undefined;
       this.affinityLists = undefined;
@@ -102,7 +106,9 @@ export class Cache {
   }
 
   private place(info: PodInfo, nodeName: string): void {
-    this.nodeInfo(nodeName).addPod(info);
+    const ni = this.nodeInfo(nodeName);
+    ni.addPod(info);
+    this.changed(ni);
     if (info.hasAffinity) this.affinityLists = undefined;
   }
 
@@ -110,6 +116,7 @@ export class Cache {
     const ni = this.nodes.get(st.nodeName);
     if (!ni) return;
     ni.removePod(st.info.key);
+    this.changed(ni);
     if (st.info.hasAffinity) this.affinityLists = undefined;
     if (!ni.node && ni.pods.length === 0) this.nodes.delete(st.nodeName);
   }
@@ -123,6 +130,7 @@ export class Cache {
   snapshot(): SnapshotLister {
     if (!this.nodeList) {
       this.nodeList = [...this.nodes.values()].filter((n) => n.node);
+      this.nodeList.forEach((n, i) => (n.listIndex = i));
       this.snap = undefined;
     }
     return (this.snap ??= new Snapshot(this, this.nodeList));
@@ -150,6 +158,22 @@ export class Cache {
     return this.affinityLists;
   }
 
+  private changed(ni: NodeInfo): void {
+    this.changeLog.push(ni);
+    // A bounded history: consumers further behind start over from the node list.
+    if (this.changeLog.length >= 16_384) {
+      this.changeBase += this.changeLog.length;
+      this.changeLog = [];
+    }
+  }
+
+  /** @internal */
+  changesSince(version: number): { version: number; nodes?: readonly NodeInfo[] } {
+    const now = this.changeBase + this.changeLog.length;
+    if (version < this.changeBase || version > now) return { version: now };
+    return { version: now, nodes: this.changeLog.slice(version - this.changeBase) };
+  }
+
   /** @internal */
   nsLabels(ns: string): Record<string, string> | undefined {
     return this.namespaceLabels(ns);
@@ -175,5 +199,8 @@ class Snapshot implements SnapshotLister {
   }
   havePodsWithRequiredAntiAffinity(): NodeInfo[] {
     return this.cache.affinityNodes(this.nodes).antiAffinity;
+  }
+  changesSince(version: number): { version: number; nodes?: readonly NodeInfo[] } {
+    return this.cache.changesSince(version);
   }
 }

@@ -148,6 +148,10 @@ export class NodeInfo {
   labels: Record<string, string> = {};
   /** Bumped on every change, so a snapshot can tell what moved. */
   generation = 0;
+  /** Where the node stands in the cache's node list (the snapshot's list()). */
+  listIndex = -1;
+  /** PodTopologySpread's matching-pod counts per selector, valid while generation stays the same. */
+  spreadCounts?: { generation: number; counts: Map<string, number> };
 
   constructor(readonly name: string) {}
 

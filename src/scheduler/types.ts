@@ -89,6 +89,12 @@ export interface SnapshotLister {
   havePodsWithRequiredAntiAffinity(): NodeInfo[];
   /** Namespace labels, for affinity terms with a namespaceSelector. */
   namespaceLabels(ns: string): Record<string, string> | undefined;
+  /**
+   * The version of the node state now, and the NodeInfos changed (pods placed or removed, Node
+   * updated) since version, in order; nodes is undefined when that history is no longer kept (the
+   * caller starts over from list()). For plugins that keep sums over every node across cycles.
+   */
+  changesSince?(version: number): { version: number; nodes?: readonly NodeInfo[] };
 }
 
 export interface Plugin {

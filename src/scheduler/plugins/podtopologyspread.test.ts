@@ -21,6 +21,15 @@ function zoneCounts(plugin: PodTopologySpread, cache: Cache, pod: Pod): Record<s
   return Object.fromEntries([...s.pairCounts[i]!].sort());
 }
 
+/** Every node's score for one pod (hostname counts per node, zone counts per domain). */
+function scores(plugin: PodTopologySpread, cache: Cache, pod: Pod): Record<string, number> {
+  const snapshot = cache.snapshot();
+  const state = new CycleState();
+  const pi = new PodInfo(pod);
+  plugin.preScore(state, pi, snapshot.list(), snapshot);
+  return Object.fromEntries(snapshot.list().map((ni) => [ni.name, plugin.score(state, pi, ni)]));
+}
+
 describe('PodTopologySpread zone counts kept across cycles', () => {
   // A pod with a node selector every node matches takes the per-node path; one without takes the
   // tally kept across cycles. Both must count the same after every kind of change.
@@ -73,6 +82,7 @@ describe('PodTopologySpread zone counts kept across cycles', () => {
       assert.deepEqual(zoneCounts(plugin, cache, free), s.want);
       assert.deepEqual(zoneCounts(plugin, cache, pinned), s.want);
       assert.deepEqual(zoneCounts(new PodTopologySpread(listers), cache, free), s.want, 'a fresh tally agrees');
+      assert.deepEqual(scores(plugin, cache, free), scores(new PodTopologySpread(listers), cache, free), 'node scores agree with a fresh tally');
     });
   }
 });

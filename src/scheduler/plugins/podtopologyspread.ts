@@ -68,8 +68,7 @@ function hasAllKeys(labels: Record<string, string>, cs: Constraint[]): boolean {
 
 // Each scheduling cycle counts, on every node, the pods a constraint's selector matches: O(pods)
 // per pod scheduled. Between cycles only the nodes that gained or lost pods change, so counts are
-// remembered per node (its pod list and generation) and selector.
-const countMemo = new WeakMap<readonly PodInfo[], { generation: number; counts: Map<string, number> }>();
+// remembered on each NodeInfo (valid for its generation) per selector.
 const selectorText = new WeakMap<LabelSelector, string>();
 
 /** The memo key of a selector in a namespace; computed once per constraint, not once per node. */
@@ -80,11 +79,8 @@ function countKey(sel: LabelSelector, ns: string): string {
 }
 
 function countOnNode(ni: NodeInfo, sel: LabelSelector, ns: string, key = countKey(sel, ns)): number {
-  let memo = countMemo.get(ni.pods);
-  if (!memo || memo.generation !== ni.generation) {
-    memo = { generation: ni.generation, counts: new Map() };
-    countMemo.set(ni.pods, memo);
-  }
+  let memo = ni.spreadCounts;
+  if (!memo || memo.generation !== ni.generation) ni.spreadCounts = memo = { generation: ni.generation, counts: new Map() };
   let n = memo.counts.get(key);
   if (n === undefined) {
     n = countMatching(ni.pods, sel, ns);
@@ -103,39 +99,56 @@ function countMatching(pods: readonly PodInfo[], sel: LabelSelector, ns: string)
 }
 
 /**
- * Matching pods per domain of one topology key, summed over every node of the snapshot's list and
- * kept across scheduling cycles: a cycle re-counts only the nodes whose generation moved (the ones
- * that gained or lost pods or changed labels), instead of summing a thousand nodes' counts per pod.
- * For pods every node is eligible for (no node selector or required node affinity, taints not
- * honoured), where the sum does not depend on the pod being scheduled.
+ * Matching pods per node and per domain of one topology key over every node of the snapshot's list,
+ * kept across scheduling cycles: a cycle re-counts only the nodes the cache reports changed since
+ * the last one (placed or removed pods, updated Nodes), instead of visiting a thousand nodes per pod
+ * scheduled. The per-domain totals serve pods every node is eligible for (no node selector or
+ * required node affinity, taints not honoured), where they do not depend on the pod; the per-node
+ * counts serve hostname domains, whatever the pod.
  */
 class DomainTally {
   private list?: readonly NodeInfo[];
-  private gens: number[] = [];
+  private version = -1;
+  /** Matching pods on each node of the list, by index. */
   private counts: number[] = [];
   private domains: string[] = [];
   readonly totals = new Map<string, number>();
 
-  refresh(list: readonly NodeInfo[], sel: LabelSelector, ns: string, key: string, topologyKey: string): void {
-    if (this.list !== list) {
+  constructor(
+    private readonly sel: LabelSelector,
+    private readonly ns: string,
+    private readonly key: string,
+    private readonly topologyKey: string,
+  ) {}
+
+  refresh(snapshot: SnapshotLister): void {
+    const list = snapshot.list();
+    const delta = snapshot.changesSince?.(this.version);
+    if (this.list !== list || !delta?.nodes) {
       this.list = list;
-      this.gens = new Array<number>(list.length).fill(-1);
       this.counts = new Array<number>(list.length).fill(0);
       this.domains = new Array<string>(list.length).fill('');
       this.totals.clear();
+      for (let i = 0; i < list.length; i++) this.recount(i, list[i]!);
+    } else {
+      for (const ni of delta.nodes) if (list[ni.listIndex] === ni) this.recount(ni.listIndex, ni);
     }
-    for (let i = 0; i < list.length; i++) {
-      const ni = list[i]!;
-      if (ni.generation === this.gens[i]) continue;
-      this.gens[i] = ni.generation;
-      const old = this.counts[i]!;
-      if (old) this.totals.set(this.domains[i]!, this.totals.get(this.domains[i]!)! - old);
-      const domain = ni.labels[topologyKey] ?? '';
-      const n = countOnNode(ni, sel, ns, key);
-      this.domains[i] = domain;
-      this.counts[i] = n;
-      if (n) this.totals.set(domain, (this.totals.get(domain) ?? 0) + n);
-    }
+    this.version = delta?.version ?? -1;
+  }
+
+  /** The count on ni, if it is a node of the list this tally is current for. */
+  onNode(ni: NodeInfo): number | undefined {
+    return this.list?.[ni.listIndex] === ni ? this.counts[ni.listIndex] : undefined;
+  }
+
+  private recount(i: number, ni: NodeInfo): void {
+    const old = this.counts[i]!;
+    if (old) this.totals.set(this.domains[i]!, this.totals.get(this.domains[i]!)! - old);
+    const domain = ni.labels[this.topologyKey] ?? '';
+    const n = countOnNode(ni, this.sel, this.ns, this.key);
+    this.domains[i] = domain;
+    this.counts[i] = n;
+    if (n) this.totals.set(domain, (this.totals.get(domain) ?? 0) + n);
   }
 }
 
@@ -184,6 +197,8 @@ interface ScoreState {
   weights: number[];
   /** Each constraint's countOnNode memo key. */
   keys: string[];
+  /** Hostname constraints' per-node counts (and the tallies behind pairCounts). */
+  tallies: (DomainTally | undefined)[];
 }
 
 export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePlugin {
@@ -194,13 +209,15 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
 
   constructor(private readonly listers: WorkloadListers) {}
 
-  private tally(key: string, topologyKey: string): DomainTally {
-    const k = `${key}\u0000${topologyKey}`;
+  /** The tally of c's selector over its topology key, brought up to date with the snapshot. */
+  private tally(c: Constraint, ns: string, key: string, snapshot: SnapshotLister): DomainTally {
+    const k = `${key}\u0000${c.topologyKey}`;
     let t = this.tallies.get(k);
     if (!t) {
       if (this.tallies.size >= 256) this.tallies.clear();
-      this.tallies.set(k, (t = new DomainTally()));
+      this.tallies.set(k, (t = new DomainTally(c.selector, ns, key, c.topologyKey)));
     }
+    t.refresh(snapshot);
     return t;
   }
 
@@ -303,12 +320,10 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     // scored), and which of those a tally kept across cycles can answer.
     const summed = constraints.map((c, i) => c.topologyKey !== LABEL_HOSTNAME && pairCounts[i]!.size > 0);
     const tallied = constraints.map((c, i) => summed[i]! && !requireAll && includesEveryNode(c, pi.pod));
+    const tallies = constraints.map((c, i) => (tallied[i] || c.topologyKey === LABEL_HOSTNAME ? this.tally(c, ns, keys[i]!, snapshot) : undefined));
     for (let i = 0; i < constraints.length; i++) {
       if (!tallied[i]) continue;
-      const c = constraints[i]!;
-      const t = this.tally(keys[i]!, c.topologyKey);
-      t.refresh(all, c.selector, ns, keys[i]!, c.topologyKey);
-      for (const v of pairCounts[i]!.keys()) pairCounts[i]!.set(v, t.totals.get(v) ?? 0);
+      for (const v of pairCounts[i]!.keys()) pairCounts[i]!.set(v, tallies[i]!.totals.get(v) ?? 0);
     }
     if (summed.some((x, i) => x && !tallied[i])) for (const ni of all) {
       if (requireAll && !hasAllKeys(ni.labels, constraints)) continue;
@@ -323,7 +338,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
         pairCounts[i]!.set(v, cur + countOnNode(ni, c.selector, ns, keys[i]));
       }
     }
-    state.write(PRE_SCORE, { constraints, ignored, pairCounts, weights, keys } satisfies ScoreState);
+    state.write(PRE_SCORE, { constraints, ignored, pairCounts, weights, keys, tallies } satisfies ScoreState);
     return null;
   }
 
@@ -331,11 +346,14 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, ScorePl
     const s = state.read<ScoreState>(PRE_SCORE)!;
     if (s.ignored.has(ni.name)) return 0;
     let score = 0;
-    s.constraints.forEach((c, i) => {
-      if (!Object.hasOwn(ni.labels, c.topologyKey)) return;
-      const cnt = c.topologyKey === LABEL_HOSTNAME ? countOnNode(ni, c.selector, pi.pod.metadata.namespace ?? '', s.keys[i]) : (s.pairCounts[i]!.get(ni.labels[c.topologyKey]!) ?? 0);
+    const ns = pi.pod.metadata.namespace ?? '';
+    for (let i = 0; i < s.constraints.length; i++) {
+      const c = s.constraints[i]!;
+      const v = ni.labels[c.topologyKey];
+      if (v === undefined || !Object.hasOwn(ni.labels, c.topologyKey)) continue;
+      const cnt = c.topologyKey === LABEL_HOSTNAME ? (s.tallies[i]?.onNode(ni) ?? countOnNode(ni, c.selector, ns, s.keys[i])) : (s.pairCounts[i]!.get(v) ?? 0);
       score += cnt * s.weights[i]! + (c.maxSkew - 1);
-    });
+    }
     return Math.round(score);
   }
 
