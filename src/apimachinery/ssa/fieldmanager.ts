@@ -25,6 +25,7 @@ import {
 import {
   clone,
   compare,
+  compareWithZeroFields,
   ensureNamedFieldsAreMembers,
   merge,
   removeItems,
@@ -34,6 +35,7 @@ import {
   validateTyped,
   valueOnlyChanges,
   withZeroFields,
+  type Comparison,
   type TypeNode,
 } from './typed.js';
 
@@ -151,8 +153,7 @@ interface Context {
 }
 
 /** Updater.update: others lose the fields that changed (or, without force, they conflict). */
-function updateOwnership(ctx: Context, liveZ: unknown, newZ: unknown, fields: Map<string, VersionedSet>, workflow: string, force: boolean) {
-  const cmp = compare(liveZ, newZ, ctx.node);
+function updateOwnership(ctx: Context, cmp: Comparison, fields: Map<string, VersionedSet>, workflow: string, force: boolean) {
   cmp.removed = filter(cmp.removed, ctx.ignore);
   cmp.modified = filter(cmp.modified, ctx.ignore);
   cmp.added = filter(cmp.added, ctx.ignore);
@@ -182,8 +183,8 @@ function updateOwnership(ctx: Context, liveZ: unknown, newZ: unknown, fields: Ma
 }
 
 /** Updater.Update: the workflow manager gains what changed. */
-function smdUpdate(ctx: Context, liveZ: unknown, newZ: unknown, fields: Map<string, VersionedSet>, workflow: string): Map<string, VersionedSet> {
-  const { fields: out, cmp } = updateOwnership(ctx, liveZ, newZ, fields, workflow, true);
+function smdUpdate(ctx: Context, cmp: Comparison, fields: Map<string, VersionedSet>, workflow: string): Map<string, VersionedSet> {
+  const { fields: out } = updateOwnership(ctx, cmp, fields, workflow, true);
   const prev = out.get(workflow)?.set ?? new FieldSet();
   const set = filter(prev.difference(cmp.removed).union(cmp.modified).union(cmp.added), ctx.ignore);
   if (set.empty()) out.delete(workflow);
@@ -218,7 +219,7 @@ function smdApply(ctx: Context, liveZ: Obj, liveNF: Obj, config: Obj, fields: Ma
   const removals = pruneRemovals(ctx, mergedZ, managers, lastSet);
   const newZ = removals ? removeItems(mergedZ, removals, ctx.node) : mergedZ;
   const newNF = removals ? removeItems(mergedNF, removals, ctx.node) : mergedNF;
-  const { fields: out } = updateOwnership(ctx, liveZ, newZ, managers, id, force);
+  const { fields: out } = updateOwnership(ctx, compare(liveZ, newZ, ctx.node), managers, id, force);
   return { object: (isObj(newNF) ? newNF : {}) as Obj, fields: out };
 }
 
@@ -234,10 +235,10 @@ function stripMeta(fields: Map<string, VersionedSet>, id: string): Map<string, V
 }
 
 /** The Update half of the chain below SkipNonApplied (CapManagers … StructuredMerge). */
-function innerUpdate(ctx: Context, liveZ: unknown, newZ: unknown, managed: Managed, manager: string, time: string, subresource?: string): Managed {
+function innerUpdate(ctx: Context, cmp: Comparison, managed: Managed, manager: string, time: string, subresource?: string): Managed {
   const id = managerIdentifier({ manager: manager || 'unknown', operation: 'Update', apiVersion: ctx.version, subresource });
   const self = 'current-operation';
-  const fields = stripMeta(smdUpdate(ctx, liveZ, newZ, managed.fields, self), self);
+  const fields = stripMeta(smdUpdate(ctx, cmp, managed.fields, self), self);
   const out: Managed = { fields, times: new Map(managed.times) };
   const vs = fields.get(self);
   if (vs) {
@@ -378,7 +379,7 @@ export function apply(live: object | undefined, config: object, opts: ApplyOptio
     let m = copyManaged(managed);
     if (m.fields.size === 0 && live !== undefined) {
       // Everything set before the first apply belongs to "before-first-apply".
-      m = innerUpdate(ctx, emptyZ, liveZ, m, 'before-first-apply', opts.time, opts.subresource);
+      m = innerUpdate(ctx, compare(emptyZ, liveZ, ctx.node), m, 'before-first-apply', opts.time, opts.subresource);
     }
     const id = managerIdentifier({ manager: opts.manager || 'unknown', operation: 'Apply', subresource: opts.subresource });
     const r = smdApply(ctx, liveZ, liveNF, cfg, m.fields, id, force);
@@ -422,7 +423,10 @@ export function trackUpdate(old: object | undefined, next: object, opts: TrackUp
   trackUpdateWith(old, next, opts, true);
 }
 
-/** trackUpdate without the shortcut for value-only writes: the reference the shortcut is tested against. */
+/**
+ * trackUpdate without its shortcuts (for value-only writes, and past the parts both objects share):
+ * the reference they are tested against.
+ */
 export function trackUpdateSlow(old: object | undefined, next: object, opts: TrackUpdateOptions): void {
   trackUpdateWith(old, next, opts, false);
 }
@@ -481,9 +485,10 @@ function trackUpdateWith(old: object | undefined, next: object, opts: TrackUpdat
     }
     return 'full';
   }
-  const oldZ = withZeroFields(old === undefined ? {} : viewWithoutManagedFields(oldObj), ctx.node);
-  const newZ = withZeroFields(newNF, ctx.node);
-  const out = innerUpdate(ctx, oldZ, newZ, managed, opts.manager, opts.time, opts.subresource);
+  const oldNF = old === undefined ? {} : viewWithoutManagedFields(oldObj);
+  // The reference path compares the zero-filled objects whole; the other skips what they share.
+  const cmp = shortcut ? compareWithZeroFields(oldNF, newNF, ctx.node) : compare(withZeroFields(oldNF, ctx.node), withZeroFields(newNF, ctx.node), ctx.node);
+  const out = innerUpdate(ctx, cmp, managed, opts.manager, opts.time, opts.subresource);
   setManagedFields(nextObj, out);
   return 'full';
 }

@@ -79,7 +79,28 @@ describe('FieldSet', () => {
   ];
   for (const c of setOps) {
     test(c.name, () => {
-      assert.deepEqual(c.op(FieldSet.of(...a), FieldSet.of(...b)).paths().map(pathString).sort(), c.want);
+      const x = FieldSet.of(...a);
+      const y = FieldSet.of(...b);
+      assert.deepEqual(c.op(x, y).paths().map(pathString).sort(), c.want);
+      // Results share subtrees with their operands: the operands must come out unchanged.
+      assert.deepEqual(x.paths(), FieldSet.of(...a).paths(), 'left operand unchanged');
+      assert.deepEqual(y.paths(), FieldSet.of(...b).paths(), 'right operand unchanged');
+    });
+  }
+
+  const sameObject: Array<{ name: string; op: (x: FieldSet) => FieldSet; same: boolean }> = [
+    { name: 'a union adding nothing is the set itself', op: (x) => x.union(FieldSet.of([f('spec'), f('replicas')])), same: true },
+    { name: 'a union with an empty set is the set itself', op: (x) => x.union(new FieldSet()), same: true },
+    { name: 'a union adding a path is a new set', op: (x) => x.union(FieldSet.of([f('spec'), f('minReadySeconds')])), same: false },
+    { name: 'a difference removing nothing is the set itself', op: (x) => x.difference(FieldSet.of([f('status'), f('replicas')])), same: true },
+    { name: 'a difference removing a path is a new set', op: (x) => x.difference(FieldSet.of([f('spec'), f('paused')])), same: false },
+    { name: 'a recursive difference removing a parent is a new set', op: (x) => x.recursiveDifference(FieldSet.of([f('metadata')])), same: false },
+  ];
+  for (const c of sameObject) {
+    test(c.name, () => {
+      const x = FieldSet.of(...a);
+      assert.equal(c.op(x) === x, c.same);
+      assert.deepEqual(x.paths(), FieldSet.of(...a).paths());
     });
   }
 

@@ -249,17 +249,34 @@ export class FieldSet {
     return n;
   }
 
+  // Sets are values once built (only the code building a fresh set inserts into it), so the
+  // operations below share unchanged subtrees with their operands and return an operand itself
+  // when the result equals it. A manager's set an update leaves alone thus stays the same object,
+  // and its FieldsV1 encoding stays cached (managedfields.ts).
+
   /** Paths in either set. */
   union(o: FieldSet): FieldSet {
+    if (o === this || o.isBare()) return this;
+    if (this.isBare()) return o;
     const out = new FieldSet();
+    let changed = false;
     for (const [k, pe] of this.members) out.members.set(k, pe);
-    for (const [k, pe] of o.members) out.members.set(k, pe);
+    for (const [k, pe] of o.members) {
+      if (!out.members.has(k)) changed = true;
+      out.members.set(k, pe);
+    }
     for (const [k, c] of this.children) {
       const oc = o.children.get(k);
-      out.children.set(k, { pe: c.pe, set: oc ? c.set.union(oc.set) : c.set.clone() });
+      const set = oc ? c.set.union(oc.set) : c.set;
+      if (set !== c.set) changed = true;
+      out.children.set(k, set === c.set ? c : { pe: c.pe, set });
     }
-    for (const [k, c] of o.children) if (!this.children.has(k)) out.children.set(k, { pe: c.pe, set: c.set.clone() });
-    return out;
+    for (const [k, c] of o.children) {
+      if (this.children.has(k)) continue;
+      changed = true;
+      out.children.set(k, c);
+    }
+    return changed ? out : this;
   }
 
   /** Paths in both sets. */
@@ -277,35 +294,42 @@ export class FieldSet {
 
   /** Paths in this set and not in o (a member of o does not remove its children: parent - child = parent). */
   difference(o: FieldSet): FieldSet {
-    const out = new FieldSet();
-    for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
-    for (const [k, c] of this.children) {
-      const oc = o.children.get(k);
-      if (!oc) {
-        out.children.set(k, { pe: c.pe, set: c.set.clone() });
-        continue;
-      }
-      const d = c.set.difference(oc.set);
-      if (!d.empty()) out.children.set(k, { pe: c.pe, set: d });
-    }
-    return out;
+    return this.minus(o, false);
   }
 
   /** As difference, but a member of o also removes everything below it. */
   recursiveDifference(o: FieldSet): FieldSet {
+    return this.minus(o, true);
+  }
+
+  private minus(o: FieldSet, recursive: boolean): FieldSet {
+    if (o.isBare() || this.isBare()) return this;
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
+    let changed = false;
+    for (const [k, pe] of this.members) {
+      if (o.members.has(k)) changed = true;
+      else out.members.set(k, pe);
+    }
     for (const [k, c] of this.children) {
-      if (o.members.has(k)) continue;
-      const oc = o.children.get(k);
-      if (!oc) {
-        out.children.set(k, { pe: c.pe, set: c.set.clone() });
+      if (recursive && o.members.has(k)) {
+        changed = true;
         continue;
       }
-      const d = c.set.recursiveDifference(oc.set);
-      if (!d.empty()) out.children.set(k, { pe: c.pe, set: d });
+      const oc = o.children.get(k);
+      if (!oc) {
+        out.children.set(k, c);
+        continue;
+      }
+      const d = c.set.minus(oc.set, recursive);
+      if (d !== c.set) changed = true;
+      if (!d.empty()) out.children.set(k, d === c.set ? c : { pe: c.pe, set: d });
     }
-    return out;
+    return changed ? out : this;
+  }
+
+  /** No members and no children at this level (an empty set, cheaply). */
+  private isBare(): boolean {
+    return this.members.size === 0 && this.children.size === 0;
   }
 
   /** True when both sets hold the same paths. */
@@ -315,7 +339,10 @@ export class FieldSet {
 
   /** A deep copy. */
   clone(): FieldSet {
-    return this.union(new FieldSet());
+    const out = new FieldSet();
+    for (const [k, pe] of this.members) out.members.set(k, pe);
+    for (const [k, c] of this.children) out.children.set(k, { pe: c.pe, set: c.set.clone() });
+    return out;
   }
 
   /** The member elements at this level, in upstream's order. */
@@ -361,22 +388,25 @@ export class FieldSet {
 
   private emit(includeSelf: boolean): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const members = this.memberElements();
-    const children = this.childElements().filter((c) => !c.set.empty());
+    // The maps are keyed by each element's FieldsV1 key already: sort the entries, reuse the keys.
+    const members = [...this.members].sort((a, b) => comparePE(a[1], b[1]));
+    const children: [string, FieldSet, PathElement][] = [];
+    for (const [k, c] of this.children) if (!c.set.empty()) children.push([k, c.set, c.pe]);
+    children.sort((a, b) => comparePE(a[2], b[2]));
     if (includeSelf && (members.length > 0 || children.length > 0)) out['.'] = {};
     let mi = 0;
     let ci = 0;
     while (mi < members.length || ci < children.length) {
-      const c = mi < members.length && ci < children.length ? comparePE(members[mi], children[ci].pe) : mi < members.length ? -1 : 1;
+      const c = mi < members.length && ci < children.length ? comparePE(members[mi]![1], children[ci]![2]) : mi < members.length ? -1 : 1;
       if (c < 0) {
-        out[serializePE(members[mi++])] = {};
+        out[members[mi++]![0]] = {};
       } else if (c > 0) {
-        const child = children[ci++];
-        out[serializePE(child.pe)] = child.set.emit(false);
+        const [k, set] = children[ci++]!;
+        out[k] = set.emit(false);
       } else {
-        const child = children[ci++];
+        const [k, set] = children[ci++]!;
         mi++;
-        out[serializePE(child.pe)] = child.set.emit(true);
+        out[k] = set.emit(true);
       }
     }
     return out;
@@ -418,6 +448,7 @@ export class FieldSet {
 
   private mergeFrom(o: FieldSet): void {
     const u = this.union(o);
+    if (u === this) return;
     this.members.clear();
     this.children.clear();
     for (const [k, pe] of u.members) this.members.set(k, pe);

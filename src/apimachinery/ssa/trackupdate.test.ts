@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { patchSchemaFor } from '../../api/patchmeta.js';
 import type { PatchSchema } from '../patch/schema.js';
 import { trackUpdate, trackUpdateSlow, trackUpdateTook, type TrackUpdateOptions } from './fieldmanager.js';
+import { compare, compareWithZeroFields, rootNode, withZeroFields } from './typed.js';
+import { pathString } from './fieldpath.js';
 
 type Obj = Record<string, any>;
 
@@ -451,5 +453,27 @@ describe('trackUpdate shortcut on random writes', () => {
     // The property must exercise the shortcut, not only the fallback.
     if (process.env.SSA_SHORTCUT_STATS) console.log(`shortcut taken ${shortcuts} times in ${runs} writes`);
     assert.ok(shortcuts > runs / 4, `shortcut taken ${shortcuts} times in ${runs} writes`);
+  });
+});
+
+describe('compareWithZeroFields', () => {
+  test('reports what compare reports on the zero-filled objects, for random writes of every shape', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(KINDS)), fc.array(edit, { maxLength: 3 }), fc.array(edit, { minLength: 1, maxLength: 3 }), fc.boolean(), (kindName, before, after, fromEmpty) => {
+        const kind = KINDS[kindName];
+        const node = rootNode(kind.schema);
+        const old = kind.make();
+        for (const e of before) applyEdit(old, e, false);
+        const next = structuredClone(old);
+        for (const e of after) applyEdit(next, e, false);
+        const lhs = fromEmpty ? {} : old;
+        const want = compare(withZeroFields(lhs, node), withZeroFields(next, node), node);
+        const got = compareWithZeroFields(lhs, next, node);
+        for (const k of ['added', 'modified', 'removed'] as const) {
+          assert.deepEqual(got[k].paths().map(pathString), want[k].paths().map(pathString), k);
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -5,7 +5,7 @@
 // maps by their key fields), structs and maps marked atomic are one field, and anything the schema
 // does not describe is "deduced" from the data: objects are granular maps, lists are atomic.
 
-import { jsonCopy } from '../json.js';
+import { jsonCopy, jsonEqual } from '../json.js';
 import { EMPTY_PATCH_SCHEMA, type PatchFieldMeta, type PatchSchema } from '../patch/schema.js';
 import {
   FieldSet,
@@ -154,36 +154,43 @@ function isEmptyContainer(v: unknown): boolean {
  */
 export function validateTyped(value: unknown, node: TypeNode, allowDuplicates = false): void {
   const errors: { path: string; message: string }[] = [];
-  const walk = (v: unknown, n: TypeNode, path: PathElement[]) => {
+  // One path, grown and shrunk as the walk goes (read only for an error's message).
+  const path: PathElement[] = [];
+  const walk = (v: unknown, n: TypeNode) => {
     const r = resolve(n, v);
     if (r.k === 'leaf' || v === null || v === undefined) return;
     if (r.k === 'map') {
       if (!isObject(v)) return;
-      for (const k of Object.keys(v)) {
+      for (const k in v) {
         if (v[k] === undefined) continue;
-        walk(v[k], childNode(n, k).node, [...path, { field: k }]);
+        path.push({ field: k });
+        walk(v[k], childNode(n, k).node);
+        path.pop();
       }
       return;
     }
     if (!Array.isArray(v)) return;
     const seen = new Set<string>();
-    v.forEach((item, i) => {
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i];
       const pe = listItemPE(r.node, item);
       if (typeof pe === 'string') {
         errors.push({ path: pathString(path), message: `element ${i}: ${pe}` });
-        return;
+        continue;
       }
       const key = serializePE(pe);
       if (seen.has(key)) {
-        if (allowDuplicates) return;
+        if (allowDuplicates) continue;
         errors.push({ path: pathString(path), message: `duplicate entries for key ${peString(pe)}` });
-        return;
+        continue;
       }
       seen.add(key);
-      walk(item, r.node.elem, [...path, pe]);
-    });
+      path.push(pe);
+      walk(item, r.node.elem);
+      path.pop();
+    }
   };
-  walk(value, node, []);
+  walk(value, node);
   if (errors.length > 0) throw new TypedValueError(errors);
 }
 
@@ -318,6 +325,124 @@ export function compare(lhs: unknown, rhs: unknown, node: TypeNode): Comparison 
   };
   walk(lhs, rhs, node, []);
   return c;
+}
+
+/**
+ * compare(withZeroFields(lhs), withZeroFields(rhs)), without zero-filling and walking the parts both
+ * objects share: a subtree equal in both fills the same way, so it can differ in nothing. Zero
+ * fields are added one level at a time, only where the walk goes on; leaves that differ, and lists
+ * with duplicated elements, are compared fully filled, as compare sees them. Most writes change a
+ * small part of an object (a status, a label), so most of it is only checked for equality.
+ */
+export function compareWithZeroFields(lhs: unknown, rhs: unknown, node: TypeNode): Comparison {
+  const c: Comparison = { removed: new FieldSet(), modified: new FieldSet(), added: new FieldSet() };
+  // A value is "final" once withZeroFields would leave it as it is (zero values it inserted, and
+  // what lies under a node that is neither struct nor map).
+  const full = (v: unknown, final: boolean, n: TypeNode) => (final ? v : withZeroFields(v, n));
+  const leaf = (l: unknown, r: unknown, path: Path) => {
+    if (l === undefined) c.added.insert(path);
+    else if (r === undefined) c.removed.insert(path);
+    else if (!valuesEqual(l, r)) c.modified.insert(path);
+  };
+  // One path, grown and shrunk as the walk goes; FieldSet.insert keeps only its elements.
+  const path: PathElement[] = [];
+  const walk = (l: unknown, lf: boolean, r: unknown, rf: boolean, n: TypeNode) => {
+    if (lf === rf && jsonEqual(l, r)) return;
+    const lz = lf ? l : zeroFillLevel(l, n);
+    const rz = rf ? r : zeroFillLevel(r, n);
+    const res = resolve(n, lz, rz);
+    let isLeaf = res.k === 'leaf';
+    if (res.k === 'map') {
+      if (isEmptyContainer(lz) && isEmptyContainer(rz)) isLeaf = true;
+      else
+        for (const k of mapKeys(lz, rz)) {
+          const lv = isObject(lz) ? lz[k] : undefined;
+          const rv = isObject(rz) ? rz[k] : undefined;
+          path.push({ field: k });
+          walk(lv, childFinal(l, lf, n, k), rv, childFinal(r, rf, n, k), childNode(n, k).node);
+          path.pop();
+        }
+    } else if (res.k === 'list') {
+      if (isEmptyContainer(lz) && isEmptyContainer(rz)) isLeaf = true;
+      // withZeroFields walks the items of a list node (res.node is n).
+      else compareList(lz, lf, rz, rf, res.node);
+    }
+    if (isLeaf) {
+      leaf(full(l, lf, n), full(r, rf, n), path);
+      return;
+    }
+    if (l === undefined) c.added.insert(path);
+    else if (r === undefined) c.removed.insert(path);
+  };
+  const compareList = (l: unknown, lf: boolean, r: unknown, rf: boolean, n: Extract<TypeNode, { t: 'list' }>) => {
+    const index = (list: unknown, final: boolean) => {
+      const byKey = new Map<string, { pe: PathElement; items: unknown[] }>();
+      const order: string[] = [];
+      if (Array.isArray(list))
+        for (const item of list) {
+          // Key fields may be zero fields: the element's key is read from its filled first level.
+          const pe = listItemPE(n, final ? item : zeroFillLevel(item, n.elem));
+          if (typeof pe === 'string') continue;
+          const k = serializePE(pe);
+          const e = byKey.get(k);
+          if (e) e.items.push(item);
+          else {
+            byKey.set(k, { pe, items: [item] });
+            order.push(k);
+          }
+        }
+      return { byKey, order };
+    };
+    const li = index(l, lf);
+    const ri = index(r, rf);
+    const all = [...li.order, ...ri.order.filter((k) => !li.byKey.has(k))];
+    for (const k of all) {
+      const le = li.byKey.get(k);
+      const re = ri.byKey.get(k);
+      const pe = (le ?? re)!.pe;
+      const lList = le?.items ?? [];
+      const rList = re?.items ?? [];
+      path.push(pe);
+      if (lList.length <= 1 && rList.length <= 1) walk(lList[0], lf, rList[0], rf, n.elem);
+      else if (lList.length >= 2 && rList.length >= 2) {
+        const equal = lList.length === rList.length && lList.every((x, i) => valuesEqual(full(x, lf, n.elem), full(rList[i], rf, n.elem)));
+        if (!equal) c.modified.insert(path);
+      } else if (lList.length >= 2) {
+        if (rList.length !== 0) walk(undefined, lf, rList[0], rf, n.elem);
+        c.removed.insert(path);
+      } else {
+        if (lList.length !== 0) walk(lList[0], lf, undefined, rf, n.elem);
+        c.added.insert(path);
+      }
+      path.pop();
+    }
+  };
+  walk(lhs, false, rhs, false, node);
+  return c;
+}
+
+/** One level of withZeroFields: a struct gains its missing zero fields (as they are, final). */
+function zeroFillLevel(v: unknown, n: TypeNode): unknown {
+  if (n.t !== 'struct' || !isObject(v)) return v;
+  const zero = n.schema.zeroValue?.();
+  if (!zero) return v;
+  let out: Record<string, unknown> | undefined;
+  for (const k in zero) {
+    if (v[k] !== undefined) continue;
+    out ??= { ...v };
+    out[k] = zero[k];
+  }
+  return out ?? v;
+}
+
+/**
+ * Whether withZeroFields leaves the value under key k of v (at node n) as it is: zero fields it
+ * inserted are, and so is everything under a node that is neither struct nor map.
+ */
+function childFinal(v: unknown, final: boolean, n: TypeNode, k: string): boolean {
+  if (final) return true;
+  if (!isObject(v) || v[k] === undefined) return true;
+  return n.t !== 'struct' && n.t !== 'map';
 }
 
 // ---- Merge ----
