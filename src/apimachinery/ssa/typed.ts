@@ -253,80 +253,6 @@ export interface Comparison {
   added: FieldSet;
 }
 
-/** Compares two objects field by field (TypedValue.Compare). */
-export function compare(lhs: unknown, rhs: unknown, node: TypeNode): Comparison {
-  const c: Comparison = { removed: new FieldSet(), modified: new FieldSet(), added: new FieldSet() };
-  const leaf = (l: unknown, r: unknown, path: Path) => {
-    if (l === undefined) c.added.insert(path);
-    else if (r === undefined) c.removed.insert(path);
-    else if (!valuesEqual(l, r)) c.modified.insert(path);
-  };
-  const walk = (l: unknown, r: unknown, n: TypeNode, path: PathElement[]) => {
-    const res = resolve(n, l, r);
-    let isLeaf = res.k === 'leaf';
-    if (res.k === 'map') {
-      if (isEmptyContainer(l) && isEmptyContainer(r)) isLeaf = true;
-      else
-        for (const k of mapKeys(l, r)) {
-          const lv = isObject(l) ? l[k] : undefined;
-          const rv = isObject(r) ? r[k] : undefined;
-          walk(lv, rv, childNode(n, k).node, [...path, { field: k }]);
-        }
-    } else if (res.k === 'list') {
-      if (isEmptyContainer(l) && isEmptyContainer(r)) isLeaf = true;
-      else compareList(l, r, res.node, path);
-    }
-    if (isLeaf) {
-      leaf(l, r, path);
-      return;
-    }
-    if (l === undefined) c.added.insert(path);
-    else if (r === undefined) c.removed.insert(path);
-  };
-  const compareList = (l: unknown, r: unknown, n: Extract<TypeNode, { t: 'list' }>, path: PathElement[]) => {
-    const index = (list: unknown) => {
-      const byKey = new Map<string, { pe: PathElement; items: unknown[] }>();
-      const order: string[] = [];
-      if (Array.isArray(list))
-        for (const item of list) {
-          const pe = listItemPE(n, item);
-          if (typeof pe === 'string') continue;
-          const k = serializePE(pe);
-          const e = byKey.get(k);
-          if (e) e.items.push(item);
-          else {
-            byKey.set(k, { pe, items: [item] });
-            order.push(k);
-          }
-        }
-      return { byKey, order };
-    };
-    const li = index(l);
-    const ri = index(r);
-    const all = [...li.order, ...ri.order.filter((k) => !li.byKey.has(k))];
-    for (const k of all) {
-      const le = li.byKey.get(k);
-      const re = ri.byKey.get(k);
-      const pe = (le ?? re)!.pe;
-      const lList = le?.items ?? [];
-      const rList = re?.items ?? [];
-      const p = [...path, pe];
-      if (lList.length <= 1 && rList.length <= 1) walk(lList[0], rList[0], n.elem, p);
-      else if (lList.length >= 2 && rList.length >= 2) {
-        if (!(lList.length === rList.length && lList.every((x, i) => valuesEqual(x, rList[i])))) c.modified.insert(p);
-      } else if (lList.length >= 2) {
-        if (rList.length !== 0) walk(undefined, rList[0], n.elem, p);
-        c.removed.insert(p);
-      } else {
-        if (lList.length !== 0) walk(lList[0], undefined, n.elem, p);
-        c.added.insert(p);
-      }
-    }
-  };
-  walk(lhs, rhs, node, []);
-  return c;
-}
-
 /**
  * compare(withZeroFields(lhs), withZeroFields(rhs)), without zero-filling and walking the parts both
  * objects share: a subtree equal in both fills the same way, so it can differ in nothing. Zero
@@ -335,6 +261,19 @@ export function compare(lhs: unknown, rhs: unknown, node: TypeNode): Comparison 
  * small part of an object (a status, a label), so most of it is only checked for equality.
  */
 export function compareWithZeroFields(lhs: unknown, rhs: unknown, node: TypeNode): Comparison {
+  return compareTyped(lhs, false, rhs, false, node);
+}
+
+/** Compares two objects field by field (TypedValue.Compare). */
+export function compare(lhs: unknown, rhs: unknown, node: TypeNode): Comparison {
+  return compareTyped(lhs, true, rhs, true, node);
+}
+
+/**
+ * The walk behind both: lhs and rhs as they are (final), or as withZeroFields would make them
+ * (filled on the way). Equal subtrees are skipped either way: they differ in nothing.
+ */
+function compareTyped(lhs: unknown, lhsFinal: boolean, rhs: unknown, rhsFinal: boolean, node: TypeNode): Comparison {
   const c: Comparison = { removed: new FieldSet(), modified: new FieldSet(), added: new FieldSet() };
   // A value is "final" once withZeroFields would leave it as it is (zero values it inserted, and
   // what lies under a node that is neither struct nor map).
@@ -417,7 +356,7 @@ export function compareWithZeroFields(lhs: unknown, rhs: unknown, node: TypeNode
       path.pop();
     }
   };
-  walk(lhs, false, rhs, false, node);
+  walk(lhs, lhsFinal, rhs, rhsFinal, node);
   return c;
 }
 
