@@ -151,8 +151,6 @@ export class PodWorker {
   private lastSent?: string;
   private sending = false;
   private dirty = false;
-  /** The status at admission has been queued (see firstStartInProgress). */
-  private admissionReported = false;
   private readonly rand: Rand;
   /** True while the pod waits on a Secret, ConfigMap or claim (a change there should wake it). */
   blockedOnConfig = false;
@@ -911,8 +909,8 @@ export class PodWorker {
 
   private reportStatus(): void {
     if (this.deleted) return;
-    if (this.admissionReported && this.firstStartInProgress) return;
-    this.admissionReported = true;
+    // The report at admission (nothing sent yet) always goes out.
+    if (this.lastSent !== undefined && this.firstStartInProgress) return;
     this.dirty = true;
     if (this.sending) return;
     this.sending = true;

@@ -3,6 +3,8 @@
 // `kubectl get -o yaml --show-managed-fields` prints ("f:spec", `k:{"name":"nginx"}`, "v:...",
 // "i:...", and "." for a node that is itself a member), with keys in upstream's order.
 
+import { jsonEqual } from '../json.js';
+
 /** A JSON value as it appears in an object. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
@@ -81,21 +83,8 @@ export function compareValues(a: JsonValue, b: JsonValue): number {
   return ak.length === bk.length ? 0 : ak.length < bk.length ? -1 : 1;
 }
 
-/** value.Equals: deep equality of JSON values. */
-export function valuesEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bl = b as unknown[];
-    return a.length === bl.length && a.every((v, i) => valuesEqual(v, bl[i]));
-  }
-  const am = a as Record<string, unknown>;
-  const bm = b as Record<string, unknown>;
-  const ak = Object.keys(am).filter((k) => am[k] !== undefined);
-  const bk = Object.keys(bm).filter((k) => bm[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => k in bm && valuesEqual(am[k], bm[k]));
-}
+/** value.Equals: deep equality of JSON values (a property holding undefined counts as absent). */
+export const valuesEqual: (a: unknown, b: unknown) => boolean = jsonEqual;
 
 /** PathElement.Compare: fields < keys < values < indexes, then by content. */
 export function comparePE(a: PathElement, b: PathElement): number {
