@@ -466,6 +466,13 @@ function trackUpdateWith(old: object | undefined, next: object, opts: TrackUpdat
     if (isObj(nextObj.metadata)) delete nextObj.metadata.managedFields;
     return 'full';
   }
+  if (shortcut && old === undefined && managed.fields.size === 0) {
+    const set = createdFields(ctx, nextObj, opts.ignoredPaths);
+    if (set) {
+      setManagedFields(nextObj, set.empty() ? emptyManaged() : createdManaged(ctx, set, opts));
+      return 'shortcut';
+    }
+  }
   if (shortcut && !isCreate) {
     const out = valueOnlyUpdate(ctx, oldObj, nextObj, managed, opts);
     if (out) {
@@ -491,6 +498,74 @@ function trackUpdateWith(old: object | undefined, next: object, opts: TrackUpdat
   const out = innerUpdate(ctx, cmp, managed, opts.manager, opts.time, opts.subresource);
   setManagedFields(nextObj, out);
   return 'full';
+}
+
+// Creates are most writes (every Event), and what a create's manager gains is every field of the
+// new object: a function of its shape alone (which fields it has, whether each holds an object, a
+// list, a string, a number, a boolean or null; list elements as they are, since their keys and set
+// values are part of the set), never of its other values. Objects from one source share a shape
+// (the Events a recorder makes, the pods of one template), so the set is kept per shape, per
+// schema and ignored paths, for the most recently seen CREATED_CAP shapes of each.
+const CREATED_CAP = 1024;
+const createdSets = new WeakMap<object, Map<string, FieldSet>>();
+
+/** The shape of a JSON value (see above): a key only equal values of the same shape share. */
+export function shapeKey(v: unknown): string {
+  if (v === null) return 'n';
+  switch (typeof v) {
+    case 'string':
+      return 's';
+    case 'boolean':
+      return 'b';
+    case 'number':
+      return Number.isInteger(v) ? 'i' : 'f';
+    case 'object': {
+      if (Array.isArray(v)) return `[${JSON.stringify(v)}]`;
+      let out = '{';
+      const o = v as Obj;
+      for (const k in o) {
+        const x = o[k];
+        if (x === undefined) continue;
+        // Length-prefixed, so no key can pass for another's end.
+        out += `${k.length}:${k}=${shapeKey(x)},`;
+      }
+      return `${out}}`;
+    }
+    default:
+      return 'u';
+  }
+}
+
+/**
+ * The fields a create (with no managedFields sent) gives its manager: what innerUpdate computes
+ * from compare({}, new), per shape. Undefined when the object does not type (the full path
+ * then decides, keeping upstream's handling).
+ */
+function createdFields(ctx: Context, nextObj: Obj, ignoredPaths: FieldManagerOptions['ignoredPaths']): FieldSet | undefined {
+  const newNF = viewWithoutManagedFields(nextObj);
+  const schema = (ctx.node as Extract<TypeNode, { t: 'struct' }>).schema;
+  let bySchema = createdSets.get(schema);
+  if (!bySchema) createdSets.set(schema, (bySchema = new Map()));
+  const key = `${ignoredPaths ? JSON.stringify(ignoredPaths) : ''}|${ctx.version}|${shapeKey(newNF)}`;
+  const hit = bySchema.get(key);
+  if (hit) return hit;
+  try {
+    validateTyped(newNF, ctx.node, true);
+  } catch {
+    return undefined;
+  }
+  const probe = 'created';
+  const out = innerUpdate(ctx, compareWithZeroFields({}, newNF, ctx.node), emptyManaged(), probe, '');
+  const set = out.fields.get(managerIdentifier({ manager: probe, operation: 'Update', apiVersion: ctx.version }))?.set ?? new FieldSet();
+  if (bySchema.size >= CREATED_CAP) bySchema.delete(bySchema.keys().next().value!);
+  bySchema.set(key, set);
+  return set;
+}
+
+/** A created object's managedFields: its manager's Update entry, owning set, stamped now. */
+function createdManaged(ctx: Context, set: FieldSet, opts: TrackUpdateOptions): Managed {
+  const id = managerIdentifier({ manager: opts.manager || 'unknown', operation: 'Update', apiVersion: ctx.version, subresource: opts.subresource });
+  return { fields: new Map([[id, { set, apiVersion: ctx.version, applied: false }]]), times: new Map([[id, opts.time]]) };
 }
 
 /**

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { patchSchemaFor } from '../../api/patchmeta.js';
 import type { PatchSchema } from '../patch/schema.js';
-import { trackUpdate, trackUpdateSlow, trackUpdateTook, type TrackUpdateOptions } from './fieldmanager.js';
+import { shapeKey, trackUpdate, trackUpdateSlow, trackUpdateTook, type TrackUpdateOptions } from './fieldmanager.js';
 import { compare, compareWithZeroFields, rootNode, withZeroFields } from './typed.js';
 import { pathString } from './fieldpath.js';
 
@@ -476,4 +476,57 @@ describe('compareWithZeroFields', () => {
       { numRuns: 400 },
     );
   });
+});
+
+describe('trackUpdate on create', () => {
+  /** Scalar leaves outside any list: changing one keeps an object's shape (shapeKey). */
+  const shapeKeepingLeaves = (o: Obj) => leafPaths(o).filter((p) => !p.some((x) => typeof x === 'number'));
+
+  test('gives the same managedFields as the full path for random objects, and for others of the same shape that reuse its set', () => {
+    let reused = 0;
+    let shortcuts = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(KINDS)), fc.array(edit, { maxLength: 4 }), fc.array(fc.tuple(fc.nat(), SCALARS), { minLength: 1, maxLength: 4 }), (kindName, edits, values) => {
+        const kind = KINDS[kindName];
+        const first = kind.make();
+        for (const e of edits) applyEdit(first, e, false);
+        delete first.metadata.managedFields;
+        const opts = optsFor(kind, 'creator', T0);
+        // (An object that does not type, such as a list-map element without its key, takes the full path.)
+        if (both(undefined as unknown as Obj, first, opts).took === 'shortcut') shortcuts++;
+        // Another object of that shape: other values outside lists (a string stays a string).
+        const sibling = structuredClone(first);
+        const leaves = shapeKeepingLeaves(sibling);
+        for (const [i, v] of values) {
+          if (!leaves.length) break;
+          const p = leaves[i % leaves.length];
+          let cur: any = sibling;
+          for (const k of p) cur = cur[k];
+          if (typeof v === typeof cur && (typeof v !== 'number' || Number.isInteger(v) === Number.isInteger(cur))) setAt(sibling, p, v);
+        }
+        if (shapeKey(sibling) === shapeKey(first)) reused++;
+        both(undefined as unknown as Obj, sibling, optsFor(kind, 'other', T1));
+      }),
+      { numRuns: 300 },
+    );
+    assert.ok(reused > 200, `only ${reused} of 300 siblings kept their shape`);
+    assert.ok(shortcuts > 200, `the shortcut was taken for only ${shortcuts} of 300 creates`);
+  });
+
+  const shapes: { name: string; a: unknown; b: unknown; same: boolean }[] = [
+    { name: 'other string values share a shape', a: { x: 'a', y: { z: 'b' } }, b: { x: 'c', y: { z: '' } }, same: true },
+    { name: 'a string and a number differ', a: { x: 'a' }, b: { x: 1 }, same: false },
+    { name: 'an integer and a fraction differ', a: { x: 1 }, b: { x: 1.5 }, same: false },
+    { name: 'null and a missing field differ', a: { x: null }, b: {}, same: false },
+    { name: 'an undefined field is a missing one', a: { x: undefined }, b: {}, same: true },
+    { name: 'an empty object and an empty list differ', a: { x: {} }, b: { x: [] }, same: false },
+    { name: 'list elements count by value', a: { x: [{ name: 'a' }] }, b: { x: [{ name: 'b' }] }, same: false },
+    { name: 'a key cannot pass for the end of another', a: { 'a=s,b': 's' }, b: { a: 's', b: 's' }, same: false },
+    { name: 'field order does not change the fields', a: { x: 'a', y: 'b' }, b: { x: 'c', y: 'd' }, same: true },
+  ];
+  for (const c of shapes) {
+    test(`shapeKey: ${c.name}`, () => {
+      assert.equal(shapeKey(c.a) === shapeKey(c.b), c.same);
+    });
+  }
 });
