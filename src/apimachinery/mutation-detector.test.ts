@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CacheMutationDetector, firstDifference } from './mutation-detector.js';
 
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const informerModule = pathToFileURL(fileURLToPath(new URL(`./informer${ext}`, import.meta.url))).href;
+const informerModule = pathToFileURL(fileURLToPath(new URL(`../client/informer${ext}`, import.meta.url))).href;
 
 describe('the cache mutation detector', () => {
   test('firstDifference names the path where two objects part', () => {

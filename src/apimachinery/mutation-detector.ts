@@ -6,7 +6,7 @@
 // informer stops; a difference crashes the process, as client-go's KUBE_CACHE_MUTATION_DETECTOR
 // panics. Comparing rather than freezing: a TypeError from a frozen object would be caught and
 // logged by whichever sync loop ran into it, and the test might still pass.
-import { jsonCopy, jsonEqual } from '../apimachinery/json.js';
+import { jsonCopy, jsonEqual } from './json.js';
 
 /** Whether caches check their objects (read once, from the process's environment). */
 export const detectMutations = /^(1|true)$/i.test(process.env.SKIFF_CACHE_MUTATION_DETECTOR ?? '');
@@ -21,6 +21,12 @@ export class CacheMutationDetector<T> {
   /** Remembers obj as cached under key. */
   cached(key: string, obj: T): void {
     this.pristine.set(key, jsonCopy(obj));
+  }
+
+  /** obj is still cached under key: it must be as it was cached. */
+  unchanged(key: string, obj: T): void {
+    const was = this.pristine.get(key);
+    if (was !== undefined) this.compare(key, was, obj);
   }
 
   /** obj leaves the cache (replaced or deleted): it must be as it was cached. */

@@ -270,16 +270,14 @@ export class APIServer {
     return reg;
   }
 
-  /** Reads an object through its registry, or undefined when absent. */
+  /**
+   * Reads an object through its registry, or undefined when absent: read-only, for the server's own
+   * checks (GenericRegistry.peek).
+   */
   async tryGet(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined> {
     const info = RESOURCES.find((r) => r.group === group && r.resource === resource);
     if (!info) return undefined;
-    try {
-      return await this.registryFor(info).get(namespace, name);
-    } catch (e) {
-      if (e instanceof StatusError && e.code === 404) return undefined;
-      throw e;
-    }
+    return this.registryFor(info).peek(namespace, name);
   }
 
   /** The address clients reach this server at, for /api's serverAddressByClientCIDRs. */

@@ -8,7 +8,7 @@ import { StatusError } from '../apimachinery/errors.js';
 import { matches, parseSelector } from '../apimachinery/labels.js';
 import type { Clock, TimerHandle } from '../sim/clock.js';
 import type { ListOptions, ResourceClient, ResourceRef, RestClient, Watch, WatchOptions } from './rest.js';
-import { newCacheMutationDetector } from './mutation-detector.js';
+import { newCacheMutationDetector } from '../apimachinery/mutation-detector.js';
 
 /** A deletion the informer inferred on relist: the last state it knew, under its key. */
 export class DeletedFinalStateUnknown<T = KubeObject> {

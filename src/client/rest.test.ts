@@ -206,7 +206,7 @@ describe('RestClient over the in-process transport', () => {
     b.close();
     assert.deepEqual(ea, { type: 'ADDED', object: created });
     assert.equal(ea.object, eb.object, 'one copy for both watchers');
-    // Read-only, as informer caches are (client/mutation-detector.ts); even so, changing it changes
+    // Read-only, as informer caches are (apimachinery/mutation-detector.ts); even so, changing it changes
     // no one's but the in-process watchers'.
     (ea.object as unknown as { data: Record<string, string> }).data.k = 'changed by a watcher';
     assert.deepEqual((await cms.get('rest-copies')).data, { k: 'original' }, 'the server\'s object is not the copy');

@@ -165,7 +165,7 @@ function parseLine(line: string): unknown {
 // In-process watchers of the same resource share one copy of each event's object, as client-go's
 // shared informers share one decoded object among all their consumers: copying it per watcher was
 // most of the cost of delivering an event. What they are handed is therefore read-only
-// (client/mutation-detector.ts checks that under npm test). The server sends the same object to
+// (apimachinery/mutation-detector.ts checks that under npm test). The server sends the same object to
 // each watcher after setting apiVersion and kind for it, so a copy serves a watcher only while
 // both still agree.
 const eventCopies = new WeakMap<object, { apiVersion: unknown; kind: unknown; copy: unknown }>();

@@ -379,6 +379,22 @@ export function storeConformance(name: string, open: () => Promise<Store> | Stor
         w.watcher.close();
       });
 
+
+      it('hands live watchers the objects a writer gave for the new and the previous value', async (store) => {
+        const w = collect(store, '/k', 1);
+        const v1 = { n: 1 };
+        const v2 = { n: 2 };
+        await store.create('/k', JSON.stringify(v1), v1);
+        await store.update('/k', JSON.stringify(v2), 1, v2, v1);
+        await store.update('/k', '{"n":3}', 2);
+        await w.waitFor(3);
+        assert.equal(w.events[0].kv.object, v1);
+        assert.equal(w.events[1].kv.object, v2);
+        assert.equal(w.events[1].prevKv?.object, v1);
+        assert.equal(w.events[2].kv.object, undefined, 'no object given: none attached');
+        assert.equal(w.events[2].prevKv?.object, undefined, 'no previous given: none attached');
+        w.watcher.close();
+      });
       it('replays history identical to the live events it would have seen', async (store) => {
         const live = collect(store, '/', 1);
         await store.create('/k', 'v1');

@@ -112,7 +112,7 @@ export class MemoryStore implements Store {
     return toKeyValue(row);
   }
 
-  async update(key: string, value: string, expectedModRevision: number, object?: unknown): Promise<KeyValue> {
+  async update(key: string, value: string, expectedModRevision: number, object?: unknown, previous?: unknown): Promise<KeyValue> {
     this.ensureOpen();
     const latest = this.latestForWrite(key, expectedModRevision);
     const rev = this.revision + 1;
@@ -127,7 +127,7 @@ export class MemoryStore implements Store {
     };
     this.append(row);
     const kv = toKeyValue(row);
-    this.hub.publish([{ type: 'update', kv: withObject({ ...kv }, object), prevKv: toKeyValue(latest), revision: rev }]);
+    this.hub.publish([{ type: 'update', kv: withObject({ ...kv }, object), prevKv: withObject(toKeyValue(latest), previous), revision: rev }]);
     return kv;
   }
 

@@ -63,6 +63,8 @@ interface PendingWrite {
   expected: number;
   /** JSON.parse(value), when the writer gave it (for watch events). */
   object?: unknown;
+  /** For update: JSON.parse of the value at `expected`, when the writer gave it (prevKv.object). */
+  previous?: unknown;
   resolve: (result: KeyValue | WatchEvent) => void;
   reject: (err: unknown) => void;
 }
@@ -210,8 +212,8 @@ export class SqliteStore implements Store {
     return this.enqueue('create', key, value, -1, object);
   }
 
-  update(key: string, value: string, expectedModRevision: number, object?: unknown): Promise<KeyValue> {
-    return this.enqueue('update', key, value, expectedModRevision, object);
+  update(key: string, value: string, expectedModRevision: number, object?: unknown, previous?: unknown): Promise<KeyValue> {
+    return this.enqueue('update', key, value, expectedModRevision, object, previous);
   }
 
   delete(key: string, expectedModRevision?: number): Promise<WatchEvent> {
@@ -265,10 +267,10 @@ export class SqliteStore implements Store {
     if (this.closed) throw closedError();
   }
 
-  private enqueue<T>(op: Op, key: string, value: string, expected: number, object?: unknown): Promise<T> {
+  private enqueue<T>(op: Op, key: string, value: string, expected: number, object?: unknown, previous?: unknown): Promise<T> {
     if (this.closed) return Promise.reject(closedError());
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ op, key, value, expected, object, resolve: resolve as PendingWrite['resolve'], reject });
+      this.queue.push({ op, key, value, expected, object, previous, resolve: resolve as PendingWrite['resolve'], reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -329,6 +331,8 @@ export class SqliteStore implements Store {
         }
         kv = { key, value: w.value, createRevision: current.createRevision, modRevision: rev };
         if (w.object !== undefined) kv.object = w.object;
+        // CAS held, so the writer's previous object is the decode of exactly this row.
+        if (w.previous !== undefined) (current as KeyValue).object = w.previous;
         event = { type: 'update', kv, prevKv: current, revision: rev };
         break;
       }

@@ -97,8 +97,12 @@ export interface Store {
    * when given, is JSON.parse(value), handed to watchers as the event's kv.object.
    */
   create(key: string, value: string, object?: unknown): Promise<KeyValue>;
-  /** Compare-and-swap: fails with Conflict unless the key's modRevision is expectedModRevision (NotFound if absent). object as for create. */
-  update(key: string, value: string, expectedModRevision: number, object?: unknown): Promise<KeyValue>;
+  /**
+   * Compare-and-swap: fails with Conflict unless the key's modRevision is expectedModRevision
+   * (NotFound if absent). object as for create; previous, when given, is JSON.parse of the value
+   * at expectedModRevision, handed to watchers as the event's prevKv.object.
+   */
+  update(key: string, value: string, expectedModRevision: number, object?: unknown, previous?: unknown): Promise<KeyValue>;
   /** Deletes the key; with expectedModRevision, only if it still has it (Conflict otherwise). */
   delete(key: string, expectedModRevision?: number): Promise<WatchEvent>;
 

@@ -8,7 +8,7 @@
 //
 // Reproduce a failure with SKIFF_FUZZ_SEED=<seed> (and SKIFF_FUZZ_RUNS to run longer).
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { firstDifference } from '../../src/client/mutation-detector.js';
+import { firstDifference } from '../../src/apimachinery/mutation-detector.js';
 import assert from 'node:assert/strict';
 import { request as httpsRequest, Agent } from 'node:https';
 import { METHODS } from 'node:http';

@@ -24,6 +24,10 @@ import type { UserInfo } from '../auth/authn.js';
 import type { Strategy, StrategyContext } from './strategy.js';
 import { EMPTY_PATCH_SCHEMA, type PatchSchema } from '../../apimachinery/patch/schema.js';
 import { trackUpdate } from '../../apimachinery/ssa/index.js';
+import { RecentObjects } from './recent.js';
+
+/** Thrown inside update when a no-op was judged against a state that may be stale. */
+const STALE_NO_OP = new Error('no-op against a cached state');
 
 /** Filters a list or watch applies to decoded objects. */
 export interface ObjectFilter {
@@ -95,6 +99,8 @@ function invalidResourceVersion(rv: string, what: string) {
 /** The generic store for one resource's storage (all served versions share it). */
 export class GenericRegistry {
   readonly ctx: StrategyContext;
+  /** The objects this registry wrote or read last (recent.ts). */
+  private readonly recent = new RecentObjects();
 
   constructor(
     /** The storage version's resource info. */
@@ -269,8 +275,11 @@ export class GenericRegistry {
       return obj;
     }
     try {
-      const kv = await this.deps.store.create(this.key(namespace, meta.name!), this.encode(obj), this.eventObject(obj));
+      const key = this.key(namespace, meta.name!);
+      const ev = this.eventObject(obj);
+      const kv = await this.deps.store.create(key, this.encode(obj), ev);
       meta.resourceVersion = String(kv.modRevision);
+      this.remember(key, ev, kv.modRevision);
       return obj;
     } catch (e) {
       throw this.translate(e, meta.name!);
@@ -289,58 +298,143 @@ export class GenericRegistry {
     opts: WriteOptions,
   ): Promise<KubeObject> {
     const key = this.key(namespace, name);
+    // GuaranteedUpdate: start from the object this registry wrote last when it has it (read-only,
+    // perhaps stale); any failure from such a state is decided again on the store's.
+    let state = this.recent.get(key);
+    let stateIsCurrent = false;
     for (let attempt = 0; ; attempt++) {
-      let kv: KeyValue | undefined;
+      if (!state) {
+        state = await this.readCurrent(key, name);
+        stateIsCurrent = true;
+      }
+      const old = state;
+      let next: KubeObject;
+      let pinned: boolean;
       try {
-        kv = await this.deps.store.get(key);
+        ({ next, pinned } = await this.nextForUpdate(namespace, name, old, tryUpdate, opts));
+        if (jsonEqual(next, old)) {
+          // A no-op write keeps its resourceVersion, if the state it compared with is the latest.
+          if (stateIsCurrent) return jsonCopy(old);
+          throw STALE_NO_OP;
+        }
       } catch (e) {
-        throw this.translate(e, name);
+        if (stateIsCurrent) throw e;
+        const fresh = await this.readCurrent(key, name);
+        if (e !== STALE_NO_OP && fresh.metadata.resourceVersion === old.metadata.resourceVersion) throw e;
+        state = fresh;
+        stateIsCurrent = true;
+        continue;
       }
-      if (!kv) throw notFound(this.qualified, name);
-      const old = this.decode(kv);
-      // The callback gets its own copy to change; one that takes no argument (a PUT, whose body
-      // replaces the object) never sees it, so none is made.
-      const proposed = await tryUpdate(tryUpdate.length === 0 ? old : jsonCopy(old));
-      const meta = (proposed.metadata ??= {} as ObjectMeta);
-      if (meta.name !== undefined && meta.name !== name) {
-        throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
-      }
-      meta.name = name;
-      this.checkNamespace(namespace, meta);
-      const pinned = meta.resourceVersion !== undefined && meta.resourceVersion !== '';
-      if (pinned) {
-        parseResourceVersion(meta.resourceVersion, 'metadata.resourceVersion');
-        if (meta.resourceVersion !== old.metadata.resourceVersion) throw conflict(this.qualified, name);
-      }
-      const next = this.prepareUpdate(proposed, old, opts.subresource ?? '');
-      if (opts.fieldManager) this.trackUpdate(old, next, opts);
-      // An unconditional update is validated as if it named the version it replaces.
-      if (!pinned) next.metadata.resourceVersion = old.metadata.resourceVersion;
-      await this.admit('UPDATE', namespace, next, old, opts);
-      const errs = this.validateUpdate(next, old, opts.subresource ?? '');
-      if (errs.length) throw invalid(this.qualifiedKind, name, errs);
-      next.metadata.resourceVersion = old.metadata.resourceVersion;
-      if (jsonEqual(next, old)) return old; // a no-op write keeps its resourceVersion
       if (opts.dryRun) return next;
+      const modRevision = Number(old.metadata.resourceVersion);
+      // A retry after a conflict reads the store; a pinned resourceVersion fails there, not here.
+      const retry = (e: unknown) => isStoreError(e, 'Conflict') && (!stateIsCurrent || !pinned) && attempt < 16;
       // Removing the last finalizer of an object being deleted completes its deletion.
       if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !this.pendingNamespaceFinalizers(next)) {
         try {
-          await this.deps.store.delete(key, kv.modRevision);
+          const ev = await this.deps.store.delete(key, modRevision);
+          this.recent.deleted(key, ev.revision);
           return next;
         } catch (e) {
-          if (isStoreError(e, 'Conflict') && !pinned && attempt < 16) continue;
+          if (retry(e)) {
+            state = undefined;
+            continue;
+          }
           throw this.translate(e, name);
         }
       }
       try {
-        const written = await this.deps.store.update(key, this.encode(next), kv.modRevision, this.eventObject(next));
+        const ev = this.eventObject(next);
+        const written = await this.deps.store.update(key, this.encode(next), modRevision, ev, old);
         next.metadata.resourceVersion = String(written.modRevision);
+        this.remember(key, ev, written.modRevision);
         return next;
       } catch (e) {
-        if (isStoreError(e, 'Conflict') && !pinned && attempt < 16) continue;
+        if (retry(e)) {
+          state = undefined;
+          continue;
+        }
+        this.recent.forget(key);
         throw this.translate(e, name);
       }
     }
+  }
+
+  /** The stored object at key, decoded, and remembered as its latest state; NotFound if absent. */
+  private async readCurrent(key: string, name: string): Promise<KubeObject> {
+    let kv: KeyValue | undefined;
+    try {
+      kv = await this.deps.store.get(key);
+    } catch (e) {
+      throw this.translate(e, name);
+    }
+    if (!kv) throw notFound(this.qualified, name);
+    const obj = this.decode(kv);
+    this.recent.set(key, obj);
+    return obj;
+  }
+
+  /** Records what a write stored at key (the watchers' read-only copy) as its latest state. */
+  private remember(key: string, written: KubeObject, revision: number): void {
+    written.metadata.resourceVersion = String(revision);
+    this.recent.set(key, written);
+  }
+
+  /**
+   * The latest object at namespace/name, read-only (shared with watchers and later writes), for
+   * server-internal readers such as admission: no copy, and no store read when this registry has
+   * it. Undefined when absent.
+   */
+  async peek(namespace: string, name: string): Promise<KubeObject | undefined> {
+    const key = this.key(namespace, name);
+    const known = this.recent.get(key);
+    if (known) return known;
+    let kv: KeyValue | undefined;
+    try {
+      kv = await this.deps.store.get(key);
+    } catch (e) {
+      throw this.translate(e, name);
+    }
+    if (!kv) return undefined;
+    const obj = this.decode(kv);
+    this.recent.set(key, obj);
+    return obj;
+  }
+
+  /**
+   * What an update of old (read-only) comes to, up to the write: the callback's proposal, prepared,
+   * with managedFields, admitted and validated. pinned: the caller named a resourceVersion.
+   */
+  private async nextForUpdate(
+    namespace: string,
+    name: string,
+    old: KubeObject,
+    tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    opts: WriteOptions,
+  ): Promise<{ next: KubeObject; pinned: boolean }> {
+    // The callback gets its own copy to change; one that takes no argument (a PUT, whose body
+    // replaces the object) never sees it, so none is made.
+    const proposed = await tryUpdate(tryUpdate.length === 0 ? old : jsonCopy(old));
+    const meta = (proposed.metadata ??= {} as ObjectMeta);
+    if (meta.name !== undefined && meta.name !== name) {
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    meta.name = name;
+    this.checkNamespace(namespace, meta);
+    const pinned = meta.resourceVersion !== undefined && meta.resourceVersion !== '';
+    if (pinned) {
+      parseResourceVersion(meta.resourceVersion, 'metadata.resourceVersion');
+      if (meta.resourceVersion !== old.metadata.resourceVersion) throw conflict(this.qualified, name);
+    }
+    const next = this.prepareUpdate(proposed, old, opts.subresource ?? '');
+    if (opts.fieldManager) this.trackUpdate(old, next, opts);
+    // An unconditional update is validated as if it named the version it replaces.
+    if (!pinned) next.metadata.resourceVersion = old.metadata.resourceVersion;
+    await this.admit('UPDATE', namespace, next, old, opts);
+    const errs = this.validateUpdate(next, old, opts.subresource ?? '');
+    if (errs.length) throw invalid(this.qualifiedKind, name, errs);
+    next.metadata.resourceVersion = old.metadata.resourceVersion;
+    return { next, pinned };
   }
 
   /**
@@ -489,8 +583,10 @@ export class GenericRegistry {
         if (opts.dryRun) return { object: next, deleted: false };
         if (jsonEqual(next, obj)) return { object: obj, deleted: false };
         try {
-          const written = await this.deps.store.update(key, this.encode(next), kv.modRevision, this.eventObject(next));
+          const ev = this.eventObject(next);
+          const written = await this.deps.store.update(key, this.encode(next), kv.modRevision, ev, obj);
           meta.resourceVersion = String(written.modRevision);
+          this.remember(key, ev, written.modRevision);
           return { object: next, deleted: false };
         } catch (e) {
           if (isStoreError(e, 'Conflict') && attempt < 16) continue;
@@ -500,6 +596,7 @@ export class GenericRegistry {
       if (opts.dryRun) return { object: obj, deleted: true };
       try {
         const ev = await this.deps.store.delete(key, kv.modRevision);
+        this.recent.deleted(key, ev.revision);
         obj.metadata.resourceVersion = String(ev.revision);
         return { object: obj, deleted: true };
       } catch (e) {
@@ -588,6 +685,8 @@ export class GenericRegistry {
     const object = e.kv.object !== undefined ? this.withRevision(e.kv.object as KubeObject, e.kv.modRevision) : this.decode(e.kv);
     const prevKv = e.prevKv;
     if (!prevKv) return { type: e.type === 'create' ? 'ADDED' : 'MODIFIED', object, revision: e.revision };
+    // An update made here came with the state it replaced, decoded (read-only, as object is).
+    if (prevKv.object !== undefined) return { type: 'MODIFIED', object, previous: prevKv.object as KubeObject, revision: e.revision };
     // Only a watch with a selector looks at the previous object; decode it on first use.
     let previous: KubeObject | undefined;
     const decode = (kv: KeyValue) => this.decode(kv);
