@@ -57,6 +57,92 @@ describe('SqliteStore on disk', () => {
       cleanup();
     }
   });
+
+  test('the revision does not go back when compaction removes the newest row, across a restart', async () => {
+    const { path, cleanup } = tempDb();
+    try {
+      const store = SqliteStore.open(path);
+      await store.create('/k', 'v'); // 1
+      await store.delete('/k'); // 2: the newest row, a tombstone
+      await store.compact(2);
+      await store.close();
+      const again = SqliteStore.open(path);
+      assert.equal(again.currentRevision(), 2);
+      const kv = await again.create('/k', 'v2');
+      assert.equal(kv.modRevision, 3, 'a new write takes the next revision, never a used one');
+      assert.equal((await again.get('/k'))?.value, 'v2');
+      await again.close();
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('a key deleted, compacted and created again reads and updates from its new row', async () => {
+    const { path, cleanup } = tempDb();
+    try {
+      const store = SqliteStore.open(path);
+      await store.create('/k', 'a'); // 1
+      await store.update('/k', 'b', 1); // 2
+      await store.delete('/k'); // 3
+      await store.create('/other', 'x'); // 4
+      await store.compact(3);
+      const c = await store.create('/k', 'c'); // 5, a chain of its own from prev_revision 0
+      await store.update('/k', 'd', c.modRevision); // 6
+      assert.equal((await store.get('/k'))?.value, 'd');
+      assert.equal((await store.get('/k', 5))?.value, 'c');
+      assert.deepEqual((await store.list('/')).items.map((i) => `${i.key}=${i.value}`), ['/k=d', '/other=x']);
+      assert.deepEqual((await store.list('/', { revision: 5 })).items.map((i) => `${i.key}=${i.value}`), ['/k=c', '/other=x']);
+      await store.close();
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('a data directory from before (AUTOINCREMENT, a second index by name and id) opens with its revision and data', async () => {
+    const { path, cleanup } = tempDb();
+    try {
+      const old = new Database(path);
+      old.exec(`
+        CREATE TABLE kv (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created INTEGER NOT NULL, deleted INTEGER NOT NULL,
+          create_revision INTEGER NOT NULL, prev_revision INTEGER NOT NULL, value TEXT NOT NULL);
+        CREATE UNIQUE INDEX kv_name_prev_revision ON kv (name, prev_revision);
+        CREATE INDEX kv_name_id ON kv (name, id);
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO kv VALUES (1, '/a', 1, 0, 1, 0, 'a1');
+        INSERT INTO kv VALUES (2, '/a', 0, 0, 1, 1, 'a2');
+        INSERT INTO kv VALUES (3, '/b', 1, 0, 3, 0, 'b1');
+        INSERT INTO kv VALUES (4, '/b', 0, 1, 3, 3, 'b1');
+        DELETE FROM kv WHERE id = 4;
+      `);
+      old.close();
+      const store = SqliteStore.open(path);
+      // Row 4 is gone, but SQLite's counter remembers it was used.
+      assert.equal(store.currentRevision(), 4);
+      assert.equal((await store.get('/a'))?.value, 'a2');
+      assert.equal((await store.update('/a', 'a3', 2)).modRevision, 5);
+      await store.close();
+      const peek = new Database(path, { readonly: true });
+      const indexes = peek.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'kv'").pluck().all();
+      peek.close();
+      assert.deepEqual(indexes, ['kv_name_prev_revision'], 'the index by name and id is dropped');
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('reads and writes by key use the (name, prev_revision) index, not a scan', () => {
+    const store = SqliteStore.open(':memory:');
+    const internals = store as unknown as { db: Database.Database; selectLatest: Database.Statement; selectAt: Database.Statement };
+    const plans = [
+      [internals.selectLatest.source, ['/k']],
+      [internals.selectAt.source, ['/k', 1]],
+    ].map(([sql, args]) => (internals.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(args as unknown[])) as { detail: string }[]).map((r) => r.detail).join('; '));
+    for (const plan of plans) {
+      assert.match(plan, /USING (COVERING )?INDEX kv_name_prev_revision \(name=\?\)/);
+      assert.doesNotMatch(plan, /TEMP B-TREE/, 'no sort');
+    }
+    void store.close();
+  });
 });
 
 describe('SqliteStore group commit', () => {

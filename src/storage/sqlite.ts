@@ -3,7 +3,13 @@
 // just the table and a watch replays it with a range scan on the primary key. Each row names its
 // key's previous row (prev_revision), and a UNIQUE index on (name, prev_revision) makes two writes
 // that started from the same version of a key impossible: the database itself enforces
-// compare-and-swap, even if a bug or a second process slips past the check made here first.
+// compare-and-swap, even if a bug or a second process slips past the check made here first. That
+// index is also the only one by name: along a key's rows prev_revision grows with id, so its newest
+// row is the one with the greatest prev_revision (compaction removes a deleted key's rows together
+// with its tombstone, so a key created again starts a chain of its own at prev_revision 0). One
+// index to maintain instead of two makes a write about a third cheaper. Ids are given explicitly
+// (the revision), so the table needs no AUTOINCREMENT either; the newest revision survives a
+// compaction that removes the newest row (a tombstone) in meta.
 // Writes are group-committed: every write issued in the same turn of the event loop joins ONE
 // transaction, each checked on its own (a failed CAS fails only that write), and every promise
 // resolves only after the COMMIT. A commit has reached the WAL file when it returns, so it survives
@@ -38,7 +44,7 @@ import {
 
 const schema = `
 CREATE TABLE IF NOT EXISTS kv (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
   created INTEGER NOT NULL,
   deleted INTEGER NOT NULL,
@@ -47,7 +53,7 @@ CREATE TABLE IF NOT EXISTS kv (
   value TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS kv_name_prev_revision ON kv (name, prev_revision);
-CREATE INDEX IF NOT EXISTS kv_name_id ON kv (name, id);
+DROP INDEX IF EXISTS kv_name_id;
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
@@ -103,10 +109,10 @@ export class SqliteStore implements Store {
     private readonly checkpointer?: WalCheckpointer,
   ) {
     this.selectLatest = db
-      .prepare('SELECT id, deleted, create_revision, value FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1')
+      .prepare('SELECT id, deleted, create_revision, value FROM kv WHERE name = ? ORDER BY prev_revision DESC LIMIT 1')
       .raw(true);
     this.selectAt = db
-      .prepare('SELECT id, deleted, create_revision, value FROM kv WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1')
+      .prepare('SELECT id, deleted, create_revision, value FROM kv WHERE name = ? AND id <= ? ORDER BY prev_revision DESC LIMIT 1')
       .raw(true);
     this.insert = db.prepare(
       'INSERT INTO kv (id, name, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -134,11 +140,14 @@ export class SqliteStore implements Store {
       return rev;
     });
 
-    const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'kv'").pluck().get() as number | undefined;
+    // The newest revision: the newest row's, or what the last compaction recorded when it removed
+    // that row (or, in a data directory made before meta kept it, SQLite's AUTOINCREMENT counter).
+    const meta = (name: string) => (db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(name) as number | undefined) ?? 0;
+    const hasSequence = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").pluck().get() !== undefined;
+    const seq = hasSequence ? (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'kv'").pluck().get() as number | undefined) : undefined;
     const maxId = db.prepare('SELECT MAX(id) FROM kv').pluck().get() as number | null;
-    this.revision = Math.max(seq ?? 0, maxId ?? 0);
-    const compacted = db.prepare("SELECT value FROM meta WHERE name = 'compact_revision'").pluck().get();
-    this.compacted = (compacted as number | undefined) ?? 0;
+    this.compacted = meta('compact_revision');
+    this.revision = Math.max(seq ?? 0, maxId ?? 0, meta('revision'), this.compacted);
   }
 
   /**
@@ -246,9 +255,10 @@ export class SqliteStore implements Store {
         )
         .run(since, revision);
       this.db.prepare('DELETE FROM kv WHERE deleted = 1 AND id > ? AND id <= ?').run(since, revision);
-      this.db
-        .prepare("INSERT INTO meta (name, value) VALUES ('compact_revision', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-        .run(revision);
+      const setMeta = this.db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+      setMeta.run('compact_revision', revision);
+      // The newest row may have been a tombstone removed just now: the revision must not go back.
+      setMeta.run('revision', this.revision);
     }).immediate();
     this.compacted = revision;
   }
@@ -378,7 +388,7 @@ export class SqliteStore implements Store {
       // A page walks the name index and stops at LIMIT: each row is kept only if it is its key's
       // newest at or below the revision (a GROUP BY would first materialise every key in range).
       const list = `SELECT id, name, create_revision, value FROM kv k WHERE ${range}
-        AND id = (SELECT MAX(id) FROM kv j WHERE j.name = k.name AND j.id <= ?) AND deleted = 0
+        AND id = (SELECT id FROM kv j WHERE j.name = k.name AND j.id <= ? ORDER BY j.prev_revision DESC LIMIT 1) AND deleted = 0
         ORDER BY name LIMIT ?`;
       // Counting visits every key anyway; here one grouped pass is cheaper than a lookup per row.
       // With a single MAX() aggregate, SQLite takes the bare column from the row holding the max.
