@@ -118,3 +118,27 @@ for (const [backend, open] of [['memory', () => new MemoryStore()], ['sqlite', (
     });
   });
 }
+
+describe('GenericRegistry status writes', () => {
+  const podInfo = RESOURCES.find((r) => r.group === '' && r.resource === 'pods' && r.version === 'v1')!;
+  const pod = (): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+
+  test('a pod status write changes the status and keeps the spec as it was', async () => {
+    const store = new MemoryStore();
+    const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+    const reg = new GenericRegistry(podInfo, strategyFor(podInfo), { store, clock, admission: new AdmissionChain([]) }, patchSchemaFor(podInfo.modelType));
+    await reg.create('default', pod(), opts);
+    const out = await reg.update(
+      'default',
+      'p',
+      (cur) => ({ ...cur, spec: { ...(cur.spec as object), nodeName: 'sneaky' }, status: { ...(cur.status as object), phase: 'Running' } }),
+      { ...opts, subresource: 'status' },
+    );
+    const stored = await reg.get('default', 'p');
+    for (const o of [out, stored]) {
+      assert.equal((o.spec as { nodeName?: string }).nodeName, undefined);
+      assert.equal((o.status as { phase?: string }).phase, 'Running');
+    }
+    await store.close();
+  });
+});

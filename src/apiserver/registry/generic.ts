@@ -469,9 +469,14 @@ export class GenericRegistry {
       const managedFields = meta.managedFields;
       const finalizers = meta.finalizers;
       const annotations = meta.annotations;
-      const out = jsonCopy(old);
-      if (status === undefined) delete out.status;
-      else out.status = status;
+      // A copy of old with the new status in its place, without copying old's status first (a
+      // pod's is most of it).
+      const out = {} as KubeObject;
+      for (const k in old) {
+        if (k !== 'status') (out as Record<string, unknown>)[k] = jsonCopy((old as Record<string, unknown>)[k]);
+        else if (status !== undefined) out.status = status;
+      }
+      if (status !== undefined) out.status = status;
       out.metadata.resourceVersion = rv;
       if (managedFields !== undefined) out.metadata.managedFields = managedFields;
       if (this.strategy.status?.finalizersFromRequest) {

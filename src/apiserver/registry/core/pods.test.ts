@@ -423,14 +423,4 @@ describe('podStrategy', () => {
       'status.nominatedNodeName': '',
     });
   });
-
-  test('a status write keeps the spec', () => {
-    const old = newPod();
-    const pod = structuredClone(old);
-    pod.spec.nodeName = 'sneaky';
-    pod.status.phase = 'Running';
-    strategy.status!.prepareForUpdate!(pod, old, ctx);
-    assert.equal(pod.spec.nodeName, undefined);
-    assert.deepEqual(msgs(strategy.status!.validateUpdate!(pod, old, ctx)), []);
-  });
 });

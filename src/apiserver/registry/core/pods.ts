@@ -222,10 +222,7 @@ export const podStrategy = {
     };
   },
   status: {
-    prepareForUpdate(pod, old) {
-      // podStatusStrategy: a status write cannot touch the spec.
-      pod.spec = jsonCopy(old.spec);
-    },
+    // podStatusStrategy keeps the spec as it was: the generic status preparation already does.
     validateUpdate(pod, old) {
       return validatePodStatusUpdate(pod, old);
     },
