@@ -108,9 +108,24 @@ function digitCount(n: bigint): number {
   return n === 0n ? 0 : abs(n).toString().length;
 }
 
+// The same few quantities ("100m", "128Mi") are parsed over and over (every pod's requests, by the
+// scheduler, the kubelet and the controllers): keep the most recent PARSED_CAP results, frozen.
+const PARSED_CAP = 4096;
+const parsed = new Map<string, Quantity>();
+
 /** resource.ParseQuantity; accepts a JSON number as the decoder does. Throws QuantityError. */
 export function parseQuantity(input: string | number): Quantity {
   const str = typeof input === 'number' ? String(input) : input;
+  let q = parsed.get(str);
+  if (q === undefined) {
+    q = Object.freeze(parseQuantityText(str));
+    if (parsed.size >= PARSED_CAP) parsed.delete(parsed.keys().next().value!);
+    parsed.set(str, q);
+  }
+  return q;
+}
+
+function parseQuantityText(str: string): Quantity {
   if (str.length === 0) throw new QuantityError(ERR_FORMAT_WRONG);
   if (str === '0') return { unscaled: 0n, scale: 0, format: 'DecimalSI', cached: '0' };
   const { positive, num, denom, suffix } = splitQuantity(str);

@@ -129,6 +129,8 @@ export function resolveBehavior(pod: Pod, container: Container, kind: 'init' | '
   // Init containers (not sidecars) and run-to-completion pods finish by default.
   if (kind === 'init') b.exitAfterMs = Math.round(r.between(500, 2000));
   else if (kind === 'regular' && restartPolicy !== 'Always') b.exitAfterMs = Math.round(r.between(5000, 10000));
+  // Most pods say nothing about their simulation: skip the two dozen lookups below.
+  if (!Object.keys(ann).some((k) => k.includes(ANNOTATION_PREFIX))) return b;
 
   const pullMs = duration(ann, c, 'pull-time');
   if (pullMs !== undefined) b.pullMs = pullMs;

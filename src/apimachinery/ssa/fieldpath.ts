@@ -121,10 +121,32 @@ export function goJSON(v: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+// List keys repeat endlessly ("name", "type", "Ready", "TCP"): their JSON is kept, up to a bound.
+const GO_STRINGS_CAP = 8192;
+const goStrings = new Map<string, string>();
+
+function goJSONKeyPart(v: unknown): string {
+  if (typeof v !== 'string') return goJSON(v);
+  let s = goStrings.get(v);
+  if (s === undefined) {
+    s = goJSON(v);
+    if (goStrings.size >= GO_STRINGS_CAP) goStrings.clear();
+    goStrings.set(v, s);
+  }
+  return s;
+}
+
 /** The FieldsV1 key of a path element: "f:name", `k:{"name":"x"}`, "v:<json>", "i:<n>". */
 export function serializePE(pe: PathElement): string {
   if ('field' in pe) return `f:${pe.field}`;
-  if ('key' in pe) return `k:{${pe.key.map(([n, v]) => `${goJSON(n)}:${goJSON(v)}`).join(',')}}`;
+  if ('key' in pe) {
+    let out = 'k:{';
+    for (let i = 0; i < pe.key.length; i++) {
+      if (i > 0) out += ',';
+      out += `${goJSONKeyPart(pe.key[i][0])}:${goJSONKeyPart(pe.key[i][1])}`;
+    }
+    return `${out}}`;
+  }
   if ('value' in pe) return `v:${goJSON(pe.value)}`;
   return `i:${pe.index}`;
 }

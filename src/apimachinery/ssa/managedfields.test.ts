@@ -13,10 +13,13 @@ describe('managedFields decoding and encoding caches', () => {
     assert.deepEqual(encodeFieldsV1(a), LEASE_FIELDS);
   });
 
-  test('each encoding is the caller\'s own: changing one changes no later encoding', () => {
+  test('an encoding is shared and frozen: changing it throws, and later encodings stay as they were', () => {
     const set = decodeFieldsV1({ 'f:data': { 'f:k': {} } });
     const first = encodeFieldsV1(set);
-    (first['f:data'] as Record<string, unknown>)['f:changed'] = {};
+    assert.equal(encodeFieldsV1(set), first);
+    assert.throws(() => {
+      (first['f:data'] as Record<string, unknown>)['f:changed'] = {};
+    }, TypeError);
     assert.deepEqual(encodeFieldsV1(set), { 'f:data': { 'f:k': {} } });
   });
 

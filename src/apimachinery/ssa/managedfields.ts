@@ -3,7 +3,6 @@
 // manager is identified by its name, operation, subresource and (for updates) apiVersion; entries
 // are written sorted by operation, time, manager, apiVersion and subresource.
 
-import { jsonCopy } from '../json.js';
 import { FieldSet, goJSON } from './fieldpath.js';
 
 /** metav1.ManagedFieldsEntry, with its fields in the order Go serializes them. */
@@ -45,6 +44,36 @@ export function copyManaged(m: Managed): Managed {
  * apiVersion for appliers (an applier is the same manager whatever version it applies).
  */
 export function managerIdentifier(e: { manager?: string; operation?: string; apiVersion?: string; subresource?: string }): string {
+  // Length-prefixed parts: no manager name can pass for another's parts.
+  const parts = [e.manager ?? '', e.operation ?? '', e.apiVersion ?? '', e.subresource ?? ''];
+  const key = parts.map((p) => `${p.length}:${p}`).join('');
+  let id = identifiers.get(key);
+  if (id === undefined) {
+    id = buildManagerIdentifier(e);
+    remember(identifiers, key, id);
+  }
+  return id;
+}
+
+// Every write names its manager and decodes every entry's: the few distinct ones are kept both ways.
+const IDENTIFIERS_CAP = 1024;
+const identifiers = new Map<string, string>();
+const parsedIdentifiers = new Map<string, Readonly<ManagerIdentity>>();
+
+function remember<V>(m: Map<string, V>, key: string, v: V): void {
+  if (m.size >= IDENTIFIERS_CAP) m.delete(m.keys().next().value!);
+  m.set(key, v);
+}
+
+/** What a manager identifier names. */
+export interface ManagerIdentity {
+  manager?: string;
+  operation?: string;
+  apiVersion?: string;
+  subresource?: string;
+}
+
+function buildManagerIdentifier(e: ManagerIdentity): string {
   const id: Record<string, string> = {};
   if (e.manager) id.manager = e.manager;
   if (e.operation) id.operation = e.operation;
@@ -53,8 +82,17 @@ export function managerIdentifier(e: { manager?: string; operation?: string; api
   return goJSON(id);
 }
 
-/** The parts of a manager identifier. */
-export function parseManagerIdentifier(id: string): { manager?: string; operation?: string; apiVersion?: string; subresource?: string } {
+/** The parts of a manager identifier (shared and frozen). */
+export function parseManagerIdentifier(id: string): Readonly<ManagerIdentity> {
+  let out = parsedIdentifiers.get(id);
+  if (out === undefined) {
+    out = Object.freeze(parseIdentifier(id));
+    remember(parsedIdentifiers, id, out);
+  }
+  return out;
+}
+
+function parseIdentifier(id: string): ManagerIdentity {
   try {
     const v = JSON.parse(id) as unknown;
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, string>;
@@ -92,7 +130,8 @@ export function decodeManagedFields(entries: unknown): Managed {
 // entry's time), yet every write decodes every entry and encodes it back, at tens of µs each on a
 // Node. So sets are cached both ways: decoded by their FieldsV1's JSON text, and a set's encoding
 // by the set. Neither is changed once made (FieldSet operations return new sets; only the walks in
-// typed.ts insert, into sets of their own), and callers get a copy of an encoding.
+// typed.ts insert, into sets of their own), and an encoding is handed out frozen, shared by every
+// object that carries it (a write that tried to change one in place would throw).
 const DECODED_CAP = 4096;
 const decodedSets = new Map<string, FieldSet>();
 const encodedSets = new WeakMap<FieldSet, Record<string, unknown>>();
@@ -108,14 +147,19 @@ export function decodeFieldsV1(fields: unknown): FieldSet {
   return set;
 }
 
-/** set.toFieldsV1(), cached per set; the caller's own copy. */
-export function encodeFieldsV1(set: FieldSet): Record<string, unknown> {
+/** set.toFieldsV1(), cached per set: deeply frozen and shared. */
+export function encodeFieldsV1(set: FieldSet): Readonly<Record<string, unknown>> {
   let enc = encodedSets.get(set);
   if (!enc) {
-    enc = set.toFieldsV1();
+    enc = deepFreeze(set.toFieldsV1());
     encodedSets.set(set, enc);
   }
-  return jsonCopy(enc);
+  return enc;
+}
+
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v !== null && typeof v === 'object') deepFreeze(v as object);
+  return Object.freeze(o);
 }
 
 function unixSeconds(t: string | undefined): number {
