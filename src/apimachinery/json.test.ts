@@ -52,6 +52,25 @@ describe('jsonCopy', () => {
   });
 });
 
+describe('frozen parts', () => {
+  for (const [name, copy] of [
+    ['jsonCopy', jsonCopy],
+    ['jsonRoundTrip', jsonRoundTrip],
+  ] as const) {
+    test(`${name} shares a frozen object or array instead of copying it, and copies the rest`, () => {
+      const frozen = Object.freeze({ 'f:a': Object.freeze({}) });
+      const list = Object.freeze([1, 2]);
+      const original = { m: { fieldsV1: frozen, other: { x: 1 } }, l: list };
+      const out = copy(original) as typeof original;
+      assert.deepEqual(out, original);
+      assert.equal(out.m.fieldsV1, frozen);
+      assert.equal(out.l, list);
+      assert.notEqual(out.m, original.m);
+      assert.notEqual(out.m.other, original.m.other);
+    });
+  }
+});
+
 describe('jsonRoundTrip', () => {
   const date = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
   const cases: [name: string, value: unknown][] = [

@@ -27,9 +27,16 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return defined === 0;
 }
 
-/** A deep copy of a plain JSON value (objects, arrays, scalars; own enumerable keys as they are). */
+// A frozen object or array is shared by copies instead of copied: it can change no more than a
+// string can. The field manager hands out frozen FieldsV1 encodings (a third of a pod's objects),
+// so they pass from a write to its stored, watched and returned copies as they are.
+
+/**
+ * A deep copy of a plain JSON value (objects, arrays, scalars; own enumerable keys as they are),
+ * sharing frozen parts.
+ */
 export function jsonCopy<T>(v: T): T {
-  if (typeof v !== 'object' || v === null) return v;
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
   if (Array.isArray(v)) {
     const out: unknown[] = [];
     for (let i = 0; i < v.length; i++) out.push(jsonCopy(v[i]));
@@ -58,6 +65,7 @@ function setOwn(out: Record<string, unknown>, k: string, x: unknown): void {
  * What JSON.parse(JSON.stringify(v)) returns, without the text in between: toJSON is honoured
  * (Dates become strings), undefined and function properties are dropped, and in arrays become
  * null, as do non-finite numbers. For handing a value across a boundary that used to be JSON.
+ * Frozen parts are shared as they are (taken to be JSON values already).
  */
 export function jsonRoundTrip(v: unknown): unknown {
   const out = roundTrip(v);
@@ -82,6 +90,7 @@ function roundTrip(v: unknown): unknown {
     default:
       return SKIP; // undefined, functions, symbols
   }
+  if (Object.isFrozen(v)) return v;
   if (Array.isArray(v)) {
     const out = new Array(v.length);
     for (let i = 0; i < v.length; i++) {

@@ -135,9 +135,17 @@ export function decodeManagedFields(entries: unknown): Managed {
 const DECODED_CAP = 4096;
 const decodedSets = new Map<string, FieldSet>();
 const encodedSets = new WeakMap<FieldSet, Record<string, unknown>>();
+const decodedEncodings = new WeakMap<object, FieldSet>();
 
-/** FieldSet.fromFieldsV1, cached by the text of fields (the most recently decoded DECODED_CAP). */
+/**
+ * FieldSet.fromFieldsV1, cached by the text of fields (the most recently decoded DECODED_CAP), and
+ * by identity for an encoding made here (shared frozen by every copy of the object carrying it).
+ */
 export function decodeFieldsV1(fields: unknown): FieldSet {
+  if (typeof fields === 'object' && fields !== null) {
+    const own = decodedEncodings.get(fields);
+    if (own) return own;
+  }
   const text = JSON.stringify(fields);
   const hit = decodedSets.get(text);
   if (hit) return hit;
@@ -153,6 +161,7 @@ export function encodeFieldsV1(set: FieldSet): Readonly<Record<string, unknown>>
   if (!enc) {
     enc = deepFreeze(set.toFieldsV1());
     encodedSets.set(set, enc);
+    decodedEncodings.set(enc, set);
   }
   return enc;
 }
