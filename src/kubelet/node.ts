@@ -109,6 +109,10 @@ export class SimKubelet {
   private readonly podClient: ResourceClient<Pod>;
   private readonly workers = new Map<string, PodWorker>();
   private readonly images = new Map<string, { ref: ImageRef; size: number }>();
+  /** Bumped whenever images changes (an input of the node status). */
+  private imagesVersion = 0;
+  /** The status inputs (writeStatus) of the last check that found nothing to report. */
+  private unchangedFor?: string;
   private readonly ips: IPAllocator;
   private readonly rand: Rand;
   private readonly startedAt: number;
@@ -345,8 +349,16 @@ export class SimKubelet {
   }
 
   private async writeStatus(current: Node | undefined, now: number, force: boolean): Promise<void> {
+    // What the status is computed from besides the clock: when none of it changed since a check
+    // that found nothing to report, this one would find nothing either.
+    const inputs = current && `${current.metadata.resourceVersion}/${this.ready(now)}/${this.imagesVersion}`;
+    if (!force && inputs !== undefined && inputs === this.unchangedFor) return;
     const status = this.computeStatus(current, now);
-    if (!force && current && !statusChanged(current.status, status)) return;
+    if (!force && current && !statusChanged(current.status, status)) {
+      this.unchangedFor = inputs;
+      return;
+    }
+    this.unchangedFor = undefined;
     await this.gate();
     await this.deps.track(this.nodeClient.patch(this.name, 'strategic', { status }, { subresource: 'status' }));
     this.lastReport = now;
@@ -483,6 +495,7 @@ export class SimKubelet {
     imagePresent: (image) => this.images.has(image),
     imagePulled: (ref, size) => {
       this.images.set(imageName(ref), { ref, size });
+      this.imagesVersion++;
     },
     event: (pod, type, reason, message, fieldPath) => {
       if (this.paused) return;
