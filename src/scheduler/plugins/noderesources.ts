@@ -6,13 +6,16 @@ import { CycleState, MAX_NODE_SCORE, Status, type FilterPlugin, type MaybeStatus
 
 const BASIC = new Set(['cpu', 'memory', 'ephemeral-storage', 'pods']);
 
+/** What insufficientResources answers for a node that fits (shared: it runs per node per pod). */
+const FITS: { reasons: string[]; unresolvable: boolean } = Object.freeze({ reasons: Object.freeze([]) as unknown as string[], unresolvable: false });
+
 /** fitsRequest: every resource the node lacks, and whether even an empty node would lack it. */
 export function insufficientResources(pi: PodInfo, ni: NodeInfo): { reasons: string[]; unresolvable: boolean } {
-  const reasons: string[] = [];
+  let reasons: string[] | undefined;
   let unresolvable = false;
   const alloc = ni.allocatable;
   if (ni.pods.length + 1 > alloc.pods) {
-    reasons.push('Too many pods');
+    (reasons ??= []).push('Too many pods');
     if (alloc.pods < 1) unresolvable = true;
   }
   const r = pi.requests;
@@ -20,26 +23,27 @@ export function insufficientResources(pi: PodInfo, ni: NodeInfo): { reasons: str
   const mem = r.memory ?? 0;
   const eph = r['ephemeral-storage'] ?? 0;
   if (cpu > 0 && cpu > alloc.cpu - ni.requested.cpu) {
-    reasons.push('Insufficient cpu');
+    (reasons ??= []).push('Insufficient cpu');
     if (cpu > alloc.cpu) unresolvable = true;
   }
   if (mem > 0 && mem > alloc.memory - ni.requested.memory) {
-    reasons.push('Insufficient memory');
+    (reasons ??= []).push('Insufficient memory');
     if (mem > alloc.memory) unresolvable = true;
   }
   if (eph > 0 && eph > alloc.ephemeralStorage - ni.requested.ephemeralStorage) {
-    reasons.push('Insufficient ephemeral-storage');
+    (reasons ??= []).push('Insufficient ephemeral-storage');
     if (eph > alloc.ephemeralStorage) unresolvable = true;
   }
-  for (const [name, v] of Object.entries(r)) {
+  for (const name in r) {
+    const v = r[name];
     if (BASIC.has(name) || v <= 0) continue;
     const a = alloc.scalar[name] ?? 0;
     if (v > a - (ni.requested.scalar[name] ?? 0)) {
-      reasons.push(`Insufficient ${name}`);
+      (reasons ??= []).push(`Insufficient ${name}`);
       if (v > a) unresolvable = true;
     }
   }
-  return { reasons, unresolvable };
+  return reasons ? { reasons, unresolvable } : FITS;
 }
 
 export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, ScorePlugin {
