@@ -331,7 +331,7 @@ function joinPath(parent: string, key: string): string {
  */
 export function unknownFields(obj: unknown, modelType: string): string[] {
   const out: string[] = [];
-  walkUnknown(obj, { kind: 'object', model: modelType }, '', out, false);
+  walkUnknown(obj, { kind: 'object', model: modelType }, undefined, out, false);
   return out;
 }
 
@@ -341,33 +341,67 @@ export function unknownFields(obj: unknown, modelType: string): string[] {
  */
 export function pruneUnknownFields(obj: unknown, modelType: string): string[] {
   const out: string[] = [];
-  walkUnknown(obj, { kind: 'object', model: modelType }, '', out, true);
+  walkUnknown(obj, { kind: 'object', model: modelType }, undefined, out, true);
   return out;
 }
 
-function walkUnknown(value: unknown, type: FieldType, path: string, out: string[], prune: boolean): void {
-  if (value === null || value === undefined) return;
+/**
+ * Where walkUnknown is: a chain of segments, spelled out only for a field it reports (nearly every
+ * body has none). dot: the segment is a field or map key (joined with "."), not an index ("[0]").
+ */
+interface FieldPath {
+  parent: FieldPath | undefined;
+  seg: string;
+  dot: boolean;
+}
+
+function renderPath(p: FieldPath | undefined): string {
+  if (!p) return '';
+  const parent = renderPath(p.parent);
+  return p.dot && parent ? `${parent}.${p.seg}` : `${parent}${p.seg}`;
+}
+
+/** Only containers can hold unknown fields. */
+function holdsFields(type: FieldType): boolean {
+  return type.kind === 'object' || type.kind === 'array' || type.kind === 'map';
+}
+
+function walkUnknown(value: unknown, type: FieldType, path: FieldPath | undefined, out: string[], prune: boolean): void {
+  if (value === null || typeof value !== 'object') return;
   switch (type.kind) {
     case 'object': {
-      if (!isPlainObject(value)) return;
+      if (Array.isArray(value)) return;
       const fields = modelFields(type.model);
       if (!fields) return;
-      for (const [key, v] of Object.entries(value)) {
+      const o = value as Record<string, unknown>;
+      for (const key in o) {
         const f = fields.get(key);
-        const p = joinPath(path, key);
         if (!f) {
-          out.push(p);
-          if (prune) delete (value as Record<string, unknown>)[key];
-        } else walkUnknown(v, f.type, p, out, prune);
+          out.push(renderPath({ parent: path, seg: key, dot: true }));
+          if (prune) delete o[key];
+          continue;
+        }
+        const v = o[key];
+        if (v !== null && typeof v === 'object' && holdsFields(f.type)) walkUnknown(v, f.type, { parent: path, seg: key, dot: true }, out, prune);
       }
       return;
     }
     case 'array':
-      if (Array.isArray(value)) value.forEach((v, i) => walkUnknown(v, type.items, `${path}[${i}]`, out, prune));
+      if (!Array.isArray(value) || !holdsFields(type.items)) return;
+      for (let i = 0; i < value.length; i++) {
+        const v = value[i] as unknown;
+        if (v !== null && typeof v === 'object') walkUnknown(v, type.items, { parent: path, seg: `[${i}]`, dot: false }, out, prune);
+      }
       return;
-    case 'map':
-      if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) walkUnknown(v, type.values, joinPath(path, k), out, prune);
+    case 'map': {
+      if (Array.isArray(value) || !holdsFields(type.values)) return;
+      const o = value as Record<string, unknown>;
+      for (const k in o) {
+        const v = o[k];
+        if (v !== null && typeof v === 'object') walkUnknown(v, type.values, { parent: path, seg: k, dot: true }, out, prune);
+      }
       return;
+    }
     default:
       return;
   }
@@ -596,6 +630,29 @@ function ctxPath(ctx: Ctx): string {
   return ctx.parent ? joinPath(ctxPath(ctx.parent), ctx.key) : ctx.key;
 }
 
+/**
+ * A scalar that walkTypes would pass without a word (most fields of every body): checked here so
+ * that the walk makes no context for it.
+ */
+function plainScalarFits(v: unknown, type: FieldType): boolean {
+  switch (type.kind) {
+    case 'string':
+      return typeof v === 'string' && type.format !== 'byte';
+    case 'number':
+      return typeof v === 'number' && (!isInt(type.format) || (Number.isInteger(v) && !outOfRange(v, type.format)));
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'time':
+      return typeof v === 'string';
+    case 'intOrString':
+      return typeof v === 'string';
+    case 'any':
+      return true;
+    default:
+      return false;
+  }
+}
+
 function walkTypes(value: unknown, type: FieldType, ctx: Ctx, errs: TypeError[]): void {
   if (value === null || value === undefined) return;
   const mismatch = (what = jsonKind(value)) => {
@@ -643,7 +700,7 @@ function walkTypes(value: unknown, type: FieldType, ctx: Ctx, errs: TypeError[])
       return;
     case 'map':
       if (!isPlainObject(value)) return mismatch();
-      for (const v of Object.values(value)) walkTypes(v, type.values, ctx, errs);
+      for (const k in value) walkTypes(value[k], type.values, ctx, errs);
       return;
     case 'object': {
       if (!isPlainObject(value)) return mismatch();
@@ -655,10 +712,9 @@ function walkTypes(value: unknown, type: FieldType, ctx: Ctx, errs: TypeError[])
         if (!f) continue;
         const v = (value as Record<string, unknown>)[key];
         if (v === null || v === undefined) continue;
-        const fieldCtx: Ctx = { model: type.model, parent: ctx, key };
         const schemaOr = schemaProps ? SCHEMA_OR_FIELDS[`${type.model}.${key}`] : undefined;
-        if (schemaOr) walkSchemaOr(v, schemaOr, fieldCtx, errs);
-        else walkTypes(v, f.type, fieldCtx, errs);
+        if (schemaOr) walkSchemaOr(v, schemaOr, { model: type.model, parent: ctx, key }, errs);
+        else if (!plainScalarFits(v, f.type)) walkTypes(v, f.type, { model: type.model, parent: ctx, key }, errs);
       }
       return;
     }
