@@ -66,15 +66,27 @@ export function nodeOfMeta(meta: PatchFieldMeta | undefined): TypeNode {
   }
 }
 
-/** The node of a map key or struct field, and whether it is a named field of a struct. */
-export function childNode(node: TypeNode, key: string): { node: TypeNode; named: boolean } {
+/** The node of a map key or struct field, and whether it is a named field of a struct (shared, read-only). */
+export function childNode(node: TypeNode, key: string): { readonly node: TypeNode; readonly named: boolean } {
   if (node.t === 'struct') {
     const meta = node.schema.field(key);
-    return meta ? { node: nodeOfMeta(meta), named: true } : { node: DEDUCED, named: false };
+    if (!meta) return UNNAMED_DEDUCED;
+    // Every walk asks this for every field: one answer per field of the schema.
+    let c = namedChildren.get(meta);
+    if (!c) namedChildren.set(meta, (c = { node: nodeOfMeta(meta), named: true }));
+    return c;
   }
-  if (node.t === 'map') return { node: node.elem, named: false };
-  return { node: DEDUCED, named: false };
+  if (node.t === 'map') {
+    let c = mapChildren.get(node);
+    if (!c) mapChildren.set(node, (c = { node: node.elem, named: false }));
+    return c;
+  }
+  return UNNAMED_DEDUCED;
 }
+
+const UNNAMED_DEDUCED = { node: DEDUCED, named: false } as const;
+const namedChildren = new WeakMap<PatchFieldMeta, { node: TypeNode; named: boolean }>();
+const mapChildren = new WeakMap<TypeNode, { node: TypeNode; named: boolean }>();
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -82,23 +94,38 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 type Resolved = { k: 'leaf' } | { k: 'map' } | { k: 'list'; node: Extract<TypeNode, { t: 'list' }> };
 
-/** Which walk a node takes for the given values (upstream's deduceAtom/handleAtom, leniently). */
-function resolve(node: TypeNode, ...vals: unknown[]): Resolved {
-  const present = vals.filter((v) => v !== undefined && v !== null);
+// resolve runs for every node of every walk: its answers are shared constants, or kept per list node.
+const LEAF: Resolved = { k: 'leaf' };
+const MAP: Resolved = { k: 'map' };
+const listResolved = new WeakMap<TypeNode, Resolved>();
+
+function listOf(node: Extract<TypeNode, { t: 'list' }>): Resolved {
+  let r = listResolved.get(node);
+  if (!r) listResolved.set(node, (r = { k: 'list', node }));
+  return r;
+}
+
+/**
+ * Which walk a node takes for the given values (upstream's deduceAtom/handleAtom, leniently): a and
+ * b are the one or two values at this node (undefined and null count as absent).
+ */
+function resolve(node: TypeNode, a: unknown, b?: unknown): Resolved {
+  const hasA = a !== undefined && a !== null;
+  const hasB = b !== undefined && b !== null;
   switch (node.t) {
     case 'scalar':
-      return { k: 'leaf' };
+      return LEAF;
     case 'struct':
     case 'map':
-      if (node.atomic || present.some((v) => !isObject(v))) return { k: 'leaf' };
-      return { k: 'map' };
+      if (node.atomic || (hasA && !isObject(a)) || (hasB && !isObject(b))) return LEAF;
+      return MAP;
     case 'list':
-      if (node.atomic || present.some((v) => !Array.isArray(v))) return { k: 'leaf' };
-      return { k: 'list', node };
+      if (node.atomic || (hasA && !Array.isArray(a)) || (hasB && !Array.isArray(b))) return LEAF;
+      return listOf(node);
     case 'deduced':
-      if (present.length > 0 && present.every(isObject)) return { k: 'map' };
-      if (present.length === 0) return { k: 'map' };
-      return { k: 'leaf' };
+      if (!hasA && !hasB) return MAP;
+      if ((!hasA || isObject(a)) && (!hasB || isObject(b))) return MAP;
+      return LEAF;
   }
 }
 
@@ -154,17 +181,21 @@ function isEmptyContainer(v: unknown): boolean {
  */
 export function validateTyped(value: unknown, node: TypeNode, allowDuplicates = false): void {
   const errors: { path: string; message: string }[] = [];
-  // One path, grown and shrunk as the walk goes (read only for an error's message).
-  const path: PathElement[] = [];
+  // One path, grown and shrunk as the walk goes (read only for an error's message); a field is
+  // kept as its name until then.
+  const path: (PathElement | string)[] = [];
+  const where = () => pathString(path.map((pe) => (typeof pe === 'string' ? { field: pe } : pe)));
   const walk = (v: unknown, n: TypeNode) => {
     const r = resolve(n, v);
     if (r.k === 'leaf' || v === null || v === undefined) return;
     if (r.k === 'map') {
       if (!isObject(v)) return;
       for (const k in v) {
-        if (v[k] === undefined) continue;
-        path.push({ field: k });
-        walk(v[k], childNode(n, k).node);
+        const x = v[k];
+        // A scalar needs no walk: it is a leaf whatever its node.
+        if (x === undefined || x === null || typeof x !== 'object') continue;
+        path.push(k);
+        walk(x, childNode(n, k).node);
         path.pop();
       }
       return;
@@ -175,13 +206,13 @@ export function validateTyped(value: unknown, node: TypeNode, allowDuplicates = 
       const item = v[i];
       const pe = listItemPE(r.node, item);
       if (typeof pe === 'string') {
-        errors.push({ path: pathString(path), message: `element ${i}: ${pe}` });
+        errors.push({ path: where(), message: `element ${i}: ${pe}` });
         continue;
       }
       const key = serializePE(pe);
       if (seen.has(key)) {
         if (allowDuplicates) continue;
-        errors.push({ path: pathString(path), message: `duplicate entries for key ${peString(pe)}` });
+        errors.push({ path: where(), message: `duplicate entries for key ${peString(pe)}` });
         continue;
       }
       seen.add(key);
