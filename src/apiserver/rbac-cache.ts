@@ -15,6 +15,8 @@ type Kind = (typeof KINDS)[number];
 /** Keeps roles and bindings current from their registries' watches. */
 export class RBACCache implements RBACSource {
   private readonly objects = new Map<Kind, Map<string, KubeObject>>(KINDS.map((k) => [k, new Map()]));
+  /** Bumped on every change to the cached objects (RBACSource.generation). */
+  private changes = 0;
 
   constructor(private readonly host: RegistryHost) {}
 
@@ -26,14 +28,20 @@ export class RBACCache implements RBACSource {
       const list = await reg.list('', {});
       const m = this.objects.get(kind)!;
       for (const o of list.items) m.set(keyOf(o), o);
+      this.changes++;
       const w = reg.watch('', Number(list.resourceVersion) + 1, (events) => {
         for (const e of events) {
           if (e.type === 'DELETED') m.delete(keyOf(e.object));
           else m.set(keyOf(e.object), e.object);
         }
+        this.changes++;
       });
       signal.addEventListener('abort', () => w.close(), { once: true });
     }
+  }
+
+  generation(): number {
+    return this.changes;
   }
 
   clusterRoles(): KubeObject[] {

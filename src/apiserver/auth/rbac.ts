@@ -79,6 +79,11 @@ export interface RBACSource {
   roleBindings(namespace: string): RoleBinding[];
   getClusterRole(name: string): ClusterRole | undefined;
   getRole(namespace: string, name: string): Role | undefined;
+  /**
+   * A number that changes whenever any RBAC object does, when the source can tell: the authorizer
+   * then remembers its decisions until it changes.
+   */
+  generation?(): number;
 }
 
 /** authorizer.Attributes: what a request wants to do. */
@@ -135,16 +140,38 @@ export interface Authorizer {
 
 const NO_ROLE_REF: RoleRef = { apiGroup: '', kind: '', name: '' };
 
+/** Decisions an authorizer remembers before it starts over. */
+const DECISIONS_CAP = 8192;
+
 // A rule together with the binding that granted it, for the "allowed by ..." reason.
 type RuleVisitor = (source: string | undefined, rule: PolicyRule | undefined, err: string | undefined) => boolean;
 
 /** kube-apiserver's RBAC authorizer, preceded by the system:masters privileged-group authorizer. */
 export class RBACAuthorizer implements Authorizer {
+  // Every request asks; the same few users ask the same questions over and over, and the answer
+  // depends only on them and on the RBAC objects (the source's generation).
+  private readonly decisions = new Map<string, AuthorizationResult>();
+  private decisionsGeneration = -1;
+
   constructor(private readonly source: RBACSource) {}
 
   authorize(attrs: Attributes): AuthorizationResult {
     // authorizerfactory.NewPrivilegedGroups(system:masters) runs first and gives no reason.
     if (attrs.user.groups.includes(SYSTEM_MASTERS)) return { decision: 'allow', reason: '' };
+    const generation = this.source.generation?.();
+    if (generation === undefined) return this.decide(attrs);
+    if (generation !== this.decisionsGeneration || this.decisions.size >= DECISIONS_CAP) {
+      this.decisions.clear();
+      this.decisionsGeneration = generation;
+    }
+    const u = attrs.user;
+    const key = [u.username, u.groups.join('\u0001'), attrs.verb, attrs.namespace, attrs.apiGroup, attrs.resource, attrs.subresource, attrs.name, attrs.resourceRequest ? '' : attrs.path].join('\u0000');
+    let d = this.decisions.get(key);
+    if (!d) this.decisions.set(key, (d = this.decide(attrs)));
+    return { ...d };
+  }
+
+  private decide(attrs: Attributes): AuthorizationResult {
 
     let allowedBy: string | undefined;
     const errors: string[] = [];
