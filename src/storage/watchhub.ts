@@ -73,9 +73,42 @@ class HubWatcher implements Watcher {
   }
 }
 
+/**
+ * The part of a key or prefix that names its resource, "/registry/<group>/<resource>/" (up to the
+ * fourth "/"), or undefined when it is shorter. A key can only match a prefix that has the same one.
+ */
+export function resourcePrefix(s: string): string | undefined {
+  let at = -1;
+  for (let n = 0; n < 4; n++) {
+    at = s.indexOf('/', at + 1);
+    if (at < 0) return undefined;
+  }
+  return s.slice(0, at + 1);
+}
+
+/** Hands w the events under its prefix, if any. */
+function offer(w: HubWatcher, events: WatchEvent[]): void {
+  if (w.prefix === '') {
+    w.enqueue(events);
+    return;
+  }
+  let matching: WatchEvent[] | undefined;
+  let all = true;
+  for (const e of events) {
+    if (e.kv.key.startsWith(w.prefix)) (matching ??= []).push(e);
+    else all = false;
+  }
+  if (matching) w.enqueue(all ? events : matching);
+}
+
 /** The set of live watchers of one store. */
 export class WatchHub {
   private readonly watchers = new Set<HubWatcher>();
+  // Watchers by the resource their prefix names, so that a commit is offered only to the watchers
+  // of the resources it wrote (dozens of informers watch dozens of resources); broad ones (a prefix
+  // shorter than a resource's) see every commit.
+  private readonly byResource = new Map<string, Set<HubWatcher>>();
+  private readonly broad = new Set<HubWatcher>();
 
   /** currentRevision: the store's revision, which it advances in the same turn it publishes. */
   constructor(readonly currentRevision: () => number) {}
@@ -102,6 +135,13 @@ export class WatchHub {
     }
     const watcher = new HubWatcher(this, prefix, from, handler);
     this.watchers.add(watcher);
+    const resource = resourcePrefix(prefix);
+    if (resource === undefined) this.broad.add(watcher);
+    else {
+      let set = this.byResource.get(resource);
+      if (!set) this.byResource.set(resource, (set = new Set()));
+      set.add(watcher);
+    }
     if (from <= state.currentRevision) {
       const history = readHistory(prefix, from, state.currentRevision);
       for (let i = 0; i < history.length; i += replayChunk) watcher.enqueue(history.slice(i, i + replayChunk));
@@ -114,21 +154,37 @@ export class WatchHub {
   /** Fans out the events of one commit, in revision order, to every watcher whose prefix matches. */
   publish(events: WatchEvent[]): void {
     if (events.length === 0 || this.watchers.size === 0) return;
-    for (const w of this.watchers) {
-      if (w.prefix === '') {
-        w.enqueue(events);
-        continue;
-      }
-      let matching: WatchEvent[] | undefined;
-      for (const e of events) {
-        if (e.kv.key.startsWith(w.prefix)) (matching ??= []).push(e);
-      }
-      if (matching) w.enqueue(matching);
+    for (const w of this.broad) offer(w, events);
+    if (this.byResource.size === 0) return;
+    if (events.length === 1) {
+      this.offerResource(resourcePrefix(events[0].kv.key), events);
+      return;
     }
+    // The commit's events by resource, each list in revision order.
+    const groups = new Map<string | undefined, WatchEvent[]>();
+    for (const e of events) {
+      const r = resourcePrefix(e.kv.key);
+      const list = groups.get(r);
+      if (list) list.push(e);
+      else groups.set(r, [e]);
+    }
+    for (const [r, list] of groups) this.offerResource(r, list);
+  }
+
+  private offerResource(resource: string | undefined, events: WatchEvent[]): void {
+    const set = resource === undefined ? undefined : this.byResource.get(resource);
+    if (set) for (const w of set) offer(w, events);
   }
 
   remove(w: HubWatcher): void {
     this.watchers.delete(w);
+    this.broad.delete(w);
+    const r = resourcePrefix(w.prefix);
+    const set = r === undefined ? undefined : this.byResource.get(r);
+    if (set) {
+      set.delete(w);
+      if (set.size === 0) this.byResource.delete(r!);
+    }
   }
 
   /** Stops every watcher (the store is closing). */
