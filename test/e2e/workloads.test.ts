@@ -191,7 +191,9 @@ describe('workloads come alive (kubectl)', { skip }, () => {
     k('patch', 'pdb', 'gw-pdb', '-n', 'gw', '--type=merge', '-p', '{"spec":{"minAvailable":2}}');
     await until('one disruption to be allowed', () => /gw-pdb\s+2\s+N\/A\s+1\s/.test(k('get', 'pdb', '-n', 'gw')) || undefined);
     k('create', '--raw', `/api/v1/namespaces/gw/pods/${pod}/eviction`, '-f', eviction);
-    assert.match(k('get', 'pod', pod, '-n', 'gw', '-o', 'jsonpath={.metadata.deletionTimestamp}'), /^\d{4}-/);
+    // Evicted: terminating, or already gone (its containers may stop within a few hundred ms).
+    const after = k('get', 'pod', pod, '-n', 'gw', '--ignore-not-found', '-o', 'jsonpath={.metadata.name} {.metadata.deletionTimestamp}');
+    assert.match(after, new RegExp(`^(|${pod} \\d{4}-.*)$`), `the evicted pod is neither terminating nor gone: ${JSON.stringify(after)}`);
     k('delete', 'pdb', 'gw-pdb', '-n', 'gw');
     await waiting(['rollout', 'status', 'deployment/api-gateway', '-n', 'gw', '--timeout=5m']);
   });
