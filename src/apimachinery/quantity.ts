@@ -1,6 +1,7 @@
 // resource.Quantity (k8s.io/apimachinery/pkg/api/resource): fixed-point quantities such as "500m",
 // "1.5Gi" and "1e3", parsed, compared and printed exactly as the API server does, including which
 // strings it keeps verbatim and which it rewrites to canonical form when it stores an object.
+import { BoundedMap } from './bounded-map.js';
 
 /** How a quantity prints: 1e3, 1Ki, or 1k. */
 export type QuantityFormat = 'DecimalExponent' | 'BinarySI' | 'DecimalSI';
@@ -109,9 +110,8 @@ function digitCount(n: bigint): number {
 }
 
 // The same few quantities ("100m", "128Mi") are parsed over and over (every pod's requests, by the
-// scheduler, the kubelet and the controllers): keep the most recent PARSED_CAP results, frozen.
-const PARSED_CAP = 4096;
-const parsed = new Map<string, Quantity>();
+// scheduler, the kubelet and the controllers): keep the most recent 4,096 results, frozen.
+const parsed = new BoundedMap<string, Quantity>(4096);
 
 /** resource.ParseQuantity; accepts a JSON number as the decoder does. Throws QuantityError. */
 export function parseQuantity(input: string | number): Quantity {
@@ -119,7 +119,6 @@ export function parseQuantity(input: string | number): Quantity {
   let q = parsed.get(str);
   if (q === undefined) {
     q = Object.freeze(parseQuantityText(str));
-    if (parsed.size >= PARSED_CAP) parsed.delete(parsed.keys().next().value!);
     parsed.set(str, q);
   }
   return q;

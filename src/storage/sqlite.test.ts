@@ -10,9 +10,14 @@ import type { WatchEvent } from './store.js';
 
 storeConformance('SqliteStore', () => SqliteStore.open(':memory:'));
 
-function tempDb(): { path: string; cleanup(): void } {
+/** Runs fn on a database file in a fresh directory, removed afterwards. */
+async function onDisk(fn: (path: string) => void | Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-sqlite-'));
-  return { path: join(dir, 'state.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  try {
+    await fn(join(dir, 'state.db'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('SqliteStore on disk', () => {
@@ -20,23 +25,19 @@ describe('SqliteStore on disk', () => {
     ['runs in WAL mode with synchronous=NORMAL by default (a commit survives kill -9)', {}, 1],
     ['runs in WAL mode with synchronous=FULL under fsync (a commit survives power loss)', { fsync: true }, 2],
   ] as const) {
-    test(name, () => {
-      const { path, cleanup } = tempDb();
-      try {
+    test(name, async () => {
+      await onDisk(async (path) => {
         const store = SqliteStore.open(path, opts);
         const db = (store as unknown as { db: Database.Database }).db;
         assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
         assert.equal(db.pragma('synchronous', { simple: true }), synchronous);
         void store.close();
-      } finally {
-        cleanup();
-      }
+      });
     });
   }
 
   test('compaction deletes superseded rows and tombstones from the table', async () => {
-    const { path, cleanup } = tempDb();
-    try {
+    await onDisk(async (path) => {
       const store = SqliteStore.open(path);
       await store.create('/live', 'v1'); // 1
       await store.update('/live', 'v2', 1); // 2
@@ -53,14 +54,11 @@ describe('SqliteStore on disk', () => {
         { id: 5, name: '/live', deleted: 0 },
       ]);
       await store.close();
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   test('the revision does not go back when compaction removes the newest row, across a restart', async () => {
-    const { path, cleanup } = tempDb();
-    try {
+    await onDisk(async (path) => {
       const store = SqliteStore.open(path);
       await store.create('/k', 'v'); // 1
       await store.delete('/k'); // 2: the newest row, a tombstone
@@ -72,14 +70,11 @@ describe('SqliteStore on disk', () => {
       assert.equal(kv.modRevision, 3, 'a new write takes the next revision, never a used one');
       assert.equal((await again.get('/k'))?.value, 'v2');
       await again.close();
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   test('a key deleted, compacted and created again reads and updates from its new row', async () => {
-    const { path, cleanup } = tempDb();
-    try {
+    await onDisk(async (path) => {
       const store = SqliteStore.open(path);
       await store.create('/k', 'a'); // 1
       await store.update('/k', 'b', 1); // 2
@@ -93,14 +88,11 @@ describe('SqliteStore on disk', () => {
       assert.deepEqual((await store.list('/')).items.map((i) => `${i.key}=${i.value}`), ['/k=d', '/other=x']);
       assert.deepEqual((await store.list('/', { revision: 5 })).items.map((i) => `${i.key}=${i.value}`), ['/k=c', '/other=x']);
       await store.close();
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   test('a data directory from before (AUTOINCREMENT, a second index by name and id) opens with its revision and data', async () => {
-    const { path, cleanup } = tempDb();
-    try {
+    await onDisk(async (path) => {
       const old = new Database(path);
       old.exec(`
         CREATE TABLE kv (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created INTEGER NOT NULL, deleted INTEGER NOT NULL,
@@ -125,9 +117,7 @@ describe('SqliteStore on disk', () => {
       const indexes = peek.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'kv'").pluck().all();
       peek.close();
       assert.deepEqual(indexes, ['kv_name_prev_revision'], 'the index by name and id is dropped');
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   test('reads and writes by key use the (name, prev_revision) index, not a scan', () => {

@@ -5,6 +5,7 @@
 // structured-merge-diff's merge.Updater. Pure functions over JSON objects: the caller supplies the
 // schema, the request's apiVersion and the time, and stores what comes back.
 
+import { BoundedMap } from '../bounded-map.js';
 import { jsonEqual } from '../json.js';
 import { badRequest, StatusError, type Status } from '../errors.js';
 import type { PatchSchema } from '../patch/schema.js';
@@ -505,9 +506,8 @@ function trackUpdateWith(old: object | undefined, next: object, opts: TrackUpdat
 // list, a string, a number, a boolean or null; list elements as they are, since their keys and set
 // values are part of the set), never of its other values. Objects from one source share a shape
 // (the Events a recorder makes, the pods of one template), so the set is kept per shape, per
-// schema and ignored paths, for the most recently seen CREATED_CAP shapes of each.
-const CREATED_CAP = 1024;
-const createdSets = new WeakMap<object, Map<string, FieldSet>>();
+// schema and ignored paths, for the most recently seen 1,024 shapes of each.
+const createdSets = new WeakMap<object, BoundedMap<string, FieldSet>>();
 
 /** The shape of a JSON value (see above): a key only equal values of the same shape share. */
 export function shapeKey(v: unknown): string {
@@ -545,7 +545,7 @@ function createdFields(ctx: Context, nextObj: Obj, ignoredPaths: FieldManagerOpt
   const newNF = viewWithoutManagedFields(nextObj);
   const schema = (ctx.node as Extract<TypeNode, { t: 'struct' }>).schema;
   let bySchema = createdSets.get(schema);
-  if (!bySchema) createdSets.set(schema, (bySchema = new Map()));
+  if (!bySchema) createdSets.set(schema, (bySchema = new BoundedMap(1024)));
   const key = `${ignoredPaths ? JSON.stringify(ignoredPaths) : ''}|${ctx.version}|${shapeKey(newNF)}`;
   const hit = bySchema.get(key);
   if (hit) return hit;
@@ -557,7 +557,6 @@ function createdFields(ctx: Context, nextObj: Obj, ignoredPaths: FieldManagerOpt
   const probe = 'created';
   const out = innerUpdate(ctx, compareWithZeroFields({}, newNF, ctx.node), emptyManaged(), probe, '');
   const set = out.fields.get(managerIdentifier({ manager: probe, operation: 'Update', apiVersion: ctx.version }))?.set ?? new FieldSet();
-  if (bySchema.size >= CREATED_CAP) bySchema.delete(bySchema.keys().next().value!);
   bySchema.set(key, set);
   return set;
 }

@@ -3,6 +3,7 @@
 // `kubectl get -o yaml --show-managed-fields` prints ("f:spec", `k:{"name":"nginx"}`, "v:...",
 // "i:...", and "." for a node that is itself a member), with keys in upstream's order.
 
+import { BoundedMap } from '../bounded-map.js';
 import { jsonEqual } from '../json.js';
 
 /** A JSON value as it appears in an object. */
@@ -122,15 +123,13 @@ export function goJSON(v: unknown): string {
 }
 
 // List keys repeat endlessly ("name", "type", "Ready", "TCP"): their JSON is kept, up to a bound.
-const GO_STRINGS_CAP = 8192;
-const goStrings = new Map<string, string>();
+const goStrings = new BoundedMap<string, string>(8192);
 
 function goJSONKeyPart(v: unknown): string {
   if (typeof v !== 'string') return goJSON(v);
   let s = goStrings.get(v);
   if (s === undefined) {
     s = goJSON(v);
-    if (goStrings.size >= GO_STRINGS_CAP) goStrings.clear();
     goStrings.set(v, s);
   }
   return s;

@@ -3,6 +3,7 @@
 // manager is identified by its name, operation, subresource and (for updates) apiVersion; entries
 // are written sorted by operation, time, manager, apiVersion and subresource.
 
+import { BoundedMap } from '../bounded-map.js';
 import { FieldSet, goJSON } from './fieldpath.js';
 
 /** metav1.ManagedFieldsEntry, with its fields in the order Go serializes them. */
@@ -50,20 +51,14 @@ export function managerIdentifier(e: { manager?: string; operation?: string; api
   let id = identifiers.get(key);
   if (id === undefined) {
     id = buildManagerIdentifier(e);
-    remember(identifiers, key, id);
+    identifiers.set(key, id);
   }
   return id;
 }
 
 // Every write names its manager and decodes every entry's: the few distinct ones are kept both ways.
-const IDENTIFIERS_CAP = 1024;
-const identifiers = new Map<string, string>();
-const parsedIdentifiers = new Map<string, Readonly<ManagerIdentity>>();
-
-function remember<V>(m: Map<string, V>, key: string, v: V): void {
-  if (m.size >= IDENTIFIERS_CAP) m.delete(m.keys().next().value!);
-  m.set(key, v);
-}
+const identifiers = new BoundedMap<string, string>(1024);
+const parsedIdentifiers = new BoundedMap<string, Readonly<ManagerIdentity>>(1024);
 
 /** What a manager identifier names. */
 export interface ManagerIdentity {
@@ -87,7 +82,7 @@ export function parseManagerIdentifier(id: string): Readonly<ManagerIdentity> {
   let out = parsedIdentifiers.get(id);
   if (out === undefined) {
     out = Object.freeze(parseIdentifier(id));
-    remember(parsedIdentifiers, id, out);
+    parsedIdentifiers.set(id, out);
   }
   return out;
 }
@@ -132,13 +127,12 @@ export function decodeManagedFields(entries: unknown): Managed {
 // by the set. Neither is changed once made (FieldSet operations return new sets; only the walks in
 // typed.ts insert, into sets of their own), and an encoding is handed out frozen, shared by every
 // object that carries it (a write that tried to change one in place would throw).
-const DECODED_CAP = 4096;
-const decodedSets = new Map<string, FieldSet>();
+const decodedSets = new BoundedMap<string, FieldSet>(4096);
 const encodedSets = new WeakMap<FieldSet, Record<string, unknown>>();
 const decodedEncodings = new WeakMap<object, FieldSet>();
 
 /**
- * FieldSet.fromFieldsV1, cached by the text of fields (the most recently decoded DECODED_CAP), and
+ * FieldSet.fromFieldsV1, cached by the text of fields (the most recently decoded 4,096), and
  * by identity for an encoding made here (shared frozen by every copy of the object carrying it).
  */
 export function decodeFieldsV1(fields: unknown): FieldSet {
@@ -150,7 +144,6 @@ export function decodeFieldsV1(fields: unknown): FieldSet {
   const hit = decodedSets.get(text);
   if (hit) return hit;
   const set = FieldSet.fromFieldsV1(fields);
-  if (decodedSets.size >= DECODED_CAP) decodedSets.delete(decodedSets.keys().next().value!);
   decodedSets.set(text, set);
   return set;
 }

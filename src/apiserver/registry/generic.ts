@@ -26,9 +26,6 @@ import { EMPTY_PATCH_SCHEMA, type PatchSchema } from '../../apimachinery/patch/s
 import { trackUpdate } from '../../apimachinery/ssa/index.js';
 import { RecentObjects } from './recent.js';
 
-/** Thrown inside update when a no-op was judged against a state that may be stale. */
-const STALE_NO_OP = new Error('no-op against a cached state');
-
 /** Filters a list or watch applies to decoded objects. */
 export interface ObjectFilter {
   (obj: KubeObject): boolean;
@@ -312,17 +309,18 @@ export class GenericRegistry {
       let pinned: boolean;
       try {
         ({ next, pinned } = await this.nextForUpdate(namespace, name, old, tryUpdate, opts));
-        if (jsonEqual(next, old)) {
-          // A no-op write keeps its resourceVersion, if the state it compared with is the latest.
-          if (stateIsCurrent) return jsonCopy(old);
-          throw STALE_NO_OP;
-        }
       } catch (e) {
         if (stateIsCurrent) throw e;
         const fresh = await this.readCurrent(key, name);
-        if (e !== STALE_NO_OP && fresh.metadata.resourceVersion === old.metadata.resourceVersion) throw e;
+        if (fresh.metadata.resourceVersion === old.metadata.resourceVersion) throw e;
         state = fresh;
         stateIsCurrent = true;
+        continue;
+      }
+      if (jsonEqual(next, old)) {
+        // A no-op write keeps its resourceVersion, if the state it compared with is the latest.
+        if (stateIsCurrent) return jsonCopy(old);
+        state = undefined;
         continue;
       }
       if (opts.dryRun) return next;
@@ -362,13 +360,20 @@ export class GenericRegistry {
 
   /** The stored object at key, decoded, and remembered as its latest state; NotFound if absent. */
   private async readCurrent(key: string, name: string): Promise<KubeObject> {
+    const obj = await this.readStored(key, name);
+    if (!obj) throw notFound(this.qualified, name);
+    return obj;
+  }
+
+  /** The stored object at key, decoded, and remembered as its latest state; undefined if absent. */
+  private async readStored(key: string, name: string): Promise<KubeObject | undefined> {
     let kv: KeyValue | undefined;
     try {
       kv = await this.deps.store.get(key);
     } catch (e) {
       throw this.translate(e, name);
     }
-    if (!kv) throw notFound(this.qualified, name);
+    if (!kv) return undefined;
     const obj = this.decode(kv);
     this.recent.set(key, obj);
     return obj;
@@ -387,18 +392,7 @@ export class GenericRegistry {
    */
   async peek(namespace: string, name: string): Promise<KubeObject | undefined> {
     const key = this.key(namespace, name);
-    const known = this.recent.get(key);
-    if (known) return known;
-    let kv: KeyValue | undefined;
-    try {
-      kv = await this.deps.store.get(key);
-    } catch (e) {
-      throw this.translate(e, name);
-    }
-    if (!kv) return undefined;
-    const obj = this.decode(kv);
-    this.recent.set(key, obj);
-    return obj;
+    return this.recent.get(key) ?? this.readStored(key, name);
   }
 
   /**
