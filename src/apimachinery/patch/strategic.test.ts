@@ -120,9 +120,20 @@ describe('applyStrategicMergePatch', () => {
   ];
   for (const [name, patch, want] of cases) {
     test(name, () => {
-      assert.deepEqual(applyStrategicMergePatch(pod(), patch, podSchema), want);
+      // The result shares what the patch left alone with the original, which must not change.
+      const original = pod();
+      assert.deepEqual(applyStrategicMergePatch(original, patch, podSchema), want);
+      assert.deepEqual(original, pod(), 'the original is left as it was');
     });
   }
+
+  test('shares what the patch did not reach with the original', () => {
+    const original = pod();
+    const out = applyStrategicMergePatch(original, { metadata: { labels: { env: 'prod' } } }, podSchema) as Obj;
+    assert.equal(out.spec, original.spec);
+    assert.notEqual(out.metadata, original.metadata);
+    assert.equal(out.metadata.finalizers, original.metadata.finalizers);
+  });
 
   test('leaves its inputs untouched', () => {
     const original = pod();

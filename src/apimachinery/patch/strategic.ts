@@ -685,19 +685,49 @@ function mergeSliceWithoutSpecialElements(slice: GoSlice, patch: unknown[], merg
 const SERVER_MERGE: MergeOptions = { mergeParallelList: true, ignoreUnmatchedNulls: true };
 
 // Typed decoding drops fields the schema does not know; directive keys left in a merged object
-// (for instance inside a newly added list element) must not reach storage.
-function stripDirectiveKeys(v: unknown): void {
+// (for instance inside a newly added list element) must not reach storage. Only what the merge
+// wrote can hold one: a part of the result that is still original's own (cloneAlong) is skipped.
+function stripDirectiveKeys(v: unknown, original?: unknown): void {
+  if (v === original) return;
   if (isMap(v)) {
+    const o = isMap(original) ? original : undefined;
     for (const k of Object.keys(v)) {
       if (k === DIRECTIVE_MARKER || k === RETAIN_KEYS_DIRECTIVE || k.startsWith(SET_ELEMENT_ORDER_PREFIX + '/') || k.startsWith(DELETE_FROM_PRIMITIVE_LIST_PREFIX + '/')) {
         delete v[k];
       } else {
-        stripDirectiveKeys(v[k]);
+        stripDirectiveKeys(v[k], o?.[k]);
       }
     }
   } else if (Array.isArray(v)) {
     for (const e of v) stripDirectiveKeys(e);
   }
+}
+
+/** The field a patch key is about: its own name, or the list a list directive names. */
+function patchKeyField(k: string): string | undefined {
+  if (k === DIRECTIVE_MARKER || k === RETAIN_KEYS_DIRECTIVE) return undefined;
+  if (k.startsWith(SET_ELEMENT_ORDER_PREFIX + '/')) return extractKey(k, SET_ELEMENT_ORDER_PREFIX);
+  if (k.startsWith(DELETE_FROM_PRIMITIVE_LIST_PREFIX + '/')) return extractKey(k, DELETE_FROM_PRIMITIVE_LIST_PREFIX);
+  return k;
+}
+
+/**
+ * original, copied only as far as patch reaches, for mergeMap to change: every map level the
+ * patch goes into is a copy, a value under a key the patch names (or a list one of its directives
+ * names) is copied whole unless both are maps, and everything else stays original's own. mergeMap
+ * changes nothing else (it works key by key through the patch), so original is left as it was at
+ * the cost of copying the patched paths (a status patch no longer copies a pod's spec).
+ */
+function cloneAlong(original: JSONMap, patch: JSONMap): JSONMap {
+  const out: JSONMap = { ...original };
+  for (const pk of Object.keys(patch)) {
+    const k = patchKeyField(pk);
+    if (k === undefined || !hasOwn(original, k) || out[k] !== original[k]) continue;
+    const ov = original[k];
+    const pv = patch[pk];
+    out[k] = pk === k && isMap(ov) && isMap(pv) ? cloneAlong(ov, pv) : clone(ov);
+  }
+  return out;
 }
 
 /**
@@ -709,8 +739,9 @@ function stripDirectiveKeys(v: unknown): void {
 export function applyStrategicMergePatchRaw(original: unknown, patch: unknown, schema: PatchSchema): JSONMap {
   if (original !== null && original !== undefined && !isMap(original)) throw errBadJSONDoc();
   if (!isMap(patch)) throw errBadJSONDoc();
-  const result = mergeMap(clone((original ?? {}) as JSONMap), clone(patch), schema, SERVER_MERGE);
-  stripDirectiveKeys(result);
+  const base = (original ?? {}) as JSONMap;
+  const result = mergeMap(cloneAlong(base, patch), clone(patch), schema, SERVER_MERGE);
+  stripDirectiveKeys(result, base);
   return result;
 }
 

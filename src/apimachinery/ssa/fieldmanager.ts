@@ -162,8 +162,7 @@ function updateOwnership(ctx: Context, cmp: Comparison, fields: Map<string, Vers
   const conflicts = new Map<string, FieldSet>();
   for (const [m, vs] of fields) {
     if (m === workflow) continue;
-    const c = vs.set.intersection(changed);
-    if (!c.empty()) conflicts.set(m, c);
+    if (vs.set.intersects(changed)) conflicts.set(m, vs.set.intersection(changed));
   }
   if (!force && conflicts.size > 0) {
     const list: Conflict[] = [];
@@ -585,7 +584,7 @@ function valueOnlyUpdate(ctx: Context, oldObj: Obj, nextObj: Obj, managed: Manag
     // An empty entry would be dropped, and too many updaters would be capped.
     if (vs.set.empty()) return undefined;
     if (!vs.applied) updaters++;
-    if (m !== id && !vs.set.intersection(changed).empty()) return undefined;
+    if (m !== id && vs.set.intersects(changed)) return undefined;
   }
   if (updaters > MAX_UPDATE_MANAGERS) return undefined;
   // What the manager gains leaves out the metadata never tracked (stripMeta); a changed field of
@@ -594,7 +593,7 @@ function valueOnlyUpdate(ctx: Context, oldObj: Obj, nextObj: Obj, managed: Manag
   const own = managed.fields.get(id);
   if (!own) return gained.empty() ? managed : undefined;
   if (own.applied || own.apiVersion !== ctx.version) return undefined;
-  if (!gained.difference(own.set).empty() || !own.set.intersection(changed).difference(gained).empty()) return undefined;
+  if (!gained.isSubsetOf(own.set) || !own.set.intersection(changed).isSubsetOf(gained)) return undefined;
   if (gained.empty()) return managed;
   const times = new Map(managed.times);
   times.set(id, opts.time);

@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { FieldSet, deserializePE, keyPE, pathString, serializePE, type Path, type PathElement } from './fieldpath.js';
 
@@ -111,7 +112,90 @@ describe('FieldSet', () => {
     assert.deepEqual(s.recursiveDifference(status).paths().map(pathString), ['.spec.replicas']);
   });
 
+  test('an encoding is made once per set, frozen, and follows later writes', () => {
+    const s = FieldSet.of([f('spec'), f('a')], [f('status'), f('b')]);
+    const first = s.encode();
+    assert.equal(s.encode(), first);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first['f:spec']));
+    s.insert([f('spec'), f('c')]);
+    assert.deepEqual(s.toFieldsV1(), { 'f:spec': { 'f:a': {}, 'f:c': {} }, 'f:status': { 'f:b': {} } });
+    assert.ok(!Object.isFrozen(s.toFieldsV1()), 'toFieldsV1 is the caller\'s to change');
+  });
+
+  test('a union shares the encoding of each subtree it leaves alone', () => {
+    const s = FieldSet.of([f('spec'), f('a')], [f('status'), f('b')]);
+    const before = s.encode();
+    const after = s.union(FieldSet.of([f('status'), f('c')])).encode();
+    assert.equal(after['f:spec'], before['f:spec']);
+    assert.deepEqual(after['f:status'], { 'f:b': {}, 'f:c': {} });
+  });
+
   test('decodes an empty FieldsV1 as an empty set', () => {
     assert.ok(FieldSet.fromFieldsV1({}).empty());
+  });
+});
+
+// The operations share maps and subtrees between operands and results; checked against a model
+// (a set of path strings) on random sets. A set's own level is copied before a write once shared,
+// so a top-level insert after an operation shows in that set alone; below that, sets are values
+// once built (only their builder inserts), as the comment on the operations says.
+describe('FieldSet operations against a set of paths', () => {
+  const pathArb = fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 3 }).map((names) => names.map((n) => f(n)));
+  const setArb = fc.array(pathArb, { maxLength: 8 });
+  const topArb = fc.constantFrom('a', 'b', 'c', 'd').map((n) => [f(n)]);
+  const strings = (s: FieldSet) => new Set(s.paths().map(pathString));
+  const model = (paths: Path[]) => new Set(paths.map(pathString));
+  const under = (p: string, parents: Set<string>) => [...parents].some((q) => p.startsWith(`${q}.`));
+  const ops: Array<{ name: string; op: (x: FieldSet, y: FieldSet) => FieldSet; want: (x: Set<string>, y: Set<string>) => Set<string> }> = [
+    { name: 'union', op: (x, y) => x.union(y), want: (x, y) => new Set([...x, ...y]) },
+    { name: 'intersection', op: (x, y) => x.intersection(y), want: (x, y) => new Set([...x].filter((p) => y.has(p))) },
+    { name: 'difference', op: (x, y) => x.difference(y), want: (x, y) => new Set([...x].filter((p) => !y.has(p))) },
+    {
+      name: 'recursiveDifference',
+      op: (x, y) => x.recursiveDifference(y),
+      want: (x, y) => new Set([...x].filter((p) => !y.has(p) && !under(p, y))),
+    },
+  ];
+  for (const c of ops) {
+    test(`${c.name} holds the model's paths and leaves both operands as they were, also after writes`, () => {
+      fc.assert(
+        fc.property(setArb, setArb, topArb, topArb, (xs, ys, extraX, extraOut) => {
+          const x = FieldSet.of(...xs);
+          const y = FieldSet.of(...ys);
+          const out = c.op(x, y);
+          assert.deepEqual(strings(out), c.want(model(xs), model(ys)));
+          // Encodings are cached per level: each must still match a set built afresh.
+          x.encode();
+          y.encode();
+          assert.equal(JSON.stringify(out.encode()), JSON.stringify(FieldSet.of(...out.paths()).toFieldsV1()));
+          // Writing to an operand or to the result shows in that set alone (unless the result is
+          // that operand: an operation that changes nothing returns it).
+          if (out === x || out === y) return;
+          const before = strings(out);
+          x.insert(extraX);
+          y.insert(extraX);
+          assert.deepEqual(strings(out), before, 'the result is unchanged by a write to an operand');
+          const xBefore = strings(x);
+          const yBefore = strings(y);
+          out.insert(extraOut);
+          assert.deepEqual(strings(x), xBefore, 'the left operand is unchanged by a write to the result');
+          assert.deepEqual(strings(y), yBefore, 'the right operand is unchanged by a write to the result');
+          for (const set of [x, y, out]) assert.equal(JSON.stringify(set.encode()), JSON.stringify(FieldSet.of(...set.paths()).toFieldsV1()));
+        }),
+      );
+    });
+  }
+  test('intersects and isSubsetOf agree with the sets they stand for', () => {
+    fc.assert(
+      fc.property(setArb, setArb, (xs, ys) => {
+        const x = FieldSet.of(...xs);
+        const y = FieldSet.of(...ys);
+        assert.equal(x.intersects(y), !x.intersection(y).empty());
+        assert.equal(x.isSubsetOf(y), x.difference(y).empty());
+        const mx = model(xs);
+        const my = model(ys);
+        assert.equal(x.isSubsetOf(y), [...mx].every((p) => my.has(p)));
+      }),
+    );
   });
 });

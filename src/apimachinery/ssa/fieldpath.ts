@@ -198,13 +198,41 @@ export function pathString(p: Path): string {
   return p.map(peString).join('');
 }
 
+interface Child {
+  pe: PathElement;
+  set: FieldSet;
+}
+
+const NO_MEMBERS: ReadonlyMap<string, PathElement> = new Map();
+// A member's value in FieldsV1 ({}), frozen, so every encoding shares it.
+const LEAF: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** A mutable deep copy of a frozen encoding. */
+function jsonThaw(v: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in v) out[k] = jsonThaw(v[k] as Readonly<Record<string, unknown>>);
+  return out;
+}
+const NO_CHILDREN: ReadonlyMap<string, Child> = new Map();
+
 /**
  * A set of field paths, stored as a tree: the members at this level and the subsets below each
  * child element. A node can be both a member and a parent (FieldsV1 writes that as ".").
  */
 export class FieldSet {
-  private readonly members = new Map<string, PathElement>();
-  private readonly children = new Map<string, { pe: PathElement; set: FieldSet }>();
+  // Most sets built by the operations below are small or empty, and every level of every set had
+  // two Maps: a level now shares one empty, never-written map until its first insert.
+  private members = NO_MEMBERS as Map<string, PathElement>;
+  private children = NO_CHILDREN as Map<string, Child>;
+  // Whether this set may write its maps (1 members, 2 children): a map it shares (the empty one,
+  // or another set's after an operation) is copied first, so sharing never shows through.
+  private owned = 0;
+  // This level's FieldsV1 encoding, frozen, and with a "." member first: made once per set and
+  // shared by the encodings of every set holding this one as a subtree (operations share the
+  // subtrees they leave alone), so encoding a changed set costs only what changed. A write
+  // through this level drops them.
+  private encoded?: Readonly<Record<string, unknown>>;
+  private encodedWithSelf?: Readonly<Record<string, unknown>>;
 
   /** A set holding the given paths. */
   static of(...paths: Path[]): FieldSet {
@@ -217,9 +245,12 @@ export class FieldSet {
   insert(p: Path): void {
     if (p.length === 0) return;
     let s: FieldSet = this;
-    for (let i = 0; i < p.length - 1; i++) s = s.descend(p[i]);
+    for (let i = 0; i < p.length - 1; i++) {
+      s.encoded = s.encodedWithSelf = undefined;
+      s = s.descend(p[i]);
+    }
     const last = p[p.length - 1];
-    s.members.set(serializePE(last), last);
+    s.ownMembers().set(serializePE(last), last);
   }
 
   private descend(pe: PathElement): FieldSet {
@@ -227,9 +258,27 @@ export class FieldSet {
     let c = this.children.get(k);
     if (!c) {
       c = { pe, set: new FieldSet() };
-      this.children.set(k, c);
+      this.ownChildren().set(k, c);
     }
     return c.set;
+  }
+
+  private ownMembers(): Map<string, PathElement> {
+    this.encoded = this.encodedWithSelf = undefined;
+    if (!(this.owned & 1)) {
+      this.members = new Map(this.members);
+      this.owned |= 1;
+    }
+    return this.members;
+  }
+
+  private ownChildren(): Map<string, Child> {
+    this.encoded = this.encodedWithSelf = undefined;
+    if (!(this.owned & 2)) {
+      this.children = new Map(this.children);
+      this.owned |= 2;
+    }
+    return this.children;
   }
 
   /** Whether the path is a member. */
@@ -268,38 +317,57 @@ export class FieldSet {
   union(o: FieldSet): FieldSet {
     if (o === this || o.isBare()) return this;
     if (this.isBare()) return o;
-    const out = new FieldSet();
-    let changed = false;
-    for (const [k, pe] of this.members) out.members.set(k, pe);
+    let out: FieldSet | undefined;
     for (const [k, pe] of o.members) {
-      if (!out.members.has(k)) changed = true;
-      out.members.set(k, pe);
+      if (this.members.has(k)) continue;
+      out ??= this.shallowCopy();
+      out.ownMembers().set(k, pe);
     }
-    for (const [k, c] of this.children) {
-      const oc = o.children.get(k);
-      const set = oc ? c.set.union(oc.set) : c.set;
-      if (set !== c.set) changed = true;
-      out.children.set(k, set === c.set ? c : { pe: c.pe, set });
+    for (const [k, oc] of o.children) {
+      const c = this.children.get(k);
+      const set = c ? c.set.union(oc.set) : oc.set;
+      if (c && set === c.set) continue;
+      out ??= this.shallowCopy();
+      out.ownChildren().set(k, c ? { pe: c.pe, set } : oc);
     }
-    for (const [k, c] of o.children) {
-      if (this.children.has(k)) continue;
-      changed = true;
-      out.children.set(k, c);
-    }
-    return changed ? out : this;
+    return out ?? this;
   }
 
   /** Paths in both sets. */
   intersection(o: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (o.members.has(k)) out.members.set(k, pe);
+    if (this.isBare() || o.isBare()) return out;
+    for (const [k, pe] of this.members) if (o.members.has(k)) out.ownMembers().set(k, pe);
     for (const [k, c] of this.children) {
       const oc = o.children.get(k);
       if (!oc) continue;
       const i = c.set.intersection(oc.set);
-      if (!i.empty()) out.children.set(k, { pe: c.pe, set: i });
+      if (!i.empty()) out.ownChildren().set(k, { pe: c.pe, set: i });
     }
     return out;
+  }
+
+  /** Whether some path is in both sets: !intersection(o).empty(), without building it. */
+  intersects(o: FieldSet): boolean {
+    if (this.isBare() || o.isBare()) return false;
+    const [small, large] = this.members.size <= o.members.size ? [this.members, o.members] : [o.members, this.members];
+    for (const k of small.keys()) if (large.has(k)) return true;
+    for (const [k, c] of this.children) {
+      const oc = o.children.get(k);
+      if (oc && c.set.intersects(oc.set)) return true;
+    }
+    return false;
+  }
+
+  /** Whether every path of this set is in o: difference(o).empty(), without building it. */
+  isSubsetOf(o: FieldSet): boolean {
+    if (this === o) return true;
+    for (const k of this.members.keys()) if (!o.members.has(k)) return false;
+    for (const [k, c] of this.children) {
+      const oc = o.children.get(k);
+      if (oc ? !c.set.isSubsetOf(oc.set) : !c.set.empty()) return false;
+    }
+    return true;
   }
 
   /** Paths in this set and not in o (a member of o does not remove its children: parent - child = parent). */
@@ -314,27 +382,67 @@ export class FieldSet {
 
   private minus(o: FieldSet, recursive: boolean): FieldSet {
     if (o.isBare() || this.isBare()) return this;
-    const out = new FieldSet();
-    let changed = false;
-    for (const [k, pe] of this.members) {
-      if (o.members.has(k)) changed = true;
-      else out.members.set(k, pe);
+    // Built only once something is removed; until then the result is this set itself.
+    let out: FieldSet | undefined;
+    const members = this.members;
+    for (const k of members.keys()) {
+      if (!o.members.has(k)) continue;
+      out = new FieldSet();
+      const kept = out.ownMembers();
+      for (const [k2, pe] of members) if (!o.members.has(k2)) kept.set(k2, pe);
+      break;
     }
+    let children: Map<string, Child> | undefined;
+    let i = 0;
     for (const [k, c] of this.children) {
-      if (recursive && o.members.has(k)) {
-        changed = true;
-        continue;
+      let next: Child | undefined = c;
+      if (recursive && o.members.has(k)) next = undefined;
+      else {
+        const oc = o.children.get(k);
+        if (oc) {
+          const d = c.set.minus(oc.set, recursive);
+          if (d !== c.set) next = d.empty() ? undefined : { pe: c.pe, set: d };
+        }
       }
-      const oc = o.children.get(k);
-      if (!oc) {
-        out.children.set(k, c);
-        continue;
+      if (next !== c && !children) {
+        // The first changed child: copy the ones before it.
+        children = new Map();
+        let j = 0;
+        for (const [k2, c2] of this.children) {
+          if (j++ === i) break;
+          children.set(k2, c2);
+        }
       }
-      const d = c.set.minus(oc.set, recursive);
-      if (d !== c.set) changed = true;
-      if (!d.empty()) out.children.set(k, d === c.set ? c : { pe: c.pe, set: d });
+      if (children && next) children.set(k, next);
+      i++;
     }
-    return changed ? out : this;
+    if (!out && !children) return this;
+    out ??= this.shallowCopy(1);
+    if (children) {
+      out.children = children;
+      out.owned |= 2;
+    } else {
+      out.children = this.children;
+      this.owned &= ~2;
+    }
+    return out;
+  }
+
+  /**
+   * A new set sharing this one's maps (those in mask: 1 members, 2 children) until either writes
+   * to them, which copies first.
+   */
+  private shallowCopy(mask = 3): FieldSet {
+    const out = new FieldSet();
+    if (mask & 1) {
+      out.members = this.members;
+      this.owned &= ~1;
+    }
+    if (mask & 2) {
+      out.children = this.children;
+      this.owned &= ~2;
+    }
+    return out;
   }
 
   /** No members and no children at this level (an empty set, cheaply). */
@@ -350,8 +458,9 @@ export class FieldSet {
   /** A deep copy. */
   clone(): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) out.members.set(k, pe);
-    for (const [k, c] of this.children) out.children.set(k, { pe: c.pe, set: c.set.clone() });
+    if (this.members.size > 0) out.members = new Map(this.members);
+    for (const [k, c] of this.children) out.ownChildren().set(k, { pe: c.pe, set: c.set.clone() });
+    out.owned = 3;
     return out;
   }
 
@@ -367,12 +476,12 @@ export class FieldSet {
 
   /** Adds a member at this level (used by schema-aware helpers). */
   addMember(pe: PathElement): void {
-    this.members.set(serializePE(pe), pe);
+    this.ownMembers().set(serializePE(pe), pe);
   }
 
   /** Sets the subset under a child element (used by schema-aware helpers). */
   setChild(pe: PathElement, set: FieldSet): void {
-    if (!set.empty()) this.children.set(serializePE(pe), { pe, set });
+    if (!set.empty()) this.ownChildren().set(serializePE(pe), { pe, set });
   }
 
   /** Every member path, members before children at each level (upstream's preorder Iterate). */
@@ -393,33 +502,42 @@ export class FieldSet {
 
   /** The FieldsV1 object (SetToFields): keys in upstream's order, "." for a member that has children. */
   toFieldsV1(): Record<string, unknown> {
-    return this.emit(false);
+    return jsonThaw(this.encode());
   }
 
-  private emit(includeSelf: boolean): Record<string, unknown> {
+  /** toFieldsV1, deeply frozen: made once per set (and subtree), shared by every caller. */
+  encode(): Readonly<Record<string, unknown>> {
+    return (this.encoded ??= this.emit(false));
+  }
+
+  private encodeWithSelf(): Readonly<Record<string, unknown>> {
+    return (this.encodedWithSelf ??= this.emit(true));
+  }
+
+  private emit(includeSelf: boolean): Readonly<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     // The maps are keyed by each element's FieldsV1 key already: sort the entries, reuse the keys.
     const members = [...this.members].sort((a, b) => comparePE(a[1], b[1]));
     const children: [string, FieldSet, PathElement][] = [];
     for (const [k, c] of this.children) if (!c.set.empty()) children.push([k, c.set, c.pe]);
     children.sort((a, b) => comparePE(a[2], b[2]));
-    if (includeSelf && (members.length > 0 || children.length > 0)) out['.'] = {};
+    if (includeSelf && (members.length > 0 || children.length > 0)) out['.'] = LEAF;
     let mi = 0;
     let ci = 0;
     while (mi < members.length || ci < children.length) {
       const c = mi < members.length && ci < children.length ? comparePE(members[mi]![1], children[ci]![2]) : mi < members.length ? -1 : 1;
       if (c < 0) {
-        out[members[mi++]![0]] = {};
+        out[members[mi++]![0]] = LEAF;
       } else if (c > 0) {
         const [k, set] = children[ci++]!;
-        out[k] = set.emit(false);
+        out[k] = set.encode();
       } else {
         const [k, set] = children[ci++]!;
         mi++;
-        out[k] = set.emit(true);
+        out[k] = set.encodeWithSelf();
       }
     }
-    return out;
+    return Object.freeze(out);
   }
 
   /** Parses a FieldsV1 object (FieldsToSet); throws on a malformed key. */
@@ -447,7 +565,7 @@ export class FieldSet {
           set ??= new FieldSet();
           const existing = set.children.get(serializePE(pe));
           if (existing) existing.set.mergeFrom(r.set);
-          else set.children.set(serializePE(pe), { pe, set: r.set });
+          else set.ownChildren().set(serializePE(pe), { pe, set: r.set });
         }
       }
       if (!set) isMember = true;
@@ -459,9 +577,9 @@ export class FieldSet {
   private mergeFrom(o: FieldSet): void {
     const u = this.union(o);
     if (u === this) return;
-    this.members.clear();
-    this.children.clear();
-    for (const [k, pe] of u.members) this.members.set(k, pe);
-    for (const [k, c] of u.children) this.children.set(k, c);
+    this.members = new Map(u.members);
+    this.children = new Map(u.children);
+    this.owned = 3;
+    this.encoded = this.encodedWithSelf = undefined;
   }
 }

@@ -128,7 +128,6 @@ export function decodeManagedFields(entries: unknown): Managed {
 // typed.ts insert, into sets of their own), and an encoding is handed out frozen, shared by every
 // object that carries it (a write that tried to change one in place would throw).
 const decodedSets = new BoundedMap<string, FieldSet>(4096);
-const encodedSets = new WeakMap<FieldSet, Record<string, unknown>>();
 const decodedEncodings = new WeakMap<object, FieldSet>();
 
 /**
@@ -148,20 +147,11 @@ export function decodeFieldsV1(fields: unknown): FieldSet {
   return set;
 }
 
-/** set.toFieldsV1(), cached per set: deeply frozen and shared. */
+/** set's FieldsV1, deeply frozen and shared (FieldSet.encode), known again by identity when decoded. */
 export function encodeFieldsV1(set: FieldSet): Readonly<Record<string, unknown>> {
-  let enc = encodedSets.get(set);
-  if (!enc) {
-    enc = deepFreeze(set.toFieldsV1());
-    encodedSets.set(set, enc);
-    decodedEncodings.set(enc, set);
-  }
+  const enc = set.encode();
+  decodedEncodings.set(enc, set);
   return enc;
-}
-
-function deepFreeze<T extends object>(o: T): T {
-  for (const v of Object.values(o)) if (v !== null && typeof v === 'object') deepFreeze(v as object);
-  return Object.freeze(o);
 }
 
 function unixSeconds(t: string | undefined): number {

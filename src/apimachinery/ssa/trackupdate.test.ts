@@ -3,6 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
 import { patchSchemaFor } from '../../api/patchmeta.js';
 import type { PatchSchema } from '../patch/schema.js';
 import { shapeKey, trackUpdate, trackUpdateSlow, trackUpdateTook, type TrackUpdateOptions } from './fieldmanager.js';
@@ -113,6 +114,40 @@ function both(old: Obj, next: Obj, opts: TrackUpdateOptions): { obj: Obj; took: 
   assert.deepEqual(fast.metadata?.managedFields, slow.metadata?.managedFields);
   assert.equal(JSON.stringify(fast), JSON.stringify(slow));
   return { obj: fast, took };
+}
+
+/**
+ * next's parts equal to old's made old's own objects, as a status write shares the spec it leaves
+ * alone (metadata aside: the field manager writes to next's).
+ */
+function shareEqualParts(old: Obj, next: Obj): void {
+  const share = (a: Obj, b: Obj) => {
+    for (const k of Object.keys(b)) {
+      if (a[k] === undefined || typeof b[k] !== 'object' || b[k] === null) continue;
+      if (isDeepStrictEqual(a[k], b[k])) b[k] = a[k];
+      else if (!Array.isArray(b[k]) && typeof a[k] === 'object' && !Array.isArray(a[k])) share(a[k], b[k]);
+    }
+  };
+  for (const k of Object.keys(next)) {
+    if (k === 'metadata' || typeof next[k] !== 'object' || next[k] === null || old[k] === undefined) continue;
+    if (isDeepStrictEqual(old[k], next[k])) next[k] = old[k];
+    else if (!Array.isArray(next[k]) && typeof old[k] === 'object' && !Array.isArray(old[k])) share(old[k], next[k]);
+  }
+}
+
+/** As both, with the shortcut's next sharing old's unchanged parts (shareEqualParts). */
+function bothSharing(old: Obj, next: Obj, opts: TrackUpdateOptions): { obj: Obj; took: 'shortcut' | 'full' } {
+  const fastOld = structuredClone(old);
+  const fast = structuredClone(next);
+  shareEqualParts(fastOld, fast);
+  const frozenOld = JSON.stringify(fastOld);
+  const slow = structuredClone(next);
+  const took = trackUpdateTook(fastOld, fast, opts);
+  trackUpdateSlow(structuredClone(old), slow, opts);
+  assert.equal(JSON.stringify(fastOld), frozenOld, 'old is left as it was');
+  assert.deepEqual(fast.metadata?.managedFields, slow.metadata?.managedFields);
+  assert.equal(JSON.stringify(fast), JSON.stringify(slow));
+  return { obj: structuredClone(fast), took };
 }
 
 const T0 = '2025-01-01T00:00:00Z';
@@ -420,7 +455,8 @@ describe('trackUpdate shortcut on random writes', () => {
         fc.constantFrom(...Object.keys(KINDS)),
         fc.array(edit, { maxLength: 5 }),
         fc.array(edit, { minLength: 1, maxLength: 4 }),
-        (kindName, history, finals) => {
+        fc.boolean(),
+        (kindName, history, finals, sharing) => {
           const kind = KINDS[kindName];
           let live = created(kind, 'creator', T0);
           let rv = 2;
@@ -431,7 +467,7 @@ describe('trackUpdate shortcut on random writes', () => {
             const sub = e.status && kind.hasStatus ? 'status' : undefined;
             const opts = optsFor(kind, e.manager, timeAt(e.second), sub);
             if (valuesOnly) {
-              const r = both(live, next, opts);
+              const r = (sharing ? bothSharing : both)(live, next, opts);
               runs++;
               if (r.took === 'shortcut') shortcuts++;
               live = r.obj;

@@ -660,12 +660,18 @@ export function valueOnlyChanges(lhs: unknown, rhs: unknown, node: TypeNode): Fi
       const lk = definedKeys(lo, skip);
       if (lk.length !== definedKeys(ro, skip).length) return false;
       for (const k of lk) if (ro[k] === undefined) return false;
-      for (const k of lk) {
-        const childSkip = path.length === 0 && k === 'metadata' ? 'managedFields' : undefined;
-        path.push({ field: k });
-        const ok = walk(lo[k], ro[k], childNode(n, k).node, childSkip);
-        path.pop();
-        if (!ok) return false;
+      // Parts that are different objects first: a status write shares the spec it leaves alone,
+      // and when its status changed shape the answer is known without walking the spec. (A shared
+      // part is still walked when the rest passes: the answer also says rhs validates.)
+      for (let pass = 0; pass < 2; pass++) {
+        for (const k of lk) {
+          if ((lo[k] === ro[k]) !== (pass === 1)) continue;
+          const childSkip = path.length === 0 && k === 'metadata' ? 'managedFields' : undefined;
+          path.push({ field: k });
+          const ok = walk(lo[k], ro[k], childNode(n, k).node, childSkip);
+          path.pop();
+          if (!ok) return false;
+        }
       }
       return true;
     }

@@ -463,11 +463,14 @@ export class GenericRegistry {
       const managedFields = meta.managedFields;
       const finalizers = meta.finalizers;
       const annotations = meta.annotations;
-      // A copy of old with the new status in its place, without copying old's status first (a
-      // pod's is most of it).
+      // Old with the new status in its place: its metadata copied (the write sets resourceVersion
+      // and managedFields there), everything else old's own, shared read-only as old is. A status
+      // write changes none of it, and the field manager then skips it by identity (a pod's spec
+      // is most of what it would otherwise compare, after copying).
       const out = {} as KubeObject;
       for (const k in old) {
-        if (k !== 'status') (out as Record<string, unknown>)[k] = jsonCopy((old as Record<string, unknown>)[k]);
+        if (k === 'metadata') out.metadata = jsonCopy(old.metadata);
+        else if (k !== 'status') (out as Record<string, unknown>)[k] = (old as Record<string, unknown>)[k];
         else if (status !== undefined) out.status = status;
       }
       if (status !== undefined) out.status = status;
