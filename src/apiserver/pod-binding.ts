@@ -33,7 +33,14 @@ export async function handleBinding({ req, res, ri, user, pods, clock }: PodSubr
       const scheduled = conditions.find((c) => c.type === 'PodScheduled');
       const now = rfc3339(clock.now());
       if (!scheduled) conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
-      else if (scheduled.status !== 'True') Object.assign(scheduled, { status: 'True', lastTransitionTime: now, reason: undefined, message: undefined });
+      else if (scheduled.status !== 'True') {
+        // Deleted, not set to undefined: the stored object is plain JSON (GenericRegistry.eventObject).
+        const c = scheduled as { status: string; lastTransitionTime?: string; reason?: string; message?: string };
+        c.status = 'True';
+        c.lastTransitionTime = now;
+        delete c.reason;
+        delete c.message;
+      }
       delete pod.metadata.resourceVersion;
       return pod;
     },

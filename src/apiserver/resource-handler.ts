@@ -303,12 +303,16 @@ async function handleList(c: ResourceContext): Promise<void> {
       { yaml: neg.yaml },
     );
   }
-  // Typed lists carry TypeMeta on the list only, as upstream serializes them.
-  for (const o of items) {
-    delete o.apiVersion;
-    delete o.kind;
-  }
-  writeObject(c.res, 200, { kind: c.info.listKind, apiVersion: requestApiVersion(c), metadata, items }, { yaml: neg.yaml });
+  writeObject(c.res, 200, { kind: c.info.listKind, apiVersion: requestApiVersion(c), metadata, items: items.map(withoutTypeMeta) }, { yaml: neg.yaml });
+}
+
+/**
+ * An item of a typed list: TypeMeta on the list only, as upstream serializes them. A shallow copy,
+ * as a registry's result may be the object it shares with watchers (GenericRegistry.eventObject).
+ */
+function withoutTypeMeta(o: KubeObject): KubeObject {
+  const { apiVersion: _apiVersion, kind: _kind, ...rest } = o;
+  return rest as KubeObject;
 }
 
 async function handleWatch(c: ResourceContext): Promise<void> {
@@ -648,11 +652,7 @@ async function handleDeleteCollection(c: ResourceContext): Promise<void> {
       throw e;
     }
   }
-  for (const o of deletedItems) {
-    delete o.apiVersion;
-    delete o.kind;
-  }
-  writeObject(c.res, 200, { kind: c.info.listKind, apiVersion: requestApiVersion(c), metadata: { resourceVersion: String(c.registry.currentRevision()) }, items: deletedItems });
+  writeObject(c.res, 200, { kind: c.info.listKind, apiVersion: requestApiVersion(c), metadata: { resourceVersion: String(c.registry.currentRevision()) }, items: deletedItems.map(withoutTypeMeta) });
 }
 
 // ---- scale subresource ----

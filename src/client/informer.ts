@@ -362,6 +362,8 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
           resourceVersion: this.lastSyncResourceVersion,
           allowWatchBookmarks: true,
           timeoutSeconds: Math.floor((minTimeout * (1 + Math.random())) / 1000),
+          // The cache is read-only (its handlers and listers copy before changing anything).
+          readOnly: true,
         });
       } catch (e) {
         if (e instanceof StatusError && e.code === 410) return; // relist

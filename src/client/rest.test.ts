@@ -220,6 +220,24 @@ describe('RestClient over the in-process transport', () => {
     raw.close();
   });
 
+  test('read-only watchers (informers) are handed the server\'s own event object; others a copy of it', async () => {
+    const cms = client.resource(CONFIGMAPS).namespace('default');
+    const start = await cms.list({});
+    const first = async (w: AsyncIterable<WatchEvent>) => {
+      for await (const ev of w) return ev;
+      throw new Error('watch ended');
+    };
+    const from = { resourceVersion: start.metadata.resourceVersion };
+    const [ro1, ro2, copying] = await Promise.all([cms.watch({ ...from, readOnly: true }), cms.watch({ ...from, readOnly: true }), cms.watch(from)]);
+    const created = await cms.create(cm('rest-read-only', {}, { k: 'v' }));
+    const [e1, e2, e3] = await Promise.all([first(ro1), first(ro2), first(copying)]);
+    for (const w of [ro1, ro2, copying]) w.close();
+    assert.deepEqual(e1, { type: 'ADDED', object: created });
+    assert.equal(e1.object, e2.object, 'both read-only watchers hold the one object');
+    assert.deepEqual(e3.object, e1.object);
+    assert.notEqual(e3.object, e1.object, 'a watcher that may change what it gets has its own copy');
+  });
+
   test('in process a response comes as a value when asked for one, as bytes otherwise, and both say the same', async () => {
     await client.resource(CONFIGMAPS).create(cm('rest-value'));
     const path = '/api/v1/namespaces/default/configmaps/rest-value';

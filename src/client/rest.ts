@@ -37,6 +37,11 @@ export interface ListOptions {
 export interface WatchOptions extends ListOptions {
   allowWatchBookmarks?: boolean;
   sendInitialEvents?: boolean;
+  /**
+   * The caller never changes the objects it is handed (an informer's cache): in process they may
+   * then be the API server's own, shared read-only, with no copy made (TransportRequest.readOnly).
+   */
+  readOnly?: boolean;
 }
 
 /** Options shared by writes. */
@@ -526,6 +531,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
       query: q,
       headers: { accept: this.metadataOnly ? PARTIAL_METADATA_LIST : 'application/json' },
       values: true,
+      readOnly: opts.readOnly,
     });
     if (!isSuccess(s.status)) {
       const chunks: string[] = [];

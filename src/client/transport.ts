@@ -34,6 +34,12 @@ export interface TransportRequest {
    * TransportResponse.value, a stream's lines as StreamResponse.values.
    */
   values?: boolean;
+  /**
+   * With values on a stream: the caller only reads what it is handed (an informer's cache, checked
+   * by the mutation detector under npm test), so in process a watch event may carry the server's
+   * own read-only object instead of a copy of it.
+   */
+  readOnly?: boolean;
 }
 
 /** A complete response. */
@@ -198,6 +204,8 @@ class InProcessSink implements ResponseSink {
   values?: LineQueue<unknown>;
   /** The caller takes a response body as a value (request() with values). */
   takesValue = false;
+  /** Watch events go out as the server's own objects (TransportRequest.readOnly). */
+  sharesEvents = false;
   value?: unknown;
   private closeListeners: (() => void)[] = [];
   private onHead?: () => void;
@@ -237,7 +245,7 @@ class InProcessSink implements ResponseSink {
    */
   writeEvent(type: string, object: unknown): boolean {
     if (!this.values) return false;
-    this.values.pushValue({ type, object: eventCopy(object) });
+    this.values.pushValue({ type, object: this.sharesEvents ? object : eventCopy(object) });
     return true;
   }
   end(chunk?: string | Uint8Array): this {
@@ -335,6 +343,7 @@ export class InProcessTransport implements Transport {
         });
       };
       sink = new InProcessSink(respond);
+      sink.sharesEvents = req.values === true && req.readOnly === true;
       this.server.handle(this.apiRequest(req), sink).then(
         () => {
           sink.lines?.end();

@@ -3,6 +3,8 @@
 // errors into Status errors. Kind-specific rules come from the resource's Strategy.
 import { jsonCopy, jsonEqual, jsonRoundTrip } from '../../apimachinery/json.js';
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { detectMutations } from '../../apimachinery/mutation-detector.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KubeObject, ObjectMeta } from '../../api/types.js';
 import { apiVersionOf } from '../../api/types.js';
@@ -149,13 +151,19 @@ export class GenericRegistry {
   }
 
   /**
-   * What the watch would get by decoding obj's stored text (encode, then JSON.parse), made without
-   * the text: the store hands it to watchers as the event's object (KeyValue.object), and a copy is
-   * cheaper than a parse. Called right after encode, which left resourceVersion last in metadata,
-   * where decode puts it too (watch.test.ts compares the two byte for byte).
+   * What the watch would get by decoding obj's stored text (encode, then JSON.parse): obj itself,
+   * from here on read-only, shared by the store's watchers (KeyValue.object), this registry's recent
+   * objects and the caller, who only sends it (resource-handler.ts; the in-process transport copies
+   * a response). A write's object is plain JSON already (no undefined, no Dates), so it is what a
+   * decode would make; under the mutation detector (npm test) each one is checked against a JSON
+   * round trip. Called right after encode, which left resourceVersion last in metadata, where decode
+   * puts it too (watch.test.ts compares the two byte for byte).
    */
   private eventObject(obj: KubeObject): KubeObject {
-    return jsonRoundTrip(obj) as KubeObject;
+    if (detectMutations && !isDeepStrictEqual(obj, jsonRoundTrip(obj))) {
+      throw new Error(`${this.qualified} ${obj.metadata?.name}: a write's object is not plain JSON: ${JSON.stringify(obj)}`);
+    }
+    return obj;
   }
 
   async get(namespace: string, name: string, resourceVersion?: string): Promise<KubeObject> {
