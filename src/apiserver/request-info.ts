@@ -41,6 +41,7 @@ export function queryBool(query: URLSearchParams, name: string): boolean {
 
 /** decodeURIComponent, failing as a 400 (as Go's URL parser rejects a bad escape) instead of throwing URIError. */
 export function decodePathSegment(s: string): string {
+  if (!s.includes('%')) return s;
   try {
     return decodeURIComponent(s);
   } catch {
@@ -49,8 +50,21 @@ export function decodePathSegment(s: string): string {
   }
 }
 
+/** The path's segments, empty ones (from leading, trailing or doubled slashes) left out. */
+function pathSegments(path: string): string[] {
+  const segs: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i < path.length && path.charCodeAt(i) !== 47 /* / */) continue;
+    if (i > start) segs.push(path.slice(start, i));
+    start = i + 1;
+  }
+  return segs;
+}
+
 /** Splits the request into RequestInfo; `query` supplies watch=true for the legacy watch form. */
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
+  // Every request comes through here, so it indexes into the segments rather than slicing them.
   const info: RequestInfo = {
     isResourceRequest: false,
     path,
@@ -64,39 +78,39 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     name: '',
     parts: [],
   };
-  const segs = path.replace(/^\/+|\/+$/g, '').split('/').filter((s) => s !== '');
+  const segs = pathSegments(path);
   if (segs.length === 0) return info;
   const prefix = segs[0];
   if (prefix !== 'api' && prefix !== 'apis') return info;
   info.apiPrefix = prefix;
-  let rest = segs.slice(1);
+  let i = 1;
   if (prefix === 'apis') {
-    if (rest.length < 1) return info;
-    info.apiGroup = rest[0];
-    rest = rest.slice(1);
+    if (segs.length <= i) return info;
+    info.apiGroup = segs[i++];
   }
-  if (rest.length < 1) return info;
-  info.apiVersion = rest[0];
-  rest = rest.slice(1);
-  if (rest.length < 1) return info;
+  if (segs.length <= i) return info;
+  info.apiVersion = segs[i++];
+  if (segs.length <= i) return info;
 
   info.isResourceRequest = true;
-  info.verb = METHOD_VERBS[method.toUpperCase()] ?? method.toLowerCase();
+  info.verb = METHOD_VERBS[method] ?? METHOD_VERBS[method.toUpperCase()] ?? info.verb;
 
   // The deprecated /watch/ prefix form.
-  if (rest[0] === 'watch') {
+  if (segs[i] === 'watch') {
     info.verb = 'watch';
-    rest = rest.slice(1);
+    i++;
   }
-  if (rest[0] === 'namespaces' && rest.length > 1) {
-    info.namespace = decodePathSegment(rest[1]);
+  if (segs[i] === 'namespaces' && segs.length - i > 1) {
+    info.namespace = decodePathSegment(segs[i + 1]);
     // Past /namespaces/{ns} comes a namespaced resource, unless it is the namespace's own subresource.
-    if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2])) rest = rest.slice(2);
+    if (segs.length - i > 2 && !NAMESPACE_SUBRESOURCES.has(segs[i + 2])) i += 2;
   }
-  info.parts = rest.map(decodePathSegment);
-  if (info.parts.length >= 1) info.resource = info.parts[0];
-  if (info.parts.length >= 2) info.name = info.parts[1];
-  if (info.parts.length >= 3) info.subresource = info.parts[2];
+  const parts: string[] = [];
+  for (; i < segs.length; i++) parts.push(decodePathSegment(segs[i]));
+  info.parts = parts;
+  if (parts.length >= 1) info.resource = parts[0];
+  if (parts.length >= 2) info.name = parts[1];
+  if (parts.length >= 3) info.subresource = parts[2];
 
   if (!info.name && info.verb === 'get') {
     info.verb = queryBool(query, 'watch') ? 'watch' : 'list';

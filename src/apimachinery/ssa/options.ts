@@ -2,6 +2,7 @@
 // from the User-Agent (k8s.io/apiserver/pkg/endpoints/handlers: managerOrUserAgent), and force,
 // which only an apply may carry (meta/v1/validation: ValidatePatchOptions).
 
+import { BoundedMap } from '../bounded-map.js';
 import { field, type FieldError } from '../errors.js';
 import { FIELD_MANAGER_MAX_LENGTH, validateFieldManager } from '../validation.js';
 
@@ -12,6 +13,18 @@ const PRINTABLE_RE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
  * bytes: "kubectl/v1.32.4 (linux/amd64) kubernetes/abc" → "kubectl".
  */
 export function defaultManagerFromUserAgent(userAgent: string): string {
+  // A handful of clients make every write: each agent's prefix is worked out once.
+  let manager = managersByAgent.get(userAgent);
+  if (manager === undefined) {
+    manager = prefixFromUserAgent(userAgent);
+    managersByAgent.set(userAgent, manager);
+  }
+  return manager;
+}
+
+const managersByAgent = new BoundedMap<string, string>(256);
+
+function prefixFromUserAgent(userAgent: string): string {
   const prefix = userAgent.split('/')[0];
   let out = '';
   let bytes = 0;
