@@ -78,6 +78,29 @@ function serialized(object: unknown): string {
   return json;
 }
 
+// Every open watch ends when the server stops. An AbortSignal's listeners are a list that adding
+// and removing one walks, so with dozens of watches opening and closing (each informer re-watches
+// every 5 to 10 minutes) the signal gets one listener, which ends the watches kept in a set.
+const abortSets = new WeakMap<AbortSignal, Set<() => void>>();
+function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  if (signal.aborted) {
+    queueMicrotask(fn);
+    return () => {};
+  }
+  let set = abortSets.get(signal);
+  if (!set) {
+    const fns = (set = new Set());
+    abortSets.set(signal, fns);
+    signal.addEventListener('abort', () => {
+      for (const f of [...fns]) f();
+      fns.clear();
+    }, { once: true });
+  }
+  const fns = set;
+  fns.add(fn);
+  return () => fns.delete(fn);
+}
+
 /** Streams a watch to res until the client leaves, the timeout passes, or the server stops. */
 export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p: WatchParams, clock: Clock, stop: AbortSignal): Promise<void> {
   validateWatchParams(p);
@@ -121,12 +144,12 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
       clock.clearTimeout(timer);
       stopBookmarks?.();
       watcher?.close();
-      stop.removeEventListener('abort', finish);
+      unlistenStop();
       res.end();
       resolve();
     };
     res.once('close', finish);
-    stop.addEventListener('abort', finish, { once: true });
+    const unlistenStop = onAbort(stop, finish);
     // Upstream picks a timeout between minRequestTimeout and twice that when the client names none.
     const timeoutMs = p.timeoutSeconds !== undefined ? p.timeoutSeconds * 1000 : 1800_000 * (1 + Math.random());
     timer = clock.setTimeout(finish, timeoutMs);

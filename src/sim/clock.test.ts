@@ -92,6 +92,8 @@ describe('rfc3339 timestamps', () => {
     ['moves to the next second', Date.UTC(2026, 0, 1, 0, 0, 31), '2026-01-01T00:00:31Z', '2026-01-01T00:00:31.000000Z'],
     ['goes back to an earlier second', Date.UTC(2025, 11, 31, 23, 59, 59, 500), '2025-12-31T23:59:59Z', '2025-12-31T23:59:59.500000Z'],
     ['formats the epoch', 0, '1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000000Z'],
+    ['truncates a fractional millisecond', Date.UTC(2026, 5, 30, 12, 0, 0, 7) + 0.9, '2026-06-30T12:00:00Z', '2026-06-30T12:00:00.007000Z'],
+    ['pads milliseconds under ten', Date.UTC(2026, 5, 30, 12, 0, 1, 42), '2026-06-30T12:00:01Z', '2026-06-30T12:00:01.042000Z'],
   ];
   // In order: each case follows the one before, as successive writes stamp times.
   for (const [name, ms, seconds, micro] of cases) {
