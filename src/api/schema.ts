@@ -339,10 +339,15 @@ export function unknownFields(obj: unknown, modelType: string): string[] {
  * Removes the fields the schema does not declare, as the decoder drops them under
  * fieldValidation Warn or Ignore, and returns their paths (as unknownFields does).
  */
-export function pruneUnknownFields(obj: unknown, modelType: string): string[] {
+export function pruneUnknownFields(obj: unknown, modelType: string, known?: unknown): string[] {
   const out: string[] = [];
-  walkUnknown(obj, { kind: 'object', model: modelType }, undefined, out, true);
+  walkUnknown(obj, { kind: 'object', model: modelType }, undefined, out, true, known);
   return out;
+}
+
+/** known's part at key, when known is an object or array (the walks' `known`, one level down). */
+function knownAt(known: unknown, key: string | number): unknown {
+  return known !== null && typeof known === 'object' ? (known as Record<string | number, unknown>)[key] : undefined;
 }
 
 /**
@@ -366,8 +371,13 @@ function holdsFields(type: FieldType): boolean {
   return type.kind === 'object' || type.kind === 'array' || type.kind === 'map';
 }
 
-function walkUnknown(value: unknown, type: FieldType, path: FieldPath | undefined, out: string[], prune: boolean): void {
-  if (value === null || typeof value !== 'object') return;
+/**
+ * known: an object that decoded cleanly (the stored object a patch was applied to): a part of value
+ * that is known's own part, as a strategic merge leaves what the patch did not reach, has nothing
+ * to report and is not walked.
+ */
+function walkUnknown(value: unknown, type: FieldType, path: FieldPath | undefined, out: string[], prune: boolean, known?: unknown): void {
+  if (value === null || typeof value !== 'object' || value === known) return;
   switch (type.kind) {
     case 'object': {
       if (Array.isArray(value)) return;
@@ -382,7 +392,7 @@ function walkUnknown(value: unknown, type: FieldType, path: FieldPath | undefine
           continue;
         }
         const v = o[key];
-        if (v !== null && typeof v === 'object' && holdsFields(f.type)) walkUnknown(v, f.type, { parent: path, seg: key, dot: true }, out, prune);
+        if (v !== null && typeof v === 'object' && holdsFields(f.type)) walkUnknown(v, f.type, { parent: path, seg: key, dot: true }, out, prune, knownAt(known, key));
       }
       return;
     }
@@ -390,7 +400,7 @@ function walkUnknown(value: unknown, type: FieldType, path: FieldPath | undefine
       if (!Array.isArray(value) || !holdsFields(type.items)) return;
       for (let i = 0; i < value.length; i++) {
         const v = value[i] as unknown;
-        if (v !== null && typeof v === 'object') walkUnknown(v, type.items, { parent: path, seg: `[${i}]`, dot: false }, out, prune);
+        if (v !== null && typeof v === 'object') walkUnknown(v, type.items, { parent: path, seg: `[${i}]`, dot: false }, out, prune, knownAt(known, i));
       }
       return;
     case 'map': {
@@ -398,7 +408,7 @@ function walkUnknown(value: unknown, type: FieldType, path: FieldPath | undefine
       const o = value as Record<string, unknown>;
       for (const k in o) {
         const v = o[k];
-        if (v !== null && typeof v === 'object') walkUnknown(v, type.values, { parent: path, seg: k, dot: true }, out, prune);
+        if (v !== null && typeof v === 'object') walkUnknown(v, type.values, { parent: path, seg: k, dot: true }, out, prune, knownAt(known, k));
       }
       return;
     }
@@ -602,15 +612,15 @@ function outOfRange(v: number, format: string): boolean {
  * `json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32`.
  * Saved errors come in document order, after any fatal one.
  */
-export function typeErrors(obj: unknown, modelType: string): string[] {
+export function typeErrors(obj: unknown, modelType: string, known?: unknown): string[] {
   const errs: TypeError[] = [];
-  walkTypes(obj, { kind: 'object', model: modelType }, { model: '', key: '' }, errs);
+  walkTypes(obj, { kind: 'object', model: modelType }, { model: '', key: '' }, errs, known);
   return [...errs.filter((e) => e.fatal), ...errs.filter((e) => !e.fatal)].map((e) => e.message);
 }
 
 /** The one error upstream's decoder returns for obj, if any (the first fatal one, else the first saved one). */
-export function decodeError(obj: unknown, modelType: string): string | undefined {
-  return typeErrors(obj, modelType)[0];
+export function decodeError(obj: unknown, modelType: string, known?: unknown): string | undefined {
+  return typeErrors(obj, modelType, known)[0];
 }
 
 /**
@@ -653,8 +663,9 @@ function plainScalarFits(v: unknown, type: FieldType): boolean {
   }
 }
 
-function walkTypes(value: unknown, type: FieldType, ctx: Ctx, errs: TypeError[]): void {
-  if (value === null || value === undefined) return;
+/** known: as walkUnknown's (a part of value that is known's own decodes as it did). */
+function walkTypes(value: unknown, type: FieldType, ctx: Ctx, errs: TypeError[], known?: unknown): void {
+  if (value === null || value === undefined || value === known) return;
   const mismatch = (what = jsonKind(value)) => {
     const where = ctx.model ? `Go struct field ${goTypeName(ctx.model)}.${ctxPath(ctx)}` : 'Go value';
     errs.push({ message: `json: cannot unmarshal ${what} into ${where} of type ${goTypeString(type)}`, fatal: false });
@@ -696,11 +707,11 @@ function walkTypes(value: unknown, type: FieldType, ctx: Ctx, errs: TypeError[])
       return;
     case 'array':
       if (!Array.isArray(value)) return mismatch();
-      for (const v of value) walkTypes(v, type.items, ctx, errs);
+      for (let i = 0; i < value.length; i++) walkTypes(value[i], type.items, ctx, errs, knownAt(known, i));
       return;
     case 'map':
       if (!isPlainObject(value)) return mismatch();
-      for (const k in value) walkTypes(value[k], type.values, ctx, errs);
+      for (const k in value) walkTypes(value[k], type.values, ctx, errs, knownAt(known, k));
       return;
     case 'object': {
       if (!isPlainObject(value)) return mismatch();
@@ -712,9 +723,11 @@ function walkTypes(value: unknown, type: FieldType, ctx: Ctx, errs: TypeError[])
         if (!f) continue;
         const v = (value as Record<string, unknown>)[key];
         if (v === null || v === undefined) continue;
+        const k = knownAt(known, key);
+        if (v === k && typeof v === 'object') continue;
         const schemaOr = schemaProps ? SCHEMA_OR_FIELDS[`${type.model}.${key}`] : undefined;
         if (schemaOr) walkSchemaOr(v, schemaOr, { model: type.model, parent: ctx, key }, errs);
-        else if (!plainScalarFits(v, f.type)) walkTypes(v, f.type, { model: type.model, parent: ctx, key }, errs);
+        else if (!plainScalarFits(v, f.type)) walkTypes(v, f.type, { model: type.model, parent: ctx, key }, errs, k);
       }
       return;
     }

@@ -17,10 +17,14 @@ import {
 
 /** A kind's schema as the request path uses it. */
 export interface KindSchema {
-  /** Removes fields the schema does not declare (and applies CR defaults); returns their paths. */
-  prune(obj: KubeObject): string[];
-  /** The decoder's type error for a wrongly typed field ("json: cannot unmarshal ..."), if any. */
-  decodeError(obj: KubeObject): string | undefined;
+  /**
+   * Removes fields the schema does not declare (and applies CR defaults); returns their paths.
+   * known: an object of this kind that decoded cleanly, whose own parts obj may share (a patched
+   * object shares what the patch left alone); a built-in kind skips those.
+   */
+  prune(obj: KubeObject, known?: KubeObject): string[];
+  /** The decoder's type error for a wrongly typed field ("json: cannot unmarshal ..."), if any; known as for prune. */
+  decodeError(obj: KubeObject, known?: KubeObject): string | undefined;
   /** The 400 message for fieldValidation=Strict failures. */
   strictMessage(unknownPaths: string[], duplicateProblems: string[]): string;
   /** List and map merge semantics, for strategic merge patch and server-side apply. */
@@ -34,8 +38,8 @@ export interface KindSchema {
 /** A built-in kind's schema, from its @kubernetes/client-node model. */
 export function builtinKindSchema(info: ResourceInfo): KindSchema {
   return {
-    prune: (obj) => pruneUnknownFields(obj, info.modelType),
-    decodeError: (obj) => decodeError(obj, info.modelType),
+    prune: (obj, known) => pruneUnknownFields(obj, info.modelType, known),
+    decodeError: (obj, known) => decodeError(obj, info.modelType, known),
     strictMessage: (unknown, dups) => strictDecodingMessage(info.kind, info.version, [...dups, ...unknown.map((u) => `unknown field "${u}"`)]),
     patchSchema: patchSchemaFor(info.modelType),
     strategicMergePatch: true,

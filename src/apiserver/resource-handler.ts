@@ -391,11 +391,11 @@ function internalPackage(group: string): string {
 }
 
 /** Applies fieldValidation to unknown and duplicate fields, as upstream's strict decoding. */
-function checkFields(c: ResourceContext, obj: KubeObject, duplicates: string[], warnings: string[]): void {
+function checkFields(c: ResourceContext, obj: KubeObject, duplicates: string[], warnings: string[], known?: KubeObject): void {
   const mode = writeQuery(c).fieldValidation;
-  const typeError = c.kind.decodeError(obj);
+  const typeError = c.kind.decodeError(obj, known);
   if (typeError) throw badRequest(decodeErrorMessage(c.info.kind, c.info.version, typeError));
-  const unknown = c.kind.prune(obj);
+  const unknown = c.kind.prune(obj, known);
   if (mode === 'Ignore') return;
   const problems = [...duplicates.map((d) => `duplicate field "${d}"`), ...unknown.map((u) => `unknown field "${u}"`)];
   if (!problems.length) return;
@@ -485,7 +485,8 @@ async function handlePatch(c: ResourceContext): Promise<void> {
       patched.metadata ??= {};
       const fieldWarnings: string[] = [];
       try {
-        checkFields(c, patched, [], fieldWarnings);
+        // What the patch left alone is the current object's own, which decoded when it was written.
+        checkFields(c, patched, [], fieldWarnings, versioned);
       } catch (e) {
         // A JSON or merge patch that leaves unknown fields is reported against the patch itself.
         if (mode === 'Strict' && e instanceof StatusError && /strict decoding error/.test(e.message) && patchType !== 'application/strategic-merge-patch+json') {
