@@ -13,6 +13,7 @@ import { realClock } from '../src/sim/clock.js';
 import { ApiClient, closedLoop } from './client.js';
 import { cpuShare, cpuTimes, describeCpuInterference, describeMachine, monotonicUs, othersShare, type Machine } from './machine.js';
 import { startSkiff, type SkiffEntry } from './skiff-process.js';
+import { SERVER_NODE_FLAGS } from '../src/host/node-flags.js';
 import { runBaseline, type BaselineResult } from './sqlite-baseline.js';
 import { fmt, fmtMs, median, summarize } from './stats.js';
 
@@ -86,7 +87,7 @@ function skiffEntry(): SkiffEntry {
     return { root, args: ['--import', 'tsx', join(root, 'src/cli/main.ts')] };
   }
   const root = resolve(dirname(self), '../..');
-  return { root, args: [join(root, 'bin/skiff.js')] };
+  return { root, args: [...SERVER_NODE_FLAGS, join(root, 'bin/skiff.js')] };
 }
 
 function log(msg: string): void {

@@ -15,6 +15,10 @@ import { defaultNodeSpecs } from '../src/host/default-nodes.js';
 import type { SimNodeSpec } from '../src/kubelet/types.js';
 import { realClock, WarpClock, type Clock } from '../src/sim/clock.js';
 import { monotonicUs } from './machine.js';
+import { withServerFlags } from '../src/host/node-flags.js';
+
+// Measured as `skiff up` runs: with skiff's V8 flags (this process starts itself again if needed).
+withServerFlags();
 
 const { values } = parseArgs({ options: { nodes: { type: 'string', default: '1000' }, pods: { type: 'string', default: '10000' }, only: { type: 'string' }, 'cron-nodes': { type: 'string', default: '6,1' } } });
 const NODES = Number(values.nodes);

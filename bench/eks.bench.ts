@@ -14,6 +14,7 @@ import { CreateClusterCommand, CreateNodegroupCommand, DeleteClusterCommand, Del
 import { SkiffServer } from '../src/host/server.js';
 import { realClock } from '../src/sim/clock.js';
 import { ADMIN_USER } from '../src/host/cluster.js';
+import { SERVER_NODE_FLAGS } from '../src/host/node-flags.js';
 import { NODES } from '../src/client/refs.js';
 
 const now = () => performance.now();
@@ -163,9 +164,10 @@ async function runChild(args: string[], markers: string[], stopAt?: string): Pro
   return { marks, lines, exit };
 }
 
-// The command as users run it: bin/skiff.js runs the bundle `npm run build` makes
-// (scripts/bundle.mjs) from its code cache.
+// The command as users run it: bin/skiff.js (with the node flags of its shebang) runs the bundle
+// `npm run build` makes (scripts/bundle.mjs) from its code cache.
 const main = join(root, 'bin', 'skiff.js');
+const skiff = [...SERVER_NODE_FLAGS, main];
 const unbundled = join(root, 'dist', 'src', 'cli', 'main.js');
 const floor: number[] = [];
 const helpRun: number[] = [];
@@ -173,7 +175,7 @@ const helpUnbundled: number[] = [];
 for (let i = 0; i < UP_ROUNDS; i++) {
   // All timed to their first stdout byte, as the command is.
   floor.push((await runChild(['-e', "process.stdout.write('.')"], [])).marks.get('first output')!);
-  helpRun.push((await runChild([main, 'help'], [])).marks.get('first output')!);
+  helpRun.push((await runChild([...skiff, 'help'], [])).marks.get('first output')!);
   helpUnbundled.push((await runChild([unbundled, 'help'], [])).marks.get('first output')!);
 }
 const cmdFirst: number[] = [];
@@ -184,7 +186,7 @@ const ACTIVE_LINE = 'waiting for at least';
 const cmdSteps = new Map<string, number[]>();
 for (let i = 0; i < UP_ROUNDS; i++) {
   const d = mkdtempSync(join(tmpdir(), 'skiff-eks-bench-cmd-'));
-  const r = await runChild([main, 'up', '-f', join('samples', 'pms-prod.yaml'), '--data-dir', d, '--port', '0', '--eks-port', '0'], [ACTIVE_LINE, READY_LINE], READY_LINE);
+  const r = await runChild([...skiff, 'up', '-f', join('samples', 'pms-prod.yaml'), '--data-dir', d, '--port', '0', '--eks-port', '0'], [ACTIVE_LINE, READY_LINE], READY_LINE);
   cmdFirst.push(r.marks.get('first output')!);
   cmdActive.push(r.marks.get(ACTIVE_LINE)!);
   cmdReady.push(r.marks.get(READY_LINE)!);

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'dist/skiff.cjs');
@@ -51,7 +51,9 @@ rmSync(cache, { force: true });
 const READY = 'is ready';
 const dataDir = mkdtempSync(join(tmpdir(), 'skiff-code-cache-'));
 try {
-  const child = spawn(process.execPath, [join(root, 'bin/skiff.js'), 'up', '-f', join(root, 'samples/pms-prod.yaml'), '--data-dir', dataDir, '--port', '0', '--eks-port', '0'], {
+  // Under the flags bin/skiff.js's shebang gives node: V8 rejects a cache made under other flags.
+  const { SERVER_NODE_FLAGS } = await import(pathToFileURL(join(root, 'dist/src/host/node-flags.js')).href);
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(root, 'bin/skiff.js'), 'up', '-f', join(root, 'samples/pms-prod.yaml'), '--data-dir', dataDir, '--port', '0', '--eks-port', '0'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,6 +8,7 @@
 // checks the length, so the file starts with the SHA-256 of the bundle it was made from. A cache
 // that does not fit is not used: the bundle compiles as usual, and a fresh cache is written when
 // the process exits. A cache that cannot be read or written only costs the compile.
+import { hasServerFlags } from '../host/node-flags.js';
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -48,7 +49,10 @@ export function runBundle(bundle: string, cacheFile = codeCachePath(bundle)): Co
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const script = new Script(WRAPPER_HEAD + source + WRAPPER_TAIL, { filename: bundle, cachedData });
   const state: CodeCacheState = file === undefined ? 'absent' : !ours || script.cachedDataRejected ? 'rejected' : 'accepted';
-  if (state !== 'accepted') process.once('exit', () => writeCodeCache(script, digest, cacheFile));
+  // V8 takes a cache only under the flags it was made under: it is made (and remade) only under
+  // bin/skiff.js's, so a run started without them (`node bin/skiff.js`) compiles, but leaves the
+  // cache for the runs that can use it.
+  if (state !== 'accepted' && hasServerFlags()) process.once('exit', () => writeCodeCache(script, digest, cacheFile));
   const main = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} };
   main(module.exports, createRequire(bundle), module, bundle, dirname(bundle), pathToFileURL(bundle).href);

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../src/host/node-flags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const compiled = import.meta.url.endsWith('.js');
@@ -13,10 +14,11 @@ export const repoRoot = resolve(here, compiled ? '../../..' : '../..');
 
 /**
  * The command that runs the skiff CLI: under `npm test` what users run (bin/skiff.js: the bundle
- * `npm run build` makes, from its code cache), TypeScript under tsx.
+ * `npm run build` makes, from its code cache, under the node flags of its shebang, which the cache
+ * was made under), TypeScript under tsx.
  */
 function cliCommand(): string[] {
-  if (compiled) return [process.execPath, join(repoRoot, 'bin/skiff.js')];
+  if (compiled) return [process.execPath, ...SERVER_NODE_FLAGS, join(repoRoot, 'bin/skiff.js')];
   return [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
 }
 
