@@ -1,6 +1,7 @@
 // One cluster's Kubernetes API server: authentication → authorization → routing to discovery,
 // OpenAPI, health, and the resource handlers over one GenericRegistry per stored resource.
 import { jsonCopy } from '../apimachinery/json.js';
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { PeerCertificate } from 'node:tls';
 import type { ResourceInfo } from '../api/resources.js';
@@ -176,16 +177,19 @@ export class APIServer {
     return this.resourcesCache;
   }
 
-  // The aggregated discovery documents as text, made again only when the served resources change
-  // (resourcesCache is replaced then): clients re-discover often (the garbage collector every 30 s).
-  private readonly aggregatedTexts = new Map<string, { of: readonly ResourceInfo[]; text: string }>();
-  private aggregatedText(root: string, build: (resources: readonly ResourceInfo[]) => unknown): string {
+  // The aggregated discovery documents as bytes with their ETag, made again only when the served
+  // resources change (resourcesCache is replaced then): clients re-discover often (the garbage
+  // collector every 30 s), and one that sends the ETag back gets a 304.
+  private readonly aggregatedDocs = new Map<string, { of: readonly ResourceInfo[]; doc: AggregatedDoc }>();
+  private aggregatedDoc(root: string, build: (resources: readonly ResourceInfo[]) => unknown): AggregatedDoc {
     const resources = this.resources();
-    const hit = this.aggregatedTexts.get(root);
-    if (hit?.of === resources) return hit.text;
-    const text = JSON.stringify(build(resources));
-    this.aggregatedTexts.set(root, { of: resources, text });
-    return text;
+    const hit = this.aggregatedDocs.get(root);
+    if (hit?.of === resources) return hit.doc;
+    const body = Buffer.from(JSON.stringify(build(resources)));
+    // As upstream's calculateETag: the document's SHA-512 in upper-case hex, quoted.
+    const doc = { body, etag: JSON.stringify(createHash('sha512').update(body).digest('hex').toUpperCase()) };
+    this.aggregatedDocs.set(root, { of: resources, doc });
+    return doc;
   }
 
   // Serves (or re-serves, after a change) an Established CRD's versions over one registry.
@@ -389,10 +393,10 @@ export class APIServer {
       case '/version':
         return writeObject(res, 200, versionInfo(this.kubernetesVersion));
       case '/api':
-        if (wantsAggregated(req)) return writeAggregated(res, this.aggregatedText('/api', aggregatedDiscoveryLegacy));
+        if (wantsAggregated(req)) return writeAggregated(req, res, this.aggregatedDoc('/api', aggregatedDiscoveryLegacy));
         return writeObject(res, 200, apiVersions(this.serverAddress));
       case '/apis':
-        if (wantsAggregated(req)) return writeAggregated(res, this.aggregatedText('/apis', aggregatedDiscovery));
+        if (wantsAggregated(req)) return writeAggregated(req, res, this.aggregatedDoc('/apis', aggregatedDiscovery));
         return writeObject(res, 200, apiGroupList(this.resources()));
       case '/openapi/v2':
         if (!acceptsJson(req.headers.accept)) return writeOpenAPIV2Protobuf(res);
@@ -559,9 +563,22 @@ function wantsAggregated(req: ApiRequest): boolean {
   return accept.split(',').some((a) => a.includes('g=apidiscovery.k8s.io') && a.includes('as=APIGroupDiscoveryList') && /v=v2(?!beta)/.test(a));
 }
 
-function writeAggregated(res: ResponseSink, body: string): void {
-  res.writeHead(200, { 'Content-Type': AGGREGATED_DISCOVERY_TYPE, 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-cache, private' });
-  res.end(body);
+interface AggregatedDoc {
+  body: Buffer;
+  /** Quoted, as the ETag header carries it. */
+  etag: string;
+}
+
+/** ServeHTTPWithETag: the document, or 304 Not Modified to a client whose If-None-Match names it. */
+function writeAggregated(req: ApiRequest, res: ResponseSink, doc: AggregatedDoc): void {
+  const headers = { ETag: doc.etag, Vary: 'Accept', 'Cache-Control': 'public' };
+  if (req.headers['if-none-match'] === doc.etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': AGGREGATED_DISCOVERY_TYPE, 'Content-Length': String(doc.body.length) });
+  res.end(doc.body);
 }
 
 const HEALTH_CHECKS = ['ping', 'log', 'etcd', 'poststarthook/start-apiextensions-informers', 'poststarthook/rbac/bootstrap-roles', 'poststarthook/scheduling/bootstrap-system-priority-classes'];

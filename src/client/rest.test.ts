@@ -297,6 +297,31 @@ describe('RestClient over the in-process transport', () => {
     assert.equal(ns?.namespaced, false);
   });
 
+  test('aggregated discovery carries an ETag; sent back unchanged, it is answered 304 and the client reuses what it had', async () => {
+    const raw = new InProcessTransport(t.server, ADMIN);
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+    const first = await raw.request({ method: 'GET', path: '/apis', headers: { accept } });
+    const etag = String(first.headers.etag);
+    assert.match(etag, /^"[0-9A-F]{128}"$/, 'the SHA-512 of the document, upper-case hex, quoted');
+    assert.equal(first.headers['cache-control'], 'public');
+    assert.equal(first.headers.vary, 'Accept');
+    const again = await raw.request({ method: 'GET', path: '/apis', headers: { accept, 'if-none-match': etag } });
+    assert.equal(again.status, 304);
+    assert.equal(again.body.length, 0);
+    assert.equal(again.headers.etag, etag);
+    const other = await raw.request({ method: 'GET', path: '/apis', headers: { accept, 'if-none-match': '"0"' } });
+    assert.equal(other.status, 200);
+
+    const recording = new RecordingTransport(raw);
+    const rc = new RestClient(recording);
+    const before = await rc.serverResources();
+    rc.invalidate();
+    const after = await rc.serverResources();
+    assert.deepEqual(after, before);
+    const etags = recording.requests.map((r) => r.headers?.['if-none-match']);
+    assert.deepEqual(etags.map((e) => e !== undefined), [false, false, true, true], 'the second discovery names what the first got');
+  });
+
   test('legacy discovery finds the same resources as aggregated discovery', async () => {
     const legacyTransport = new RecordingTransport(new InProcessTransport(t.server, ADMIN), (r) => ({ ...r, headers: { ...r.headers, accept: 'application/json' } }));
     const legacy = await new RestClient(legacyTransport).serverResources();

@@ -192,6 +192,8 @@ function isSuccess(status: number): boolean {
 /** The client of one cluster: raw requests, resources, discovery. */
 export class RestClient {
   private discovery?: Promise<DiscoveredResource[]>;
+  /** Each root's last aggregated document with its ETag: an unchanged one comes back as a 304. */
+  private readonly aggregated = new Map<string, { etag: string; resources: DiscoveredResource[] }>();
 
   constructor(
     readonly transport: Transport,
@@ -271,9 +273,22 @@ export class RestClient {
     const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
     const out: DiscoveredResource[] = [];
     for (const root of ['/api', '/apis']) {
-      const { body, headers } = await this.requestJSON<AggregatedList | LegacyRoot>('GET', root, { accept });
-      if ((headerValue(headers, 'content-type') ?? '').includes('apidiscovery.k8s.io') || (body as AggregatedList).kind === 'APIGroupDiscoveryList') {
-        out.push(...fromAggregated(body as AggregatedList));
+      const cached = this.aggregated.get(root);
+      const headers: Record<string, string> = { accept };
+      if (this.opts.userAgent) headers['user-agent'] = this.opts.userAgent;
+      if (cached) headers['if-none-match'] = cached.etag;
+      const res = await this.transport.request({ method: 'GET', path: root, headers, values: true });
+      if (res.status === 304 && cached) {
+        out.push(...cached.resources);
+        continue;
+      }
+      if (!isSuccess(res.status)) throw errorFromResponse(res, 'GET');
+      const body = (res.value ?? JSON.parse(res.body.toString('utf8'))) as AggregatedList | LegacyRoot;
+      if ((headerValue(res.headers, 'content-type') ?? '').includes('apidiscovery.k8s.io') || (body as AggregatedList).kind === 'APIGroupDiscoveryList') {
+        const resources = fromAggregated(body as AggregatedList);
+        const etag = headerValue(res.headers, 'etag');
+        if (etag) this.aggregated.set(root, { etag, resources });
+        out.push(...resources);
       } else {
         out.push(...(await this.discoverLegacy(root, body as LegacyRoot)));
       }
