@@ -99,7 +99,7 @@ function invalidResourceVersion(rv: string, what: string) {
 export class GenericRegistry {
   readonly ctx: StrategyContext;
   /** The objects this registry wrote or read last (recent.ts). */
-  private readonly recent = new RecentObjects();
+  private readonly recent: RecentObjects;
 
   constructor(
     /** The storage version's resource info. */
@@ -110,6 +110,7 @@ export class GenericRegistry {
     readonly patchSchema: PatchSchema = EMPTY_PATCH_SCHEMA,
   ) {
     this.ctx = { clock: deps.clock };
+    this.recent = new RecentObjects(strategy.recentObjects);
   }
 
   get qualified() {

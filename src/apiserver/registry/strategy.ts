@@ -68,4 +68,9 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   nameValidation?: 'subdomain' | 'label' | 'path-segment' | 'dns1035-label';
   /** A new object keeps the status it was created with (Nodes: the kubelet registers with its status). */
   preserveStatusOnCreate?: boolean;
+  /**
+   * How many of the objects it wrote last the registry keeps to start updates from (recent.ts);
+   * 1,024 unless a kind's writes come in larger waves.
+   */
+  recentObjects?: number;
 }
