@@ -16,6 +16,10 @@ import { Scheduler, NODES, PODS } from '../src/scheduler/scheduler.js';
 import { makeNode, makePod } from '../src/scheduler/testing.js';
 import { realClock } from '../src/sim/clock.js';
 import { MemoryStore } from '../src/storage/memory.js';
+import { withServerFlags } from '../src/host/node-flags.js';
+
+// Measured as `skiff up` runs: with skiff's V8 flags (this process starts itself again if needed).
+withServerFlags();
 
 const now = () => performance.now();
 const ADMIN = { username: 'kubernetes-admin', groups: ['system:masters'] };
