@@ -17,6 +17,7 @@ import {
   validateCIDR,
   validateIP,
   validateObjectMeta,
+  validateFieldManager,
   validateObjectMetaUpdate,
   type ObjectMetaValidationOptions,
 } from './validation.js';
@@ -246,4 +247,19 @@ describe('IP addresses and CIDRs', () => {
       'spec.podCIDR: Invalid value: "10.0.0.0": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
     ]);
   });
+});
+
+describe('validateFieldManager', () => {
+  // Valid names are remembered: each case runs twice, so a remembered answer must be the same one.
+  const cases: { name: string; manager: string; want: string[] }[] = [
+    { name: 'accepts a printable name', manager: 'kube-controller-manager', want: [] },
+    { name: 'accepts spaces and symbols', manager: 'before-first-apply (x)', want: [] },
+    { name: 'names an unprintable character and its byte position', manager: 'é\t', want: ['m: Invalid value: "é\\t": invalid character U+0009 (at position 2)'] },
+    { name: 'refuses a name over 128 bytes', manager: 'x'.repeat(129), want: ['m: Too long: may not be more than 128 bytes'] },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      for (let i = 0; i < 2; i++) assert.deepEqual(validateFieldManager(c.manager, "m").map(fieldErrorString), c.want);
+    });
+  }
 });

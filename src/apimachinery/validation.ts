@@ -4,6 +4,7 @@
 // SimpleNameGenerator for metadata.generateName.
 
 import { isIP } from 'node:net';
+import { BoundedMap } from './bounded-map.js';
 import { field, type FieldError } from './errors.js';
 import type { ObjectMeta, OwnerReference } from '../api/types.js';
 
@@ -420,6 +421,8 @@ export const FIELD_MANAGER_MAX_LENGTH = 128;
 
 /** ValidateFieldManager: at most 128 bytes, printable characters only. */
 export function validateFieldManager(fieldManager: string, path: string): FieldError[] {
+  // Every update validates every managedFields entry's manager, and a cluster has a handful.
+  if (validManagers.has(fieldManager)) return [];
   const errs: FieldError[] = [];
   if (byteLength(fieldManager) > FIELD_MANAGER_MAX_LENGTH) errs.push(field.tooLong(path, FIELD_MANAGER_MAX_LENGTH));
   let bytePos = 0;
@@ -431,8 +434,11 @@ export function validateFieldManager(fieldManager: string, path: string): FieldE
     }
     bytePos += byteLength(ch);
   }
+  if (errs.length === 0) validManagers.set(fieldManager, true);
   return errs;
 }
+
+const validManagers = new BoundedMap<string, true>(1024);
 
 const PRINTABLE_RE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 // unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
