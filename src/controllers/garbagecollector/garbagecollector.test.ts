@@ -259,7 +259,10 @@ class HidingDiscoveryTransport implements Transport {
     const doc = JSON.parse(res.body.toString('utf8')) as { items?: { metadata: { name: string } }[]; groups?: { name: string }[] };
     if (doc.items) doc.items = doc.items.filter((g) => g.metadata.name !== this.group);
     if (doc.groups) doc.groups = doc.groups.filter((g) => g.name !== this.group);
-    return { ...res, body: Buffer.from(JSON.stringify(doc)) };
+    // A rewritten document is not the one the server's ETag names (the client would be told its
+    // copy of this one is current once the group shows).
+    const { etag: _etag, ...headers } = res.headers;
+    return { ...res, headers, body: Buffer.from(JSON.stringify(doc)) };
   }
   stream(req: TransportRequest) {
     return this.inner.stream(req);
