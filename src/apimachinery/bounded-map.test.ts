@@ -15,4 +15,21 @@ describe('BoundedMap', () => {
       assert.deepEqual([...m.keys()], c.want);
     });
   }
+
+  test('memo makes a value once per key and keeps it', () => {
+    const m = new BoundedMap<string, number>(2);
+    let made = 0;
+    const make = (k: string) => (made++, k.length);
+    assert.deepEqual([m.memo('ab', make), m.memo('ab', make), m.memo('xyz', make)], [2, 2, 3]);
+    assert.equal(made, 2);
+  });
+
+  test('memo keeps no undefined value, so a later call makes it again', () => {
+    const m = new BoundedMap<string, number | undefined>(2);
+    let made = 0;
+    m.memo('k', () => (made++, undefined));
+    m.memo('k', () => (made++, undefined));
+    assert.equal(made, 2);
+    assert.equal(m.size, 0);
+  });
 });

@@ -10,4 +10,14 @@ export class BoundedMap<K, V> extends Map<K, V> {
     if (!this.has(key) && this.size >= this.capacity) this.delete(this.keys().next().value!);
     return super.set(key, value);
   }
+
+  /** The value kept for key, or make(key)'s, kept for next time (an undefined one is not kept). */
+  memo(key: K, make: (key: K) => V): V {
+    let v = this.get(key);
+    if (v === undefined) {
+      v = make(key);
+      if (v !== undefined) this.set(key, v);
+    }
+    return v;
+  }
 }

@@ -116,12 +116,7 @@ const parsed = new BoundedMap<string, Quantity>(4096);
 /** resource.ParseQuantity; accepts a JSON number as the decoder does. Throws QuantityError. */
 export function parseQuantity(input: string | number): Quantity {
   const str = typeof input === 'number' ? String(input) : input;
-  let q = parsed.get(str);
-  if (q === undefined) {
-    q = Object.freeze(parseQuantityText(str));
-    parsed.set(str, q);
-  }
-  return q;
+  return parsed.memo(str, (s) => Object.freeze(parseQuantityText(s)));
 }
 
 function parseQuantityText(str: string): Quantity {

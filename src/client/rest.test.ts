@@ -39,6 +39,12 @@ async function statusError(fn: () => Promise<unknown>): Promise<StatusError> {
 }
 
 /** A transport that records requests and lets a test rewrite them. */
+/** A watch's first event. */
+async function first(w: AsyncIterable<WatchEvent>): Promise<WatchEvent> {
+  for await (const ev of w) return ev;
+  throw new Error('watch ended');
+}
+
 class RecordingTransport implements Transport {
   readonly requests: TransportRequest[] = [];
   constructor(
@@ -194,10 +200,6 @@ describe('RestClient over the in-process transport', () => {
   test('in-process watchers of an event share one copy of it, not the server\'s, equal to what the server serialises', async () => {
     const cms = client.resource(CONFIGMAPS).namespace('default');
     const start = await cms.list({});
-    const first = async (w: AsyncIterable<WatchEvent>) => {
-      for await (const ev of w) return ev;
-      throw new Error('watch ended');
-    };
     const a = await cms.watch({ resourceVersion: start.metadata.resourceVersion });
     const b = await cms.watch({ resourceVersion: start.metadata.resourceVersion });
     const created = await cms.create(cm('rest-copies', {}, { k: 'original' }));
@@ -223,10 +225,6 @@ describe('RestClient over the in-process transport', () => {
   test('read-only watchers (informers) are handed the server\'s own event object; others a copy of it', async () => {
     const cms = client.resource(CONFIGMAPS).namespace('default');
     const start = await cms.list({});
-    const first = async (w: AsyncIterable<WatchEvent>) => {
-      for await (const ev of w) return ev;
-      throw new Error('watch ended');
-    };
     const from = { resourceVersion: start.metadata.resourceVersion };
     const [ro1, ro2, copying] = await Promise.all([cms.watch({ ...from, readOnly: true }), cms.watch({ ...from, readOnly: true }), cms.watch(from)]);
     const created = await cms.create(cm('rest-read-only', {}, { k: 'v' }));

@@ -127,12 +127,7 @@ const goStrings = new BoundedMap<string, string>(8192);
 
 function goJSONKeyPart(v: unknown): string {
   if (typeof v !== 'string') return goJSON(v);
-  let s = goStrings.get(v);
-  if (s === undefined) {
-    s = goJSON(v);
-    goStrings.set(v, s);
-  }
-  return s;
+  return goStrings.memo(v, goJSON);
 }
 
 /** The FieldsV1 key of a path element: "f:name", `k:{"name":"x"}`, "v:<json>", "i:<n>". */

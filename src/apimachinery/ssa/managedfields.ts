@@ -48,12 +48,7 @@ export function managerIdentifier(e: { manager?: string; operation?: string; api
   // Length-prefixed parts: no manager name can pass for another's parts.
   const parts = [e.manager ?? '', e.operation ?? '', e.apiVersion ?? '', e.subresource ?? ''];
   const key = parts.map((p) => `${p.length}:${p}`).join('');
-  let id = identifiers.get(key);
-  if (id === undefined) {
-    id = buildManagerIdentifier(e);
-    identifiers.set(key, id);
-  }
-  return id;
+  return identifiers.memo(key, () => buildManagerIdentifier(e));
 }
 
 // Every write names its manager and decodes every entry's: the few distinct ones are kept both ways.
@@ -79,12 +74,7 @@ function buildManagerIdentifier(e: ManagerIdentity): string {
 
 /** The parts of a manager identifier (shared and frozen). */
 export function parseManagerIdentifier(id: string): Readonly<ManagerIdentity> {
-  let out = parsedIdentifiers.get(id);
-  if (out === undefined) {
-    out = Object.freeze(parseIdentifier(id));
-    parsedIdentifiers.set(id, out);
-  }
-  return out;
+  return parsedIdentifiers.memo(id, (key) => Object.freeze(parseIdentifier(key)));
 }
 
 function parseIdentifier(id: string): ManagerIdentity {
@@ -139,12 +129,7 @@ export function decodeFieldsV1(fields: unknown): FieldSet {
     const own = decodedEncodings.get(fields);
     if (own) return own;
   }
-  const text = JSON.stringify(fields);
-  const hit = decodedSets.get(text);
-  if (hit) return hit;
-  const set = FieldSet.fromFieldsV1(fields);
-  decodedSets.set(text, set);
-  return set;
+  return decodedSets.memo(JSON.stringify(fields), () => FieldSet.fromFieldsV1(fields));
 }
 
 /** set's FieldsV1, deeply frozen and shared (FieldSet.encode), known again by identity when decoded. */

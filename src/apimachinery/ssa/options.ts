@@ -14,12 +14,7 @@ const PRINTABLE_RE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
  */
 export function defaultManagerFromUserAgent(userAgent: string): string {
   // A handful of clients make every write: each agent's prefix is worked out once.
-  let manager = managersByAgent.get(userAgent);
-  if (manager === undefined) {
-    manager = prefixFromUserAgent(userAgent);
-    managersByAgent.set(userAgent, manager);
-  }
-  return manager;
+  return managersByAgent.memo(userAgent, prefixFromUserAgent);
 }
 
 const managersByAgent = new BoundedMap<string, string>(256);
