@@ -310,13 +310,16 @@ function isDryRun(r: FuzzRequest): boolean {
 }
 
 /**
- * What of an object a rejected write must leave alone. A CRD's status belongs to the CRD
- * controller, and a pod's to its kubelet (which restarts a container whose image an earlier
- * request changed), either of which may write it at any moment (over HTTPS they run
- * concurrently): compare the rest, unless the request itself writes status.
+ * What of an object a rejected write must leave alone. Status belongs to whoever reports it: a
+ * CRD's to the CRD controller, a pod's to its kubelet (which restarts a container whose image an
+ * earlier request changed), a PodDisruptionBudget's, Deployment's or Service's to its controller
+ * (which answers an earlier accepted spec change), any of which may write it at any moment (over
+ * HTTPS they run concurrently): compare the rest, status-subresource managedFields entries and
+ * resourceVersion aside, unless the request itself writes status. (The request's own store writes
+ * are counted separately and must be none.)
  */
 function comparable(target: string, text: string, url = ''): string {
-  const ownedElsewhere = target.includes('/customresourcedefinitions/') || (/\/pods\/[^/]+$/.test(target) && !/\/status(\?|$)/.test(url));
+  const ownedElsewhere = target.includes('/customresourcedefinitions/') || !/\/status(\?|$)/.test(url);
   if (!ownedElsewhere) return text;
   try {
     const o = JSON.parse(text);
