@@ -244,6 +244,15 @@ describe('workloads come alive (kubectl)', { skip }, () => {
     const done = await waiting(['wait', '--for=condition=complete', 'job/image-scan', '--timeout=5m']);
     assert.match(done, /job.batch\/image-scan condition met/);
     assert.match(k('get', 'job', 'image-scan'), /image-scan\s+Complete\s+1\/1\s/);
+    // The clock runs at wall speed between advances, and the commands below take seconds: start 10 s
+    // past a */5 boundary, so that none falls between creating the CronJob and advancing the hour
+    // (one did in a CI run, which then counted 13).
+    const shown = skiffCli(['clock', '--data-dir', skiff.dataDir]);
+    assert.equal(shown.code, 0, shown.stderr);
+    const nowSeconds = Math.floor(Date.parse(shown.stdout.trim().split(' ')[0]) / 1000);
+    assert.ok(Number.isFinite(nowSeconds), shown.stdout);
+    const toBoundary = skiffCli(['clock', 'advance', `${300 - (nowSeconds % 300) + 10}s`, '--data-dir', skiff.dataDir]);
+    assert.equal(toBoundary.code, 0, toBoundary.stderr);
     k('create', 'cronjob', 'every5', '--image=busybox', '--schedule=*/5 * * * *', '--', 'date');
     k('patch', 'cronjob', 'every5', '--type=merge', '-p', '{"spec":{"successfulJobsHistoryLimit":20}}');
     const r = skiffCli(['clock', 'advance', '1h', '--data-dir', skiff.dataDir]);
