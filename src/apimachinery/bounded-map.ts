@@ -12,7 +12,9 @@ export class BoundedMap<K, V> extends Map<K, V> {
   }
 
   /** The value kept for key, or make(key)'s, kept for next time (an undefined one is not kept). */
-  memo(key: K, make: (key: K) => V): V {
+  memo(key: K, make: (key: K) => V): V;
+  memo(key: K, make: (key: K) => V | undefined): V | undefined;
+  memo(key: K, make: (key: K) => V | undefined): V | undefined {
     let v = this.get(key);
     if (v === undefined) {
       v = make(key);

@@ -4,6 +4,7 @@
 // (KubeletConnection), with follow keeping the response open until the container stops or the
 // client goes away. The kubelet's own refusals (waiting to start, no previous container) come
 // back as the BadRequest the API server's response checker makes of them.
+import { onAbort } from './on-abort.js';
 import { badRequest, field, invalid, methodNotAllowed, StatusError, type FieldError } from '../apimachinery/errors.js';
 import type { ContainerLogRequest, PodSubresourceContext } from './pod-subresources.js';
 import { queryBool } from './request-info.js';
@@ -96,7 +97,7 @@ export async function handlePodLog({ req, res, ri, pods, kubelets, stop }: PodSu
   const gone = new AbortController();
   const leave = () => gone.abort();
   res.once('close', leave);
-  stop.addEventListener('abort', leave, { once: true });
+  const unlistenStop = onAbort(stop, leave);
   try {
     await kubelets.containerLogs(
       request,
@@ -111,7 +112,7 @@ export async function handlePodLog({ req, res, ri, pods, kubelets, stop }: PodSu
     // Before the first byte the kubelet's refusal is the answer; after it, the stream just ends.
     if (!res.headersSent) throw e;
   } finally {
-    stop.removeEventListener('abort', leave);
+    unlistenStop();
   }
   begin();
   res.end();

@@ -5,6 +5,7 @@ import type { KubeObject } from '../api/types.js';
 import { badRequest } from '../apimachinery/errors.js';
 import type { Clock, TimerHandle } from '../sim/clock.js';
 import { toStatus, type ResponseSink } from './http.js';
+import { onAbort } from './on-abort.js';
 import { parseResourceVersion, type GenericRegistry, type ObjectEvent, type ObjectFilter } from './registry/generic.js';
 
 export interface WatchParams {
@@ -76,29 +77,6 @@ function serialized(object: unknown): string {
   const json = JSON.stringify(object);
   serializedObjects.set(object, { apiVersion: o.apiVersion, kind: o.kind, json });
   return json;
-}
-
-// Every open watch ends when the server stops. An AbortSignal's listeners are a list that adding
-// and removing one walks, so with dozens of watches opening and closing (each informer re-watches
-// every 5 to 10 minutes) the signal gets one listener, which ends the watches kept in a set.
-const abortSets = new WeakMap<AbortSignal, Set<() => void>>();
-function onAbort(signal: AbortSignal, fn: () => void): () => void {
-  if (signal.aborted) {
-    queueMicrotask(fn);
-    return () => {};
-  }
-  let set = abortSets.get(signal);
-  if (!set) {
-    const fns = (set = new Set());
-    abortSets.set(signal, fns);
-    signal.addEventListener('abort', () => {
-      for (const f of [...fns]) f();
-      fns.clear();
-    }, { once: true });
-  }
-  const fns = set;
-  fns.add(fn);
-  return () => fns.delete(fn);
 }
 
 /** Streams a watch to res until the client leaves, the timeout passes, or the server stops. */

@@ -200,23 +200,35 @@ export class RestClient {
     private readonly opts: { userAgent?: string } = {},
   ) {}
 
-  /** Sends a request and returns the parsed JSON body, or throws a StatusError. */
+  /**
+   * Sends a request and returns the parsed JSON body, or throws a StatusError. headers: more request
+   * headers (lower-case names); a 304 (to a conditional request) comes back with no body.
+   */
   async requestJSON<T = unknown>(
     method: string,
     path: string,
-    init: { query?: URLSearchParams; body?: unknown; contentType?: string; accept?: string; qr?: { group: string; resource: string }; name?: string } = {},
-  ): Promise<{ body: T; headers: TransportResponse['headers'] }> {
-    const headers: Record<string, string> = { accept: init.accept ?? 'application/json' };
+    init: {
+      query?: URLSearchParams;
+      body?: unknown;
+      contentType?: string;
+      accept?: string;
+      headers?: Record<string, string>;
+      qr?: { group: string; resource: string };
+      name?: string;
+    } = {},
+  ): Promise<{ body: T; headers: TransportResponse['headers']; status: number }> {
+    const headers: Record<string, string> = { ...init.headers, accept: init.accept ?? 'application/json' };
     if (this.opts.userAgent) headers['user-agent'] = this.opts.userAgent;
     if (init.body !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
     // Text goes as it is; anything else as a value, which the transport encodes or hands over.
     const body = typeof init.body === 'string' ? init.body : undefined;
     const bodyValue = typeof init.body === 'string' ? undefined : init.body;
     const res = await this.transport.request({ method, path, query: init.query, headers, body, bodyValue, values: true });
+    if (res.status === 304) return { body: undefined as T, headers: res.headers, status: res.status };
     if (!isSuccess(res.status)) throw errorFromResponse(res, method, init.qr, init.name);
-    if (res.value !== undefined) return { body: res.value as T, headers: res.headers };
+    if (res.value !== undefined) return { body: res.value as T, headers: res.headers, status: res.status };
     const text = res.body.toString('utf8');
-    return { body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+    return { body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers, status: res.status };
   }
 
   /** A client for one resource. metadataOnly asks for PartialObjectMetadata, as client-go's metadata client. */
@@ -274,19 +286,18 @@ export class RestClient {
     const out: DiscoveredResource[] = [];
     for (const root of ['/api', '/apis']) {
       const cached = this.aggregated.get(root);
-      const headers: Record<string, string> = { accept };
-      if (this.opts.userAgent) headers['user-agent'] = this.opts.userAgent;
-      if (cached) headers['if-none-match'] = cached.etag;
-      const res = await this.transport.request({ method: 'GET', path: root, headers, values: true });
-      if (res.status === 304 && cached) {
+      const { body, headers, status } = await this.requestJSON<AggregatedList | LegacyRoot>('GET', root, {
+        accept,
+        headers: cached ? { 'if-none-match': cached.etag } : undefined,
+      });
+      if (status === 304) {
+        if (!cached) throw new Error(`GET ${root}: 304 Not Modified to a request that named no ETag`);
         out.push(...cached.resources);
         continue;
       }
-      if (!isSuccess(res.status)) throw errorFromResponse(res, 'GET');
-      const body = (res.value ?? JSON.parse(res.body.toString('utf8'))) as AggregatedList | LegacyRoot;
-      if ((headerValue(res.headers, 'content-type') ?? '').includes('apidiscovery.k8s.io') || (body as AggregatedList).kind === 'APIGroupDiscoveryList') {
+      if ((headerValue(headers, 'content-type') ?? '').includes('apidiscovery.k8s.io') || (body as AggregatedList).kind === 'APIGroupDiscoveryList') {
         const resources = fromAggregated(body as AggregatedList);
-        const etag = headerValue(res.headers, 'etag');
+        const etag = headerValue(headers, 'etag');
         if (etag) this.aggregated.set(root, { etag, resources });
         out.push(...resources);
       } else {

@@ -240,8 +240,8 @@ class InProcessSink implements ResponseSink {
     return true;
   }
   /**
-   * A watch event as a value: one copy (as a JSON round trip would make) shared by every
-   * in-process watcher it goes to, never the server's own object.
+   * A watch event as a value: to a read-only watcher (an informer) the server's own object; to any
+   * other, one copy (as a JSON round trip would make) shared by every such watcher it goes to.
    */
   writeEvent(type: string, object: unknown): boolean {
     if (!this.values) return false;

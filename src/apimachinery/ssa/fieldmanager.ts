@@ -546,18 +546,16 @@ function createdFields(ctx: Context, nextObj: Obj, ignoredPaths: FieldManagerOpt
   let bySchema = createdSets.get(schema);
   if (!bySchema) createdSets.set(schema, (bySchema = new BoundedMap(1024)));
   const key = `${ignoredPaths ? JSON.stringify(ignoredPaths) : ''}|${ctx.version}|${shapeKey(newNF)}`;
-  const hit = bySchema.get(key);
-  if (hit) return hit;
-  try {
-    validateTyped(newNF, ctx.node, true);
-  } catch {
-    return undefined;
-  }
-  const probe = 'created';
-  const out = innerUpdate(ctx, compareWithZeroFields({}, newNF, ctx.node), emptyManaged(), probe, '');
-  const set = out.fields.get(managerIdentifier({ manager: probe, operation: 'Update', apiVersion: ctx.version }))?.set ?? new FieldSet();
-  bySchema.set(key, set);
-  return set;
+  return bySchema.memo(key, () => {
+    try {
+      validateTyped(newNF, ctx.node, true);
+    } catch {
+      return undefined;
+    }
+    const probe = 'created';
+    const out = innerUpdate(ctx, compareWithZeroFields({}, newNF, ctx.node), emptyManaged(), probe, '');
+    return out.fields.get(managerIdentifier({ manager: probe, operation: 'Update', apiVersion: ctx.version }))?.set ?? new FieldSet();
+  });
 }
 
 /** A created object's managedFields: its manager's Update entry, owning set, stamped now. */

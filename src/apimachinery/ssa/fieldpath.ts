@@ -199,6 +199,7 @@ interface Child {
 }
 
 const NO_MEMBERS: ReadonlyMap<string, PathElement> = new Map();
+const NO_CHILDREN: ReadonlyMap<string, Child> = new Map();
 // A member's value in FieldsV1 ({}), frozen, so every encoding shares it.
 const LEAF: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -208,7 +209,13 @@ function jsonThaw(v: Readonly<Record<string, unknown>>): Record<string, unknown>
   for (const k in v) out[k] = jsonThaw(v[k] as Readonly<Record<string, unknown>>);
   return out;
 }
-const NO_CHILDREN: ReadonlyMap<string, Child> = new Map();
+
+/** Whether two maps have a key in common (walking the smaller). */
+function sharesKey(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const k of small.keys()) if (large.has(k)) return true;
+  return false;
+}
 
 /**
  * A set of field paths, stored as a tree: the members at this level and the subsets below each
@@ -345,8 +352,7 @@ export class FieldSet {
   /** Whether some path is in both sets: !intersection(o).empty(), without building it. */
   intersects(o: FieldSet): boolean {
     if (this.isBare() || o.isBare()) return false;
-    const [small, large] = this.members.size <= o.members.size ? [this.members, o.members] : [o.members, this.members];
-    for (const k of small.keys()) if (large.has(k)) return true;
+    if (sharesKey(this.members, o.members)) return true;
     for (const [k, c] of this.children) {
       const oc = o.children.get(k);
       if (oc && c.set.intersects(oc.set)) return true;
@@ -379,16 +385,13 @@ export class FieldSet {
     if (o.isBare() || this.isBare()) return this;
     // Built only once something is removed; until then the result is this set itself.
     let out: FieldSet | undefined;
-    const members = this.members;
-    for (const k of members.keys()) {
-      if (!o.members.has(k)) continue;
+    if (sharesKey(this.members, o.members)) {
       out = new FieldSet();
       const kept = out.ownMembers();
-      for (const [k2, pe] of members) if (!o.members.has(k2)) kept.set(k2, pe);
-      break;
+      for (const [k, pe] of this.members) if (!o.members.has(k)) kept.set(k, pe);
     }
-    let children: Map<string, Child> | undefined;
-    let i = 0;
+    // The children that change (undefined: removed), noted first; the map is rebuilt once if any do.
+    let changes: Map<string, Child | undefined> | undefined;
     for (const [k, c] of this.children) {
       let next: Child | undefined = c;
       if (recursive && o.members.has(k)) next = undefined;
@@ -399,21 +402,16 @@ export class FieldSet {
           if (d !== c.set) next = d.empty() ? undefined : { pe: c.pe, set: d };
         }
       }
-      if (next !== c && !children) {
-        // The first changed child: copy the ones before it.
-        children = new Map();
-        let j = 0;
-        for (const [k2, c2] of this.children) {
-          if (j++ === i) break;
-          children.set(k2, c2);
-        }
-      }
-      if (children && next) children.set(k, next);
-      i++;
+      if (next !== c) (changes ??= new Map()).set(k, next);
     }
-    if (!out && !children) return this;
+    if (!out && !changes) return this;
     out ??= this.shallowCopy(1);
-    if (children) {
+    if (changes) {
+      const children = new Map<string, Child>();
+      for (const [k, c] of this.children) {
+        const next = changes.has(k) ? changes.get(k) : c;
+        if (next) children.set(k, next);
+      }
       out.children = children;
       out.owned |= 2;
     } else {

@@ -162,7 +162,7 @@ export class GenericRegistry {
    */
   private eventObject(obj: KubeObject): KubeObject {
     if (detectMutations && !isDeepStrictEqual(obj, jsonRoundTrip(obj))) {
-      throw new Error(`${this.qualified} ${obj.metadata?.name}: a write's object is not plain JSON: ${JSON.stringify(obj)}`);
+      throw new Error(`${this.info.resource} ${obj.metadata?.name}: a write's object is not plain JSON: ${JSON.stringify(obj)}`);
     }
     return obj;
   }
