@@ -286,6 +286,30 @@ describe('Indexer', () => {
     assert.deepEqual(idx.byIndex('namespace', 'default'), []);
     assert.throws(() => idx.byIndex('nope', 'x'), { message: 'Index with name nope does not exist' });
   });
+
+  const transitions: { name: string; from: Record<string, string>; to: Record<string, string> }[] = [
+    { name: 'an unchanged single value keeps the object under it', from: { a: 'one' }, to: { a: 'one' } },
+    { name: 'a single value replaced by another', from: { a: 'one' }, to: { a: 'two' } },
+    { name: 'one value becoming two', from: { a: 'one' }, to: { a: 'one', b: 'two' } },
+    { name: 'two values becoming one', from: { a: 'one', b: 'two' }, to: { b: 'two' } },
+    { name: 'values becoming none', from: { a: 'one', b: 'two' }, to: {} },
+    { name: 'none becoming a value', from: {}, to: { a: 'one' } },
+  ];
+  for (const t of transitions) {
+    test(`an update indexes the object exactly under its new values: ${t.name}`, () => {
+      const idx = new Indexer<KubeObject>({ byLabel: (o) => Object.values(o.metadata.labels ?? {}) });
+      idx.set(cm('x', 'default', t.from));
+      idx.set(cm('y', 'default', t.from));
+      idx.set(cm('x', 'default', t.to));
+      for (const v of ['one', 'two']) {
+        const names = idx.byIndex('byLabel', v).map((o) => o.metadata.name).sort();
+        const want = [...(Object.values(t.to).includes(v) ? ['x'] : []), ...(Object.values(t.from).includes(v) ? ['y'] : [])].sort();
+        assert.deepEqual(names, want, v);
+        assert.equal(idx.indexCount('byLabel', v), want.length, v);
+      }
+      assert.equal(idx.byIndex('namespace', 'default').length, 2);
+    });
+  }
 });
 
 describe('SharedInformerFactory', () => {

@@ -77,13 +77,20 @@ export class Indexer<T extends KubeObject = KubeObject> {
   set(obj: T): T | undefined {
     const key = this.keyFunc(obj);
     const old = this.items.get(key);
-    if (old) {
-      this.unindex(key, old);
-      this.detector?.leaving(key, old);
-    }
+    if (old) this.detector?.leaving(key, old);
     this.items.set(key, obj);
     this.detector?.cached(key, obj);
-    for (const [name, fn] of this.indexers) for (const v of fn(obj)) addTo(this.indices.get(name)!, v, key);
+    for (const [name, fn] of this.indexers) {
+      const index = this.indices.get(name)!;
+      const values = fn(obj);
+      if (old) {
+        const before = fn(old);
+        // As client-go's updateSingleIndex: most updates leave a one-valued index as it was.
+        if (before.length === 1 && values.length === 1 && before[0] === values[0]) continue;
+        for (const v of before) removeFrom(index, v, key);
+      }
+      for (const v of values) addTo(index, v, key);
+    }
     return old;
   }
 
@@ -140,13 +147,15 @@ export class Indexer<T extends KubeObject = KubeObject> {
   private unindex(key: string, obj: T): void {
     for (const [name, fn] of this.indexers) {
       const index = this.indices.get(name)!;
-      for (const v of fn(obj)) {
-        const set = index.get(v);
-        set?.delete(key);
-        if (set && !set.size) index.delete(v);
-      }
+      for (const v of fn(obj)) removeFrom(index, v, key);
     }
   }
+}
+
+function removeFrom(index: Map<string, Set<string>>, value: string, key: string): void {
+  const set = index.get(value);
+  set?.delete(key);
+  if (set && !set.size) index.delete(value);
 }
 
 function addTo(index: Map<string, Set<string>>, value: string, key: string): void {

@@ -34,7 +34,11 @@ export class BinaryHeap<T> {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (!this.less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
+      // A temporary, not a destructuring swap: this runs cold often enough (a few times per virtual
+      // second) that the array a swap allocates before it is optimised away shows in profiles.
+      const t = h[i];
+      h[i] = h[p];
+      h[p] = t;
       i = p;
     }
   }
@@ -55,7 +59,9 @@ export class BinaryHeap<T> {
         if (l < h.length && this.less(h[l], h[m])) m = l;
         if (r < h.length && this.less(h[r], h[m])) m = r;
         if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
+        const t = h[i];
+        h[i] = h[m];
+        h[m] = t;
         i = m;
       }
     }

@@ -619,9 +619,14 @@ function shapeClass(v: unknown): number {
   return 2;
 }
 
-function definedKeys(o: Record<string, unknown>, skip: string | undefined): string[] {
+// The top-level metadata fields no manager's set ever holds (stripMeta removes them): whether either
+// object has them changes nothing the answer is used for. A patched or status-written object comes
+// without the resourceVersion the stored one has.
+const UNTRACKED_META = new Set(['managedFields', 'resourceVersion']);
+
+function definedKeys(o: Record<string, unknown>, skipUntracked: boolean): string[] {
   const out: string[] = [];
-  for (const k of Object.keys(o)) if (o[k] !== undefined && k !== skip) out.push(k);
+  for (const k of Object.keys(o)) if (o[k] !== undefined && !(skipUntracked && UNTRACKED_META.has(k))) out.push(k);
   return out;
 }
 
@@ -639,7 +644,7 @@ export function valueOnlyChanges(lhs: unknown, rhs: unknown, node: TypeNode): Fi
   const modified = new FieldSet();
   // One path, grown and shrunk as the walk goes; FieldSet.insert keeps only its elements.
   const path: PathElement[] = [];
-  const walk = (l: unknown, r: unknown, n: TypeNode, skip: string | undefined): boolean => {
+  const walk = (l: unknown, r: unknown, n: TypeNode, skip: boolean): boolean => {
     const cl = shapeClass(l);
     if (cl !== shapeClass(r)) return false;
     if (cl <= 1) return true;
@@ -666,7 +671,7 @@ export function valueOnlyChanges(lhs: unknown, rhs: unknown, node: TypeNode): Fi
       for (let pass = 0; pass < 2; pass++) {
         for (const k of lk) {
           if ((lo[k] === ro[k]) !== (pass === 1)) continue;
-          const childSkip = path.length === 0 && k === 'metadata' ? 'managedFields' : undefined;
+          const childSkip = path.length === 0 && k === 'metadata';
           path.push({ field: k });
           const ok = walk(lo[k], ro[k], childNode(n, k).node, childSkip);
           path.pop();
@@ -704,11 +709,11 @@ export function valueOnlyChanges(lhs: unknown, rhs: unknown, node: TypeNode): Fi
         continue;
       }
       path.push(pe);
-      const ok = walk(la[i], ra[i], res.node.elem, undefined);
+      const ok = walk(la[i], ra[i], res.node.elem, false);
       path.pop();
       if (!ok) return false;
     }
     return true;
   };
-  return walk(lhs, rhs, node, undefined) ? modified : undefined;
+  return walk(lhs, rhs, node, false) ? modified : undefined;
 }

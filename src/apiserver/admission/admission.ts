@@ -30,7 +30,14 @@ export class AdmissionChain {
   constructor(private readonly plugins: AdmissionPlugin[]) {}
 
   async run(attrs: AdmissionAttributes): Promise<void> {
-    for (const p of this.plugins) if (p.admit) await p.admit(attrs);
-    for (const p of this.plugins) if (p.validate) await p.validate(attrs);
+    // Most plugins answer most requests at once (not their resource): only a promise is awaited.
+    for (const p of this.plugins) {
+      const r = p.admit?.(attrs);
+      if (r) await r;
+    }
+    for (const p of this.plugins) {
+      const r = p.validate?.(attrs);
+      if (r) await r;
+    }
   }
 }

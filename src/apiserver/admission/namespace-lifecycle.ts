@@ -12,12 +12,16 @@ export class NamespaceLifecycle implements AdmissionPlugin {
   readonly name = 'NamespaceLifecycle';
   constructor(private readonly getNamespace: (name: string) => Promise<KubeObject | undefined>) {}
 
-  async validate(a: AdmissionAttributes): Promise<void> {
-    const qr = { group: a.resource.group, resource: a.resource.resource };
+  validate(a: AdmissionAttributes): Promise<void> | void {
     if (a.operation === 'DELETE' && a.resource.group === '' && a.resource.resource === 'namespaces' && IMMORTAL_NAMESPACES.has(a.name)) {
-      throw forbidden(qr, a.name, 'this namespace may not be deleted');
+      throw forbidden({ group: a.resource.group, resource: a.resource.resource }, a.name, 'this namespace may not be deleted');
     }
     if (a.operation !== 'CREATE' || !a.resource.namespaced || a.subresource) return;
+    return this.checkNamespace(a);
+  }
+
+  private async checkNamespace(a: AdmissionAttributes): Promise<void> {
+    const qr = { group: a.resource.group, resource: a.resource.resource };
     const ns = await this.getNamespace(a.namespace);
     if (!ns) throw notFound({ group: '', resource: 'namespaces' }, a.namespace);
     if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {

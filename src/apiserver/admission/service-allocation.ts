@@ -59,10 +59,13 @@ export class ServiceAllocation implements AdmissionPlugin {
     this.cidr = parseCidr(cidr);
   }
 
-  async admit(a: AdmissionAttributes): Promise<void> {
+  admit(a: AdmissionAttributes): Promise<void> | void {
     if (a.resource.group !== '' || a.resource.resource !== 'services' || a.subresource || !a.object) return;
     if (a.operation !== 'CREATE' && a.operation !== 'UPDATE') return;
-    const svc = a.object;
+    return this.allocate(a, a.object);
+  }
+
+  private async allocate(a: AdmissionAttributes, svc: KubeObject): Promise<void> {
     const spec = (svc.spec ?? {}) as ServiceSpec;
     const old = (a.oldObject?.spec ?? {}) as ServiceSpec;
     const others = (await this.listServices()).filter(

@@ -52,6 +52,9 @@ describe('schedule', () => {
     assert.equal(rfc3339In(T0 + 5 * 60_000, undefined), '2026-01-01T00:05:00Z');
     assert.equal(rfc3339In(T0 + 5 * 60_000, 'Asia/Kolkata'), '2026-01-01T05:35:00+05:30');
     assert.equal(rfc3339In(T0, 'America/New_York'), '2025-12-31T19:00:00-05:00');
+    // The zone's formatter is kept: the offset still follows daylight saving time.
+    assert.equal(rfc3339In(Date.UTC(2026, 6, 1, 12), 'America/New_York'), '2026-07-01T08:00:00-04:00');
+    assert.equal(rfc3339In(T0, 'UTC'), '2026-01-01T00:00:00Z');
   });
 });
 

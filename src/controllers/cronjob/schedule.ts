@@ -74,14 +74,28 @@ function parseUncached(spec: string): Schedule {
 /** The time in zone as Go's time.RFC3339 writes it ("Z" for a zero offset). */
 export function rfc3339In(ms: number, zone: string | undefined): string {
   const tz = zone || 'UTC';
-  const part = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(part);
-  const offsetMin = m?.[1] ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  const offsetMin = tz === 'UTC' ? 0 : offsetMinutes(ms, tz);
   const local = new Date(ms + offsetMin * 60_000).toISOString().replace(/\.\d{3}Z$/, '');
   if (!offsetMin) return `${local}Z`;
   const sign = offsetMin < 0 ? '-' : '+';
   const abs = Math.abs(offsetMin);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+// Making an Intl.DateTimeFormat costs most of a millisecond (ICU loads the zone); one per zone is kept.
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at ms, in minutes east. */
+function offsetMinutes(ms: number, tz: string): number {
+  let format = offsetFormats.get(tz);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' });
+    if (offsetFormats.size >= PARSED_MAX) offsetFormats.clear();
+    offsetFormats.set(tz, format);
+  }
+  const part = format.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(part);
+  return m?.[1] ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 }
 
 /** True when zone is a time zone the runtime knows (time.LoadLocation succeeds). */

@@ -257,7 +257,6 @@ export class NodeLifecycleController extends Controller {
     let node = cached;
     const name = node.metadata.name!;
     const now = this.clock.now();
-    const created = ms(node.metadata.creationTimestamp);
     let health = this.health.get(name);
     let current = getNodeCondition(node, 'Ready');
     let observed: NodeCondition;
@@ -266,6 +265,7 @@ export class NodeLifecycleController extends Controller {
       // Never posted: judge from creation time with the startup grace period.
       observed = { type: 'Ready', status: 'Unknown', lastHeartbeatTime: node.metadata.creationTimestamp, lastTransitionTime: node.metadata.creationTimestamp };
       gracePeriod = this.options.nodeStartupGracePeriodMs;
+      const created = ms(node.metadata.creationTimestamp);
       if (health) health.status = node.status;
       else health = { status: node.status, probeTimestamp: created, readyTransitionTimestamp: created };
     } else {
@@ -288,7 +288,8 @@ export class NodeLifecycleController extends Controller {
     health.lease = savedLease;
     // A renewed lease is a heartbeat too, even if the kubelet never posted a status.
     const lease = this.leases.lister.get('kube-node-lease', name);
-    if (lease && (!savedLease || ms(savedLease.spec?.renewTime) < ms(lease.spec?.renewTime))) {
+    // The informer's object is replaced on every renewal: the same object is the same renewTime.
+    if (lease && lease !== savedLease && (!savedLease || ms(savedLease.spec?.renewTime) < ms(lease.spec?.renewTime))) {
       health.lease = lease;
       health.probeTimestamp = now;
     }
