@@ -319,6 +319,15 @@ export class APIServer {
    * userextras; the request then runs as the impersonated user.
    */
   private impersonate(req: ApiRequest, user: UserInfo): UserInfo {
+    // Almost no request impersonates: one look at the header names settles it.
+    let any = false;
+    for (const h in req.headers) {
+      if (h.startsWith('impersonate-')) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return user;
     const header = (name: string): string[] => {
       const v = req.headers[name];
       return v === undefined ? [] : (Array.isArray(v) ? v : String(v).split(',')).map((x) => x.trim()).filter(Boolean);

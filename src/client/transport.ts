@@ -90,8 +90,18 @@ export function headerValue(headers: Headers, name: string): string | undefined 
 }
 
 function lowerCaseHeaders(h: Record<string, string> | undefined): Record<string, string> {
+  if (!h) return {};
+  // The RestClient names its headers in lower case already (a fresh object per request): kept.
+  let lower = true;
+  for (const k in h) {
+    if (k !== k.toLowerCase()) {
+      lower = false;
+      break;
+    }
+  }
+  if (lower) return h;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) out[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v;
   return out;
 }
 

@@ -4,6 +4,7 @@
 // select, assume); the binding cycle (PreBind volumes, pods/binding) runs asynchronously so the
 // next pod is scheduled while the API call is in flight. Failures record FailedScheduling and the
 // PodScheduled=False condition with upstream's messages; DefaultPreemption runs as PostFilter.
+import { jsonEqual } from '../apimachinery/json.js';
 import type { Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget, ReplicaSet, Service, StatefulSet, StorageClass } from '../api/objects.js';
 import type { KubeObject } from '../api/types.js';
 import { EventRecorder } from '../client/events.js';
@@ -447,11 +448,13 @@ export class Scheduler {
 
 // Heartbeats change only conditions' timestamps; the queue moves pods on what filters read.
 function nodeSchedulingPropertiesChanged(o: Node, n: Node): boolean {
-  const j = (x: unknown) => JSON.stringify(x ?? null);
-  if (j(o.metadata.labels) !== j(n.metadata.labels)) return true;
-  if (j(o.spec?.taints) !== j(n.spec?.taints)) return true;
+  // Compared as values, key order aside (as reflect.DeepEqual compares maps); a node's status write
+  // shares its labels and taints with the node before it, so those are usually the same object.
+  const same = (a: unknown, b: unknown) => jsonEqual(a ?? null, b ?? null);
+  if (!same(o.metadata.labels, n.metadata.labels)) return true;
+  if (!same(o.spec?.taints, n.spec?.taints)) return true;
   if (!!o.spec?.unschedulable !== !!n.spec?.unschedulable) return true;
-  if (j(o.status?.allocatable) !== j(n.status?.allocatable)) return true;
+  if (!same(o.status?.allocatable, n.status?.allocatable)) return true;
   const ready = (x: Node) => x.status?.conditions?.find((c) => c.type === 'Ready')?.status;
   return ready(o) !== ready(n);
 }
