@@ -2,6 +2,7 @@
 // descriptor (@hourly, ...), "@every <duration>", an optional TZ=/CRON_TZ= prefix, and
 // spec.timeZone. Next(t) is the first activation strictly after t, as robfig's Schedule.Next.
 import { CronExpressionParser } from 'cron-parser';
+import { BoundedMap } from '../../apimachinery/bounded-map.js';
 
 export interface Schedule {
   /** The next activation after ms (epoch milliseconds); throws when there is none. */
@@ -23,19 +24,12 @@ function parseGoDuration(s: string): number {
 }
 
 // The controller parses a CronJob's schedule on every sync; a schedule is immutable once parsed,
-// so each spec string is parsed once (a bounded memo, cleared whole when full).
-const parsed = new Map<string, Schedule>();
-const PARSED_MAX = 1000;
+// so each spec string is parsed once (the most recent 1,000).
+const parsed = new BoundedMap<string, Schedule>(1000);
 
 /** Parses spec.schedule (with spec.timeZone, which the caller folds in as "TZ=<zone> <schedule>"). */
 export function parseSchedule(spec: string): Schedule {
-  let s = parsed.get(spec);
-  if (!s) {
-    s = parseUncached(spec);
-    if (parsed.size >= PARSED_MAX) parsed.clear();
-    parsed.set(spec, s);
-  }
-  return s;
+  return parsed.memo(spec, parseUncached);
 }
 
 function parseUncached(spec: string): Schedule {
@@ -56,17 +50,12 @@ function parseUncached(spec: string): Schedule {
   const cron = CronExpressionParser.parse(expr, { currentDate: new Date(0), tz });
   // Each sync asks for the activations after the same few instants (the last schedule time, the
   // earliest unmet one); cron-parser takes tens of microseconds per answer, so answers are kept.
-  const answers = new Map<number, number>();
-  const next = (ms: number) => {
-    let t = answers.get(ms);
-    if (t === undefined) {
+  const answers = new BoundedMap<number, number>(256);
+  const next = (ms: number) =>
+    answers.memo(ms, () => {
       cron.reset(new Date(ms));
-      t = cron.next().getTime();
-      if (answers.size >= 256) answers.clear();
-      answers.set(ms, t);
-    }
-    return t;
-  };
+      return cron.next().getTime();
+    });
   next(0); // and on one that never fires
   return { next };
 }
@@ -83,16 +72,11 @@ export function rfc3339In(ms: number, zone: string | undefined): string {
 }
 
 // Making an Intl.DateTimeFormat costs most of a millisecond (ICU loads the zone); one per zone is kept.
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+const offsetFormats = new BoundedMap<string, Intl.DateTimeFormat>(1000);
 
 /** The zone's offset from UTC at ms, in minutes east. */
 function offsetMinutes(ms: number, tz: string): number {
-  let format = offsetFormats.get(tz);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' });
-    if (offsetFormats.size >= PARSED_MAX) offsetFormats.clear();
-    offsetFormats.set(tz, format);
-  }
+  const format = offsetFormats.memo(tz, () => new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }));
   const part = format.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(part);
   return m?.[1] ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
