@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Lease, Node } from '../api/objects.js';
-import { onGrid } from './node.js';
+import { nodeStatusPatch, onGrid } from './node.js';
 import { nodeSpec, startKubelets, type KubeletHarness } from './kubelet.testutil.js';
 import { LEASES } from '../client/refs.js';
 
@@ -103,8 +103,11 @@ describe('simulated kubelet: node registration and heartbeats', () => {
     const first = await hb();
     await h.advance(60_000);
     assert.equal(await hb(), first);
+    const images = (await h.nodes.get(NAME)).status!.images;
     await h.advance(4 * 60_000 + 15_000);
     assert.notEqual(await hb(), first);
+    // The report patches the heartbeat times only; what it leaves out stays.
+    assert.deepEqual((await h.nodes.get(NAME)).status!.images, images);
   });
 });
 
@@ -134,5 +137,42 @@ describe('onGrid: heartbeat instants shared by every node', () => {
     ['a time past the midpoint is never due sooner than half a period', 29_999, 10_000, 40_000],
   ] as const) {
     test(name, () => assert.equal(onGrid(ms, period), want));
+  }
+});
+
+describe('nodeStatusPatch: the heartbeat body is the two-way strategic merge patch, as PatchNodeStatus sends', () => {
+  const cond = (type: string, hb: string) => ({ type, status: 'False', reason: 'R', message: 'm', lastHeartbeatTime: hb, lastTransitionTime: 't0' });
+  const addr = (address: string) => [{ type: 'InternalIP', address }, { type: 'Hostname', address: 'n' }];
+  const node = (hb: string, ip = '10.0.0.1'): Node => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'n' },
+    spec: { providerID: 'aws:///z/i-1' },
+    status: { addresses: addr(ip), conditions: [cond('MemoryPressure', hb), cond('Ready', hb)], images: [{ names: ['busybox'], sizeBytes: 1 }], capacity: { cpu: '2' } },
+  });
+  for (const [name, before, after, want] of [
+    [
+      'a heartbeat sends only the changed times, keyed by type, with $setElementOrder',
+      node('t1'),
+      node('t2'),
+      {
+        status: {
+          conditions: [
+            { type: 'MemoryPressure', lastHeartbeatTime: 't2' },
+            { type: 'Ready', lastHeartbeatTime: 't2' },
+          ],
+          '$setElementOrder/conditions': [{ type: 'MemoryPressure' }, { type: 'Ready' }],
+        },
+      },
+    ],
+    ['an unchanged status is an empty patch', node('t1'), node('t1'), {}],
+    [
+      'changed addresses go whole with a $patch: replace element (they merge by type alone)',
+      node('t1'),
+      node('t1', '10.0.0.2'),
+      { status: { addresses: [...addr('10.0.0.2'), { $patch: 'replace' }] } },
+    ],
+  ] as const) {
+    test(name, () => assert.deepEqual(nodeStatusPatch(before, structuredClone(after.status!)), want));
   }
 });

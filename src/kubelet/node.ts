@@ -4,6 +4,8 @@
 // every 5 minutes regardless (nodeStatusReportFrequency), and hosts the pod workers of the pods
 // bound to it. Pausing it is a dead kubelet: no lease, no status, no pod writes until resumed.
 import { jsonEqual } from '../apimachinery/json.js';
+import { createTwoWayMergePatch } from '../apimachinery/patch/strategic.js';
+import { patchSchemaFor } from '../api/patchmeta.js';
 import type { Lease, Node, NodeCondition, Pod } from '../api/objects.js';
 import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../apimachinery/errors.js';
@@ -325,7 +327,7 @@ export class SimKubelet {
     }
     this.nodeUID = node.metadata.uid;
     this.registered = true;
-    await this.writeStatus(node, now, true);
+    await this.writeStatus(node, now, true, true);
   }
 
   private scheduleStatus(from = this.deps.clock.now()): void {
@@ -348,7 +350,7 @@ export class SimKubelet {
     this.scheduleStatus(now);
   }
 
-  private async writeStatus(current: Node | undefined, now: number, force: boolean): Promise<void> {
+  private async writeStatus(current: Node | undefined, now: number, force: boolean, fresh = false): Promise<void> {
     // What the status is computed from besides the clock: when none of it changed since a check
     // that found nothing to report, this one would find nothing either.
     const inputs = current && `${current.metadata.resourceVersion}/${this.ready(now)}/${this.imagesVersion}`;
@@ -360,9 +362,18 @@ export class SimKubelet {
     }
     this.unchangedFor = undefined;
     await this.gate();
-    await this.deps.track(this.nodeClient.patch(this.name, 'strategic', { status }, { subresource: 'status' }));
+    // tryUpdateNodeStatus diffs against the node as the API server's cache has it (a GET with
+    // resourceVersion 0), not the informer's copy, which can lag a write made just before (the node
+    // lifecycle controller's Unknown verdict): a patch of the difference needs the current base.
+    let base = current;
+    let next = status;
+    if (current && !fresh) {
+      base = await this.deps.track(this.nodeClient.get(this.name, { resourceVersion: '0' }));
+      if (base.metadata.resourceVersion !== current.metadata.resourceVersion) next = this.computeStatus(base, now);
+    }
+    await this.deps.track(this.nodeClient.patch(this.name, 'strategic', base ? nodeStatusPatch(base, next) : { status: next }, { subresource: 'status' }));
     this.lastReport = now;
-    this.recordConditionEvents(current, status);
+    this.recordConditionEvents(base, next);
   }
 
   // The kubelet's node status events: each condition reports its state when it changes.
@@ -519,6 +530,30 @@ export class SimKubelet {
     log: (m, e) => this.deps.log(m, e),
     };
   }
+}
+
+const NODE_PATCH_SCHEMA = patchSchemaFor('V1Node');
+
+/**
+ * PatchNodeStatus's body (preparePatchBytesforNodeStatus): the two-way strategic merge patch from the
+ * node as last seen to the node with the new status, so a heartbeat sends the changed heartbeat
+ * times and not the whole status (images and all). Metadata and spec are the node's own, so only
+ * status is compared. Addresses are declared patchStrategy=merge on type alone, which would keep a
+ * removed address; when they changed the list goes whole with a $patch: replace element instead.
+ */
+export function nodeStatusPatch(current: Node, status: NonNullable<Node['status']>): Record<string, unknown> {
+  const manualAddresses = (current.status?.addresses?.length ?? 0) > 0 && !jsonEqual(current.status?.addresses, status.addresses);
+  let diffStatus: NonNullable<Node['status']> = status;
+  if (manualAddresses) {
+    const { addresses: _dropped, ...rest } = status;
+    diffStatus = rest;
+  }
+  const patch = createTwoWayMergePatch({ status: current.status ?? {} }, { status: diffStatus }, NODE_PATCH_SCHEMA);
+  if (manualAddresses) {
+    const s = (patch.status ??= {}) as Record<string, unknown>;
+    s.addresses = [...(status.addresses ?? []), { $patch: 'replace' }];
+  }
+  return patch;
 }
 
 /** nodeStatusHasChanged: anything but the conditions' heartbeat times differs. */

@@ -10,7 +10,7 @@ import type { KubeObject } from '../api/types.js';
 import { EventRecorder } from '../client/events.js';
 import { DeletedFinalStateUnknown, stderrLogger, type Logger, type SharedInformer, type SharedInformerFactory } from '../client/informer.js';
 import { isNotFound, type RestClient } from '../client/rest.js';
-import { rfc3339, type Clock } from '../sim/clock.js';
+import { defer, rfc3339, type Clock } from '../sim/clock.js';
 import { Cache } from './cache.js';
 import { FitError, NO_NODE_AVAILABLE_MSG } from './fit-error.js';
 import { Framework } from './framework.js';
@@ -187,7 +187,7 @@ export class Scheduler {
         this.cycleRunning = false;
       }
       // Let watch events and binding responses in before the next cycle.
-      await new Promise<void>((r) => setImmediate(r));
+      await new Promise<void>((r) => defer(r));
     }
   }
 

@@ -328,9 +328,31 @@ export class WarpClock implements Clock {
   }
 }
 
-// Lets already-resolved promise chains run before the next virtual timer fires.
+// Tasks queued with defer that have not run yet: while there are none after a turn of the event
+// loop, every chain the last timer started is waiting on a later timer (or on outside I/O), and
+// more turns would do nothing.
+let deferred = 0;
+
+/**
+ * Runs fn on a later turn of the event loop (setImmediate), as work the virtual clock waits for:
+ * the store's group commit and watch delivery, the scheduler's next cycle. Between two timers it
+ * lets the chains they start finish and stops turning the loop as soon as none is left.
+ */
+export function defer(fn: () => void): void {
+  deferred++;
+  setImmediate(() => {
+    deferred--;
+    fn();
+  });
+}
+
+// Lets already-resolved promise chains and deferred work run before the next virtual timer fires:
+// up to five turns of the event loop, fewer when nothing deferred is left to run.
 async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
+  for (let i = 0; i < 5; i++) {
+    await new Promise<void>((r) => setImmediate(r));
+    if (deferred === 0) return;
+  }
 }
 
 /** The process-wide real clock, for callers that are not handed one. */

@@ -32,6 +32,7 @@ import {
 } from './store.js';
 import { WalCheckpointer } from './checkpointer.js';
 import { WatchHub } from './watchhub.js';
+import { defer } from '../sim/clock.js';
 import {
   closedError,
   conflictMessage,
@@ -283,7 +284,7 @@ export class SqliteStore implements Store {
       this.queue.push({ op, key, value, expected, object, previous, resolve: resolve as PendingWrite['resolve'], reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        defer(() => this.flush());
       }
     });
   }

@@ -1,10 +1,12 @@
 // In-process watch fan-out shared by the storage backends. A watcher is registered before its
 // history is replayed and every live event at or below the last queued revision is dropped, so a
 // watcher sees each revision exactly once and in order (kine's subscribe → replay → de-duplicate).
-// Delivery is deferred to setImmediate so a writer's commit never runs watch handlers inline.
+// Delivery is deferred to a later turn of the event loop (sim/clock's defer, which the virtual clock
+// waits for) so a writer's commit never runs watch handlers inline.
 
 import { StoreError, type WatchEvent, type WatchHandler, type Watcher } from './store.js';
 import { compactedMessage } from './keyspace.js';
+import { defer } from '../sim/clock.js';
 
 /** Replayed history is handed to a handler in slices of at most this many events. */
 const replayChunk = 1000;
@@ -46,7 +48,7 @@ class HubWatcher implements Watcher {
     this.queue.push(fresh);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.drain());
+      defer(() => this.drain());
     }
   }
 
