@@ -227,6 +227,25 @@ describe('SharedInformer', () => {
     assert.deepEqual(rec.log, ['add late-1']);
   });
 
+  test('a removed handler hears nothing more, neither changes nor resyncs, while the others do', async () => {
+    await cms.create(cm('rm-1'));
+    const inf = informer({ resyncPeriodMs: 30_000 });
+    const kept = new Recorder();
+    const removed = new Recorder();
+    inf.addEventHandler(kept);
+    inf.addEventHandler(removed);
+    inf.start(stop.signal);
+    await inf.waitForSync();
+    inf.removeEventHandler(removed);
+    removed.log.length = 0;
+    kept.log.length = 0;
+    await cms.create(cm('rm-2'));
+    await t.clock.advance(30_000);
+    await eventually(() => kept.log.includes('add rm-2'), { clock: t.clock });
+    assert.ok(kept.log.includes('update rm-1 (resync)'));
+    assert.deepEqual(removed.log, []);
+  });
+
   test('the lister reads by namespace, label selector and custom index', async () => {
     await client.resource({ group: '', version: 'v1', resource: 'namespaces', namespaced: false }).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
     await cms.create(cm('a', 'default', { app: 'web' }));

@@ -266,6 +266,14 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     if (this.started) this.scheduleResync(reg);
   }
 
+  /** Stops delivering to handler (RemoveEventHandler); the informer itself runs on. */
+  removeEventHandler(handler: EventHandler<T>): void {
+    const i = this.registrations.findIndex((r) => r.handler === handler);
+    if (i < 0) return;
+    const [reg] = this.registrations.splice(i, 1);
+    if (reg.timer) this.clock.clearInterval(reg.timer);
+  }
+
   /** Adds index functions to the cache. */
   addIndexers(indexers: Record<string, IndexFunc<T>>): void {
     this.indexer.addIndexers(indexers);
@@ -524,6 +532,11 @@ export class SharedInformerFactory {
       if (this.signal && !this.signal.aborted) inf.start(this.signal);
     }
     return inf as unknown as SharedInformer<T>;
+  }
+
+  /** The full-object informer for ref if something created one already, without creating it. */
+  existing<T extends KubeObject = KubeObject>(ref: Pick<ResourceRef, 'group' | 'version' | 'resource'>): SharedInformer<T> | undefined {
+    return this.informers.get(`${ref.group}/${ref.version}/${ref.resource}`) as unknown as SharedInformer<T> | undefined;
   }
 
   /** Starts every informer created so far, and any created later, until signal aborts. */

@@ -40,7 +40,7 @@ export type ControllerManager = Map<string, Controller | GarbageCollector>;
 export function startControllerManager(ctx: ControllerContext, opts: ControllerManagerOptions, signal: AbortSignal): ControllerManager {
   const controllers: ControllerManager = new Map();
   const add = (name: string, c: Controller | GarbageCollector) => controllers.set(name, c);
-  add('garbagecollector', new GarbageCollector({ client: ctx.clientFor('generic-garbage-collector'), clock: ctx.clock, log: ctx.log }));
+  add('garbagecollector', new GarbageCollector({ client: ctx.clientFor('generic-garbage-collector'), clock: ctx.clock, informers: ctx.informers, log: ctx.log }));
   add('namespace', new NamespaceController(ctx));
   add('serviceaccount', new ServiceAccountsController(ctx));
   add('root-ca-cert-publisher', new RootCACertPublisher(ctx, { caPem: opts.caPem }));

@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from '../../apiserver/testing.js';
 import { isNotFound, RestClient, type ResourceClient } from '../../client/rest.js';
 import { eventually } from '../../client/testing.js';
 import { InProcessTransport, type Transport, type TransportRequest, type TransportResponse } from '../../client/transport.js';
+import { SharedInformerFactory } from '../../client/informer.js';
 import { GarbageCollector } from './garbagecollector.js';
 import { startNamespaceController } from '../namespace/testing.js';
 import { CONFIGMAPS, DEPLOYMENTS, NAMESPACES, PODS, REPLICASETS } from '../../client/refs.js';
@@ -346,6 +347,45 @@ describe('GarbageCollector and its stop signal', () => {
       assert.ok(getEventListeners(stop.signal, 'abort').length <= 2, `${getEventListeners(stop.signal, 'abort').length} abort listeners`);
       stop.abort();
       assert.ok(gc.graph.monitoredResources().length > 0);
+    } finally {
+      stop.abort();
+      t.stop();
+    }
+  });
+});
+
+describe('GarbageCollector and the controller manager\'s shared informers', () => {
+  test('monitors a resource the controllers already watch through their informer, opening no watch of its own, and still collects', async () => {
+    const t = await startTestServer();
+    const stop = new AbortController();
+    try {
+      const admin = new RestClient(new InProcessTransport(t.server, { username: 'kubernetes-admin', groups: ['system:masters'] }));
+      const factory = new SharedInformerFactory({ client: admin, clock: t.clock, log: () => {} });
+      factory.forResource(CONFIGMAPS);
+      factory.start(stop.signal);
+      // Watches the collector's own identity opens, by resource.
+      const watched: string[] = [];
+      const inner = new InProcessTransport(t.server, GC_USER);
+      const counting: Transport = {
+        request: (r) => inner.request(r),
+        stream: (r) => {
+          watched.push(r.path);
+          return inner.stream(r);
+        },
+        close: () => inner.close(),
+      };
+      const gc = new GarbageCollector({ client: new RestClient(counting), clock: t.clock, informers: factory, log: () => {} });
+      gc.start(stop.signal);
+      await eventually(() => gc.isSynced(), { clock: t.clock, stepMs: 10 });
+      assert.ok(gc.graph.monitoredResources().some((r) => r.resource === 'configmaps'));
+      assert.ok(!watched.some((p) => p.endsWith('/configmaps')), `the collector watched configmaps itself: ${watched.join(' ')}`);
+      assert.ok(watched.some((p) => p.endsWith('/secrets')), 'resources no controller watches get monitors of their own');
+
+      const cms = admin.resource(CONFIGMAPS).namespace('default');
+      const owner = await cms.create(cm('owner'));
+      await cms.create(cm('dependent', [ref(owner)]));
+      await cms.delete('owner');
+      await eventually(async () => !(await cms.list()).items.some((o) => o.metadata.name === 'dependent'), { clock: t.clock, stepMs: 50 });
     } finally {
       stop.abort();
       t.stop();

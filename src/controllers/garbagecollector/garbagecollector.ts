@@ -11,7 +11,7 @@ import { stderrLogger, type Logger } from '../../client/informer.js';
 import { isConflict, isNotFound, type ResourceClient, type RestClient } from '../../client/rest.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import type { Clock, TimerHandle } from '../../sim/clock.js';
-import { deletableResources, DEFAULT_IGNORED_RESOURCES, GraphBuilder, resourceKey } from './graph-builder.js';
+import { deletableResources, DEFAULT_IGNORED_RESOURCES, GraphBuilder, resourceKey, type InformerSource } from './graph-builder.js';
 import { FINALIZER_DELETE_DEPENDENTS, FINALIZER_ORPHAN_DEPENDENTS, GraphNode, identityString, ReferenceCache, type ObjectIdentity } from './graph.js';
 
 /** Configures the garbage collector. */
@@ -25,6 +25,8 @@ export interface GarbageCollectorConfig {
   /** "group/resource" entries never monitored (events by default). */
   ignoredResources?: ReadonlySet<string>;
   minWatchTimeoutMs?: number;
+  /** The controller manager's shared informers, used for the resources they already watch. */
+  informers?: InformerSource;
   log?: Logger;
 }
 
@@ -68,6 +70,7 @@ export class GarbageCollector {
       absentOwnerCache: this.absentOwnerCache,
       ignoredResources: config.ignoredResources ?? DEFAULT_IGNORED_RESOURCES,
       minWatchTimeoutMs: config.minWatchTimeoutMs,
+      informers: config.informers,
       log: this.log,
     });
   }

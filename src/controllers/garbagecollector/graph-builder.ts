@@ -3,7 +3,7 @@
 // dependency graph, which decides what the collector should look at: dependents of owners that went
 // away, owners that started a foreground or orphan deletion, owners no longer blocked.
 import type { KubeObject, OwnerReference } from '../../api/types.js';
-import { DeletedFinalStateUnknown, SharedInformer, type Logger } from '../../client/informer.js';
+import { DeletedFinalStateUnknown, SharedInformer, type EventHandler, type Logger } from '../../client/informer.js';
 import type { DiscoveredResource, RestClient } from '../../client/rest.js';
 import type { WorkQueue } from '../../client/workqueue.js';
 import type { Clock } from '../../sim/clock.js';
@@ -39,6 +39,14 @@ interface Monitor {
   resource: DiscoveredResource;
   informer: SharedInformer;
   stop: AbortController;
+  handler: EventHandler<KubeObject>;
+  /** The controllers' own informer (not started or stopped here), else a metadata-only one of the collector's. */
+  shared: boolean;
+}
+
+/** Where the collector finds informers the other controllers already run (SharedInformerFactory). */
+export interface InformerSource {
+  existing(ref: { group: string; version: string; resource: string }): SharedInformer | undefined;
 }
 
 /** The key of a resource in the monitor table: "group/version/resource". */
@@ -78,6 +86,12 @@ export interface GraphBuilderConfig {
   ignoredResources?: ReadonlySet<string>;
   minWatchTimeoutMs?: number;
   log: Logger;
+  /**
+   * The controller manager's shared informers: a resource one of them watches already is monitored
+   * through it (as upstream's informerfactory.ForResource hands the collector the typed shared
+   * informer), so each change is listed, watched and cached once, not again by a monitor of its own.
+   */
+  informers?: InformerSource;
   /** Records an Event on an object (OwnerRefInvalidNamespace); optional. */
   recordEvent?: (about: ObjectIdentity, type: 'Normal' | 'Warning', reason: string, message: string) => void;
 }
@@ -97,7 +111,8 @@ export class GraphBuilder {
     let removed = 0;
     for (const [key, m] of this.monitors) {
       if (want.has(key)) continue;
-      m.stop.abort();
+      if (m.shared) m.informer.removeEventHandler(m.handler);
+      else m.stop.abort();
       this.monitors.delete(key);
       removed++;
     }
@@ -112,6 +127,17 @@ export class GraphBuilder {
 
   private monitorFor(r: DiscoveredResource): Monitor {
     const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+    const event = (type: GraphEvent['type'], obj: KubeObject, oldObj?: KubeObject) => this.processGraphChange({ type, obj, oldObj, apiVersion, kind: r.kind });
+    const handler: EventHandler<KubeObject> = {
+      onAdd: (obj) => event('add', obj),
+      onUpdate: (oldObj, obj) => event('update', obj, oldObj),
+      onDelete: (obj) => event('delete', obj instanceof DeletedFinalStateUnknown ? obj.obj : obj),
+    };
+    const shared = this.config.informers?.existing(r);
+    if (shared) {
+      shared.addEventHandler(handler, 0);
+      return { resource: r, informer: shared, stop: new AbortController(), handler, shared: true };
+    }
     const informer = new SharedInformer<KubeObject>({
       lw: this.config.client.resource({ group: r.group, version: r.version, resource: r.resource, namespaced: r.namespaced, kind: r.kind }, { metadataOnly: true }),
       clock: this.config.clock,
@@ -120,13 +146,8 @@ export class GraphBuilder {
       log: this.config.log,
       typeMeta: { apiVersion, kind: r.kind },
     });
-    const event = (type: GraphEvent['type'], obj: KubeObject, oldObj?: KubeObject) => this.processGraphChange({ type, obj, oldObj, apiVersion, kind: r.kind });
-    informer.addEventHandler({
-      onAdd: (obj) => event('add', obj),
-      onUpdate: (oldObj, obj) => event('update', obj, oldObj),
-      onDelete: (obj) => event('delete', obj instanceof DeletedFinalStateUnknown ? obj.obj : obj),
-    });
-    return { resource: r, informer, stop: new AbortController() };
+    informer.addEventHandler(handler);
+    return { resource: r, informer, stop: new AbortController(), handler, shared: false };
   }
 
   /** Starts every monitor not yet running; monitors added later start at once. */
@@ -138,7 +159,8 @@ export class GraphBuilder {
       signal.addEventListener('abort', () => this.monitors.forEach((m) => m.stop.abort()), { once: true });
     }
     for (const m of this.monitors.values()) {
-      if (m.informer.isStarted) continue;
+      // A shared informer runs on the controller manager's signal, started by its factory.
+      if (m.shared || m.informer.isStarted) continue;
       if (signal.aborted) m.stop.abort();
       m.informer.start(m.stop.signal);
     }
