@@ -122,6 +122,23 @@ export function othersShare(before: CpuShare | undefined, after: CpuShare | unde
 }
 
 /**
+ * CPU seconds used so far by this process's main (JavaScript) thread alone, from Linux
+ * /proc/self/task/<pid>/stat (10 ms ticks); undefined elsewhere. Process CPU also counts V8's GC
+ * and compiler threads and SQLite's checkpointer; wall time also counts the time a shared host
+ * takes the CPU away. The event loop's own CPU is what a virtual hour is bounded by.
+ */
+export function mainThreadCpuSeconds(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Microseconds of the monotonic clock V8's --cpu-prof timestamps use, so a profile can be cut to
  * one phase (`cpuprofile-top --from-us A --to-us B`).
  */
