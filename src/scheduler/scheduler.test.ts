@@ -164,6 +164,25 @@ describe('Scheduler', () => {
       want: `0/2 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity], 1 node(s) had untolerated taint {a: b}. ${NOT_HELPFUL(2)}`,
     },
     {
+      name: 'NodeAffinity: terms whose metadata.name requirements intersect to nothing conflict in PreFilter',
+      setup: async () => {
+        await addNode('n1');
+        await addNode('n2');
+      },
+      pod: {
+        spec: {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }, { key: 'metadata.name', operator: 'In', values: ['n2'] }] }],
+              },
+            },
+          },
+        },
+      },
+      want: `0/2 nodes are available: pod affinity terms conflict. ${NOT_HELPFUL(2)}`,
+    },
+    {
       name: 'NodePorts: host port in use',
       setup: async () => {
         await addNode('n1');

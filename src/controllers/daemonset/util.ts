@@ -3,7 +3,7 @@
 // tolerations plus the defaults every daemon pod gets), the pod template stamped with the revision
 // hash and template generation, and the node-name affinity that pins each pod to its node.
 import type { DaemonSet, Node, Pod, PodSpec, PodTemplateSpec, Toleration } from '../../api/objects.js';
-import { newRequirement, requirementMatches, type SelectorOperator } from '../../apimachinery/labels.js';
+import { matchesRequiredNodeAffinity, type NodeSelectorTerm } from '../../api/nodeaffinity.js';
 import { jsonClone } from '../history/history.js';
 import { scaledValue } from '../../api/intstr.js';
 import { findUntoleratedTaint } from '../../api/taints.js';
@@ -15,8 +15,6 @@ export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 /** The annotation apps/v1 DaemonSets carry their template generation in. */
 export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
 
-type NodeSelectorRequirement = { key: string; operator: string; values?: string[] };
-type NodeSelectorTerm = { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] };
 type Affinity = NonNullable<PodSpec['affinity']>;
 
 /** The tolerations AddOrUpdateDaemonPodTolerations gives every daemon pod. */
@@ -55,41 +53,6 @@ export function addOrUpdateDaemonPodTolerations(spec: PodSpec): void {
   spec.tolerations = daemonPodTolerations(spec);
 }
 
-const OPERATORS: Record<string, SelectorOperator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!', Gt: 'gt', Lt: 'lt' };
-
-function requirementsMatch(reqs: NodeSelectorRequirement[], values: Record<string, string>, fields: boolean): boolean {
-  for (const r of reqs) {
-    const op = OPERATORS[r.operator];
-    // Fields support In and NotIn on metadata.name only; anything else never matches.
-    if (!op || (fields && (r.key !== 'metadata.name' || (op !== 'in' && op !== 'notin')))) return false;
-    let req;
-    try {
-      req = newRequirement(r.key, op, r.values ?? []);
-    } catch {
-      return false;
-    }
-    if (!requirementMatches(req, values)) return false;
-  }
-  return true;
-}
-
-/** A NodeSelectorTerm: its expressions on labels and fields on metadata.name; an empty term matches nothing. */
-function termMatches(term: NodeSelectorTerm, node: Node): boolean {
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (exprs.length === 0 && fields.length === 0) return false;
-  return requirementsMatch(exprs, node.metadata.labels ?? {}, false) && requirementsMatch(fields, { 'metadata.name': node.metadata.name ?? '' }, true);
-}
-
-/** nodeaffinity.GetRequiredNodeAffinity(pod).Match(node): spec.nodeSelector and any required term. */
-export function matchesRequiredNodeAffinity(spec: PodSpec, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution as { nodeSelectorTerms?: NodeSelectorTerm[] } | undefined;
-  if (!required) return true;
-  return (required.nodeSelectorTerms ?? []).some((t) => termMatches(t, node));
-}
-
 /**
  * NodeShouldRunDaemonPod: shouldRun (a pod belongs here) and shouldContinueRunning (an existing pod
  * may stay: it fits except for NoSchedule taints, which do not evict). Upstream asks these of
@@ -101,7 +64,7 @@ export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): { shouldRun: 
   const spec = ds.spec?.template?.spec ?? ({ containers: [] } as PodSpec);
   const templateNode = spec.nodeName;
   if (templateNode && templateNode !== node.metadata.name) return { shouldRun: false, shouldContinueRunning: false };
-  if (!matchesRequiredNodeAffinity(spec, node)) return { shouldRun: false, shouldContinueRunning: false };
+  if (!matchesRequiredNodeAffinity(spec, node.metadata.labels ?? {}, node.metadata.name ?? '')) return { shouldRun: false, shouldContinueRunning: false };
   const taints = node.spec?.taints ?? [];
   const tolerations = daemonPodTolerations(spec);
   if (findUntoleratedTaint(taints, tolerations, (t) => t.effect === 'NoExecute' || t.effect === 'NoSchedule')) {

@@ -5,11 +5,12 @@ import type { Toleration } from '../../api/objects.js';
 import type { NodeInfo, PodInfo } from '../nodeinfo.js';
 import { CycleState, defaultNormalizeScore, MAX_NODE_SCORE, Status, type FilterPlugin, type MaybeStatus, type Scores, type PreFilterPlugin, type PreFilterResult, type ScorePlugin } from '../types.js';
 import { findUntoleratedTaint, tolerationsTolerateTaint } from '../../api/taints.js';
-import { nodeSelectorTermMatches, podMatchesNodeSelectorAndAffinity, type NodeSelectorTerm } from './helpers.js';
+import { matchesRequiredNodeAffinity, preferredTermsScore, type NodeSelectorTerm, type PreferredSchedulingTerm } from '../../api/nodeaffinity.js';
 
 export const ErrReasonUnschedulable = 'node(s) were unschedulable';
 export const ErrReasonNodeName = "node(s) didn't match the requested node name";
 export const ErrReasonPodNodeAffinity = "node(s) didn't match Pod's node affinity/selector";
+export const ErrReasonNodeAffinityConflict = 'pod affinity terms conflict';
 export const ErrReasonNodePorts = "node(s) didn't have free ports for the requested pod ports";
 
 const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
@@ -60,33 +61,37 @@ export class TaintToleration implements FilterPlugin, ScorePlugin {
   }
 }
 
-interface PreferredTerm {
-  weight: number;
-  preference: NodeSelectorTerm;
-}
-
 export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin {
   readonly name = 'NodeAffinity';
   readonly weight = 2;
 
   preFilter(_s: CycleState, pi: PodInfo): { result?: PreFilterResult; status?: MaybeStatus } {
     const spec = pi.pod.spec;
-    const terms = (spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) as NodeSelectorTerm[];
-    if (!spec?.nodeSelector && terms.length === 0) return { status: Status.skip() };
-    // Terms that pin metadata.name narrow the nodes to look at (upstream's PreFilterResult).
+    const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution as { nodeSelectorTerms?: NodeSelectorTerm[] } | undefined;
+    if (!required && !spec?.nodeSelector) return { status: Status.skip() };
+    const terms = required?.nodeSelectorTerms ?? [];
+    if (terms.length === 0) return {};
+    // Terms that pin metadata.name narrow the nodes to look at (upstream's PreFilterResult): a
+    // term's In requirements on it intersect, the terms' names unite, and one term without any
+    // lets every node through.
     let names: Set<string> | undefined;
     for (const t of terms) {
-      const named = (t.matchFields ?? []).find((f) => f.key === 'metadata.name' && f.operator === 'In' && (f.values?.length ?? 0) > 0);
-      if (!named) return {};
+      let termNames: Set<string> | undefined;
+      for (const f of t.matchFields ?? []) {
+        if (f.key !== 'metadata.name' || f.operator !== 'In') continue;
+        const these = new Set(f.values ?? []);
+        termNames = termNames ? new Set([...termNames].filter((n) => these.has(n))) : these;
+      }
+      if (!termNames) return {};
       names ??= new Set();
-      for (const v of named.values!) names.add(v);
+      for (const n of termNames) names.add(n);
     }
-    if (names && names.size === 0) return { status: Status.unresolvable(ErrReasonPodNodeAffinity) };
+    if (names && names.size === 0) return { status: Status.unresolvable(ErrReasonNodeAffinityConflict) };
     return names ? { result: { nodeNames: names } } : {};
   }
 
   filter(_s: CycleState, pi: PodInfo, ni: NodeInfo): MaybeStatus {
-    if (podMatchesNodeSelectorAndAffinity(pi.pod, ni.labels, ni.name)) return null;
+    if (matchesRequiredNodeAffinity(pi.pod.spec, ni.labels, ni.name)) return null;
     return Status.unresolvable(ErrReasonPodNodeAffinity);
   }
 
@@ -97,10 +102,8 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin 
   }
 
   score(_s: CycleState, pi: PodInfo, ni: NodeInfo): number {
-    const pref = (pi.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) as PreferredTerm[];
-    let total = 0;
-    for (const p of pref) if (p.weight && nodeSelectorTermMatches(p.preference, ni.labels, ni.name)) total += p.weight;
-    return total;
+    const pref = pi.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution as PreferredSchedulingTerm[] | undefined;
+    return preferredTermsScore(pref, ni.labels, ni.name);
   }
 
   normalize(_s: CycleState, _pi: PodInfo, _nodes: NodeInfo[], scores: Scores): void {

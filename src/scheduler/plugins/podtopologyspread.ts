@@ -9,7 +9,7 @@ import { isEmptySelector, matches, newRequirement, selectorFromLabelSelector, se
 import type { NodeInfo, PodInfo } from '../nodeinfo.js';
 import { CycleState, MAX_NODE_SCORE, Status, type FilterPlugin, type MaybeStatus, type Scores, type PreFilterPlugin, type ScorePlugin, type SnapshotLister } from '../types.js';
 import { findUntoleratedTaint } from '../../api/taints.js';
-import { podMatchesNodeSelectorAndAffinity } from './helpers.js';
+import { matchesRequiredNodeAffinity } from '../../api/nodeaffinity.js';
 
 export const ErrReasonConstraintsNotMatch = "node(s) didn't match pod topology spread constraints";
 export const ErrReasonNodeLabelNotMatch = ErrReasonConstraintsNotMatch + ' (missing required label)';
@@ -56,7 +56,7 @@ function buildConstraints(pod: Pod, action: 'DoNotSchedule' | 'ScheduleAnyway'):
 }
 
 function matchesInclusionPolicies(c: Constraint, pod: Pod, ni: NodeInfo): boolean {
-  if (c.honorAffinity && !podMatchesNodeSelectorAndAffinity(pod, ni.labels, ni.name)) return false;
+  if (c.honorAffinity && !matchesRequiredNodeAffinity(pod.spec, ni.labels, ni.name)) return false;
   if (c.honorTaints && findUntoleratedTaint(ni.hardTaints, pod.spec?.tolerations)) return false;
   return true;
 }

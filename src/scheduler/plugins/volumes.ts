@@ -7,7 +7,7 @@ import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from 
 import { parseQuantity, value } from '../../apimachinery/quantity.js';
 import type { NodeInfo, PodInfo } from '../nodeinfo.js';
 import { CycleState, Status, type FilterPlugin, type MaybeStatus, type PreFilterPlugin } from '../types.js';
-import { nodeSelectorTermsMatch, type NodeSelectorTerm } from './helpers.js';
+import { nodeSelectorTermsMatch, type NodeSelectorTerm } from '../../api/nodeaffinity.js';
 
 export const ErrReasonBindConflict = "node(s) didn't find available persistent volumes to bind";
 export const ErrReasonNodeConflict = 'node(s) had volume node affinity conflict';
