@@ -127,6 +127,20 @@ describe('watch', () => {
     assert.equal(res.status, 200);
   });
 
+  test('a watch with bookmarks ends at its timeout with a BOOKMARK at the store\'s progress, one without ends bare', async () => {
+    const from = t.store.currentRevision();
+    const withBookmarks = t.stream(`${CM}?watch=true&timeoutSeconds=5&allowWatchBookmarks=true&resourceVersion=${from}`);
+    const without = t.stream(`${CM}?watch=true&timeoutSeconds=5&resourceVersion=${from}`);
+    // Writes elsewhere move the store on; neither watch has an event of its own to send.
+    await t.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'elsewhere' } } });
+    await t.clock.advance(6_000);
+    await Promise.all([withBookmarks.done, without.done]);
+    const events = withBookmarks.res.events();
+    assert.deepEqual(events.map((e) => e.type), ['BOOKMARK']);
+    assert.ok(Number(events[0].object.metadata.resourceVersion) > from, `bookmark at ${events[0].object.metadata.resourceVersion}, watch from ${from}`);
+    assert.deepEqual(without.res.events(), []);
+  });
+
   test('answers 410 Expired as an ERROR event once the history is compacted', async () => {
     const old = await create('w-old');
     await create('w-newer');

@@ -130,7 +130,12 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
     const unlistenStop = onAbort(stop, finish);
     // Upstream picks a timeout between minRequestTimeout and twice that when the client names none.
     const timeoutMs = p.timeoutSeconds !== undefined ? p.timeoutSeconds * 1000 : 1800_000 * (1 + Math.random());
-    timer = clock.setTimeout(finish, timeoutMs);
+    // The watch cache bookmarks a watch right before its timeout, so the client re-watches from
+    // the store's progress (not from its last event, which would replay the history since).
+    timer = clock.setTimeout(() => {
+      if (p.allowWatchBookmarks) bookmark();
+      finish();
+    }, timeoutMs);
     (res as { finishWatch?: () => void }).finishWatch = finish;
   });
 
