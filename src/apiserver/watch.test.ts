@@ -127,18 +127,24 @@ describe('watch', () => {
     assert.equal(res.status, 200);
   });
 
-  test('a watch with bookmarks ends at its timeout with a BOOKMARK at the store\'s progress, one without ends bare', async () => {
+  test('a watch with bookmarks gets one at the store\'s progress 2 s before its timeout; one without, or with a timeout under 2 s, gets none', async () => {
     const from = t.store.currentRevision();
     const withBookmarks = t.stream(`${CM}?watch=true&timeoutSeconds=5&allowWatchBookmarks=true&resourceVersion=${from}`);
     const without = t.stream(`${CM}?watch=true&timeoutSeconds=5&resourceVersion=${from}`);
-    // Writes elsewhere move the store on; neither watch has an event of its own to send.
+    const short = t.stream(`${CM}?watch=true&timeoutSeconds=1&allowWatchBookmarks=true&resourceVersion=${from}`);
+    // Writes elsewhere move the store on; no watch has an event of its own to send.
     await t.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'elsewhere' } } });
-    await t.clock.advance(6_000);
-    await Promise.all([withBookmarks.done, without.done]);
+    await t.clock.advance(3_500);
+    await short.done;
+    assert.equal(withBookmarks.res.ended, false);
     const events = withBookmarks.res.events();
     assert.deepEqual(events.map((e) => e.type), ['BOOKMARK']);
     assert.ok(Number(events[0].object.metadata.resourceVersion) > from, `bookmark at ${events[0].object.metadata.resourceVersion}, watch from ${from}`);
+    await t.clock.advance(2_000);
+    await Promise.all([withBookmarks.done, without.done]);
+    assert.equal(withBookmarks.res.events().length, 1);
     assert.deepEqual(without.res.events(), []);
+    assert.deepEqual(short.res.events(), []);
   });
 
   test('answers 410 Expired as an ERROR event once the history is compacted', async () => {

@@ -25,6 +25,9 @@ export interface WatchParams {
 /** How often idle watchers get a BOOKMARK, as the watch cache's bookmark timer (about a minute). */
 export const BOOKMARK_INTERVAL_MS = 60_000;
 
+/** How long before a watch's timeout its last BOOKMARK goes (the watch cache's pre-timeout bookmark). */
+const PRE_TIMEOUT_BOOKMARK_MS = 2_000;
+
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 /** Checks a watch request's parameters as upstream's ValidateListOptions does. */
@@ -87,6 +90,7 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
   let lastRevision = 0;
   let closed = false;
   let timer: TimerHandle | undefined;
+  let preTimeout: TimerHandle | undefined;
   let stopBookmarks: (() => void) | undefined;
   let watcher: Watcher | undefined;
 
@@ -120,6 +124,7 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
       if (closed) return;
       closed = true;
       clock.clearTimeout(timer);
+      clock.clearTimeout(preTimeout);
       stopBookmarks?.();
       watcher?.close();
       unlistenStop();
@@ -130,12 +135,11 @@ export async function serveWatch(res: ResponseSink, registry: GenericRegistry, p
     const unlistenStop = onAbort(stop, finish);
     // Upstream picks a timeout between minRequestTimeout and twice that when the client names none.
     const timeoutMs = p.timeoutSeconds !== undefined ? p.timeoutSeconds * 1000 : 1800_000 * (1 + Math.random());
-    // The watch cache bookmarks a watch right before its timeout, so the client re-watches from
-    // the store's progress (not from its last event, which would replay the history since).
-    timer = clock.setTimeout(() => {
-      if (p.allowWatchBookmarks) bookmark();
-      finish();
-    }, timeoutMs);
+    timer = clock.setTimeout(finish, timeoutMs);
+    // The watch cache bookmarks a watch 2 s before its deadline (not at all when that has passed
+    // already), so the client re-watches from the store's progress, not from its last event,
+    // which would replay the history since.
+    if (p.allowWatchBookmarks && timeoutMs > PRE_TIMEOUT_BOOKMARK_MS) preTimeout = clock.setTimeout(() => bookmark(), timeoutMs - PRE_TIMEOUT_BOOKMARK_MS);
     (res as { finishWatch?: () => void }).finishWatch = finish;
   });
 
