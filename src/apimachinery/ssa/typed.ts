@@ -624,12 +624,6 @@ function shapeClass(v: unknown): number {
 // without the resourceVersion the stored one has.
 const UNTRACKED_META = new Set(['managedFields', 'resourceVersion']);
 
-function definedKeys(o: Record<string, unknown>, skipUntracked: boolean): string[] {
-  const out: string[] = [];
-  for (const k of Object.keys(o)) if (o[k] !== undefined && !(skipUntracked && UNTRACKED_META.has(k))) out.push(k);
-  return out;
-}
-
 /**
  * The fields compare(withZeroFields(lhs), withZeroFields(rhs)) reports as modified, when it reports
  * nothing added or removed and rhs validates (validateTyped with duplicates allowed); undefined
@@ -662,18 +656,36 @@ export function valueOnlyChanges(lhs: unknown, rhs: unknown, node: TypeNode): Fi
       if (res.k !== 'map') return false;
       const lo = l as Record<string, unknown>;
       const ro = r as Record<string, unknown>;
-      const lk = definedKeys(lo, skip);
-      if (lk.length !== definedKeys(ro, skip).length) return false;
-      for (const k of lk) if (ro[k] === undefined) return false;
-      // Parts that are different objects first: a status write shares the spec it leaves alone,
-      // and when its status changed shape the answer is known without walking the spec. (A shared
-      // part is still walked when the rest passes: the answer also says rhs validates.)
-      for (let pass = 0; pass < 2; pass++) {
-        for (const k of lk) {
-          if ((lo[k] === ro[k]) !== (pass === 1)) continue;
-          const childSkip = path.length === 0 && k === 'metadata';
+      // The same defined keys on both sides: rhs's counted, each of lhs's looked up once.
+      let unmatched = 0;
+      for (const k in ro) if (ro[k] !== undefined && !(skip && UNTRACKED_META.has(k))) unmatched++;
+      const top = path.length === 0;
+      // Parts that are different objects are walked first: a status write shares the spec it
+      // leaves alone, and when its status changed shape the answer is known without walking the
+      // spec. (A shared part is still walked when the rest passes: the answer also says rhs
+      // validates.) A walk that fails before the key sets are compared only answers sooner.
+      let shared: string[] | undefined;
+      for (const k in lo) {
+        const a = lo[k];
+        if (a === undefined || (skip && UNTRACKED_META.has(k))) continue;
+        const b = ro[k];
+        if (b === undefined) return false;
+        unmatched--;
+        if (a === b) {
+          (shared ??= []).push(k);
+          continue;
+        }
+        path.push({ field: k });
+        const ok = walk(a, b, childNode(n, k).node, top && k === 'metadata');
+        path.pop();
+        if (!ok) return false;
+      }
+      if (unmatched !== 0) return false;
+      if (shared) {
+        for (const k of shared) {
+          const v = lo[k];
           path.push({ field: k });
-          const ok = walk(lo[k], ro[k], childNode(n, k).node, childSkip);
+          const ok = walk(v, v, childNode(n, k).node, top && k === 'metadata');
           path.pop();
           if (!ok) return false;
         }
