@@ -91,15 +91,20 @@ export interface CpuShare {
   total: number;
 }
 
-function procTicks(pid: number | 'self'): number {
+/** utime + stime, in clock ticks, from a Linux /proc stat file (a process's or a thread's); undefined if unreadable. */
+function statTicks(path: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     // Fields after "(comm)": state is field 3, utime 14 and stime 15 (1-based, comm may hold spaces).
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(f[11]) + Number(f[12]);
   } catch {
-    return 0;
+    return undefined;
   }
+}
+
+function procTicks(pid: number | 'self'): number {
+  return statTicks(`/proc/${pid}/stat`) ?? 0;
 }
 
 /** Reads machine busy ticks and the ticks used so far by this process and pids. */
@@ -129,13 +134,8 @@ export function othersShare(before: CpuShare | undefined, after: CpuShare | unde
  */
 export function mainThreadCpuSeconds(): number | undefined {
   if (process.platform !== 'linux') return undefined;
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return undefined;
-  }
+  const ticks = statTicks(`/proc/self/task/${process.pid}/stat`);
+  return ticks === undefined ? undefined : ticks / 100;
 }
 
 /**

@@ -78,8 +78,8 @@ function parseTermUncached(term: NodeSelectorTerm): ParsedTerm {
   return { labels, fields };
 }
 
-function isEmptyTerm(term: NodeSelectorTerm | undefined): boolean {
-  return !term?.matchExpressions?.length && !term?.matchFields?.length;
+function isEmptyTerm(term: NodeSelectorTerm): boolean {
+  return !term.matchExpressions?.length && !term.matchFields?.length;
 }
 
 /** One term against a node's labels and name. */

@@ -38,10 +38,12 @@ export interface GraphEvent {
 interface Monitor {
   resource: DiscoveredResource;
   informer: SharedInformer;
-  stop: AbortController;
   handler: EventHandler<KubeObject>;
-  /** The controllers' own informer (not started or stopped here), else a metadata-only one of the collector's. */
-  shared: boolean;
+  /**
+   * Stops the collector's own metadata-only informer; absent for one of the controllers' shared
+   * informers, which the collector neither starts nor stops.
+   */
+  stop?: AbortController;
 }
 
 /** Where the collector finds informers the other controllers already run (SharedInformerFactory). */
@@ -111,8 +113,8 @@ export class GraphBuilder {
     let removed = 0;
     for (const [key, m] of this.monitors) {
       if (want.has(key)) continue;
-      if (m.shared) m.informer.removeEventHandler(m.handler);
-      else m.stop.abort();
+      if (m.stop) m.stop.abort();
+      else m.informer.removeEventHandler(m.handler);
       this.monitors.delete(key);
       removed++;
     }
@@ -136,7 +138,7 @@ export class GraphBuilder {
     const shared = this.config.informers?.existing(r);
     if (shared) {
       shared.addEventHandler(handler, 0);
-      return { resource: r, informer: shared, stop: new AbortController(), handler, shared: true };
+      return { resource: r, informer: shared, handler };
     }
     const informer = new SharedInformer<KubeObject>({
       lw: this.config.client.resource({ group: r.group, version: r.version, resource: r.resource, namespaced: r.namespaced, kind: r.kind }, { metadataOnly: true }),
@@ -147,7 +149,7 @@ export class GraphBuilder {
       typeMeta: { apiVersion, kind: r.kind },
     });
     informer.addEventHandler(handler);
-    return { resource: r, informer, stop: new AbortController(), handler, shared: false };
+    return { resource: r, informer, handler, stop: new AbortController() };
   }
 
   /** Starts every monitor not yet running; monitors added later start at once. */
@@ -156,13 +158,14 @@ export class GraphBuilder {
       this.signal = signal;
       // One listener for every monitor, not one each: those would pile up on the cluster's signal
       // (Node warns past 10) and outlive the monitors of resources that went away.
-      signal.addEventListener('abort', () => this.monitors.forEach((m) => m.stop.abort()), { once: true });
+      signal.addEventListener('abort', () => this.monitors.forEach((m) => m.stop?.abort()), { once: true });
     }
     for (const m of this.monitors.values()) {
       // A shared informer runs on the controller manager's signal, started by its factory.
-      if (m.shared || m.informer.isStarted) continue;
-      if (signal.aborted) m.stop.abort();
-      m.informer.start(m.stop.signal);
+      const stop = m.stop;
+      if (!stop || m.informer.isStarted) continue;
+      if (signal.aborted) stop.abort();
+      m.informer.start(stop.signal);
     }
   }
 
