@@ -46,13 +46,15 @@ describe('SqliteStore on disk', () => {
       await store.update('/live', 'v3', 2); // 5
       await store.compact(4);
       const peek = new Database(path, { readonly: true });
-      const rows = peek.prepare('SELECT id, name, deleted FROM kv ORDER BY id').all();
+      const rows = peek.prepare('SELECT kv.id, keys.name, deleted FROM kv JOIN keys ON keys.id = kv.key_id ORDER BY kv.id').all();
+      const keys = peek.prepare('SELECT name FROM keys ORDER BY name').pluck().all();
       peek.close();
       // Revision 2 is the state of /live at the compaction revision; 5 is newer.
       assert.deepEqual(rows, [
         { id: 2, name: '/live', deleted: 0 },
         { id: 5, name: '/live', deleted: 0 },
       ]);
+      assert.deepEqual(keys, ['/live'], 'a key without rows leaves the keys table');
       await store.close();
     });
   });
@@ -116,21 +118,75 @@ describe('SqliteStore on disk', () => {
       const peek = new Database(path, { readonly: true });
       const indexes = peek.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'kv'").pluck().all();
       peek.close();
-      assert.deepEqual(indexes, ['kv_name_prev_revision'], 'the index by name and id is dropped');
+      assert.deepEqual(indexes, ['kv_key_prev_revision'], 'the indexes by name are gone');
     });
   });
 
-  test('reads and writes by key use the (name, prev_revision) index, not a scan', () => {
+  test('a data directory whose rows name their keys by text moves to key ids with every row, revision and compaction kept', async () => {
+    await onDisk(async (path) => {
+      const old = new Database(path);
+      old.exec(`
+        CREATE TABLE kv (id INTEGER PRIMARY KEY, name TEXT NOT NULL, created INTEGER NOT NULL, deleted INTEGER NOT NULL,
+          create_revision INTEGER NOT NULL, prev_revision INTEGER NOT NULL, value TEXT NOT NULL);
+        CREATE UNIQUE INDEX kv_name_prev_revision ON kv (name, prev_revision);
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO kv VALUES (2, '/a', 0, 0, 1, 1, 'a2');
+        INSERT INTO kv VALUES (3, '/b/x', 1, 0, 3, 0, 'x1');
+        INSERT INTO kv VALUES (4, '/b/y', 1, 0, 4, 0, 'y1');
+        INSERT INTO kv VALUES (5, '/b/x', 0, 0, 3, 3, 'x2');
+        INSERT INTO meta VALUES ('compact_revision', 2), ('revision', 6);
+      `);
+      old.close();
+      const store = SqliteStore.open(path);
+      assert.equal(store.currentRevision(), 6, 'the revision a compaction recorded survives');
+      assert.equal(store.compactRevision(), 2);
+      assert.deepEqual((await store.list('/b/')).items.map((i) => `${i.key}=${i.value}@${i.modRevision}/${i.createRevision}`), ['/b/x=x2@5/3', '/b/y=y1@4/4']);
+      assert.equal((await store.get('/b/x', 4))?.value, 'x1', 'history reads by revision');
+      const replayed: string[] = [];
+      const w = store.watch('/b/', 3, (evs) => replayed.push(...evs.map((e) => `${e.type} ${e.kv.key}@${e.revision}${e.prevKv ? ` from ${e.prevKv.value}` : ''}`)));
+      await new Promise((r) => setImmediate(r));
+      w.close();
+      assert.deepEqual(replayed, ['create /b/x@3', 'create /b/y@4', 'update /b/x@5 from x1']);
+      await assert.rejects(store.update('/b/x', 'stale', 3), { code: 'Conflict' });
+      assert.equal((await store.update('/b/x', 'x3', 5)).modRevision, 7);
+      assert.equal((await store.create('/c', 'c1')).modRevision, 8);
+      await store.close();
+      const peek = new Database(path, { readonly: true });
+      const columns = peek.prepare("SELECT name FROM pragma_table_info('kv')").pluck().all();
+      peek.close();
+      assert.deepEqual(columns, ['id', 'key_id', 'created', 'deleted', 'create_revision', 'prev_revision', 'value']);
+    });
+  });
+
+  test('reads and writes by key use the (key_id, prev_revision) index, not a scan', () => {
     const store = SqliteStore.open(':memory:');
     const internals = store as unknown as { db: Database.Database; selectLatest: Database.Statement; selectAt: Database.Statement };
     const plans = [
-      [internals.selectLatest.source, ['/k']],
-      [internals.selectAt.source, ['/k', 1]],
+      [internals.selectLatest.source, [1]],
+      [internals.selectAt.source, [1, 1]],
     ].map(([sql, args]) => (internals.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(args as unknown[])) as { detail: string }[]).map((r) => r.detail).join('; '));
     for (const plan of plans) {
-      assert.match(plan, /USING (COVERING )?INDEX kv_name_prev_revision \(name=\?\)/);
+      assert.match(plan, /USING (COVERING )?INDEX kv_key_prev_revision \(key_id=\?\)/);
       assert.doesNotMatch(plan, /TEMP B-TREE/, 'no sort');
     }
+    void store.close();
+  });
+
+  test('a list walks the keys in name order and a watch replays history by revision, neither scanning kv', () => {
+    const store = SqliteStore.open(':memory:');
+    const internals = store as unknown as {
+      db: Database.Database;
+      range(exclusiveLower: boolean, bounded: boolean): { list: Database.Statement; count: Database.Statement };
+      selectHistoryBounded: Database.Statement;
+    };
+    const plan = (stmt: Database.Statement, args: unknown[]) =>
+      (internals.db.prepare(`EXPLAIN QUERY PLAN ${stmt.source}`).all(...args) as { detail: string }[]).map((r) => r.detail).join('; ');
+    const list = plan(internals.range(false, true).list, ['/a/', '/a0', 1, 10]);
+    assert.match(list, /SEARCH k USING (COVERING )?INDEX sqlite_autoindex_keys_1 \(name>\? AND name<\?\)/);
+    assert.doesNotMatch(list, /SCAN|TEMP B-TREE/);
+    const history = plan(internals.selectHistoryBounded, [1, 2, '/a/', '/a0']);
+    assert.match(history, /SEARCH c USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/);
+    assert.doesNotMatch(history, /SCAN/);
     void store.close();
   });
 });
@@ -150,7 +206,7 @@ describe('SqliteStore group commit', () => {
     await store.close();
   });
 
-  test('the unique (name, prev_revision) index refuses a second write from the same version', async () => {
+  test('the unique (key_id, prev_revision) index refuses a second write from the same version', async () => {
     const store = SqliteStore.open(':memory:');
     await store.create('/k', 'v1');
     await store.update('/k', 'v2', 1);
@@ -158,7 +214,7 @@ describe('SqliteStore group commit', () => {
     assert.throws(
       () =>
         db
-          .prepare("INSERT INTO kv (name, created, deleted, create_revision, prev_revision, value) VALUES ('/k', 0, 0, 1, 1, 'sneaky')")
+          .prepare("INSERT INTO kv (key_id, created, deleted, create_revision, prev_revision, value) VALUES ((SELECT id FROM keys WHERE name = '/k'), 0, 0, 1, 1, 'sneaky')")
           .run(),
       /UNIQUE constraint failed/,
     );
