@@ -47,9 +47,8 @@ import {
   readRevision,
 } from './keyspace.js';
 
-const schema = `
-CREATE TABLE IF NOT EXISTS keys (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS kv (
+/** The rows table's columns (the migration makes it under another name first). */
+const rowsTable = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
   id INTEGER PRIMARY KEY,
   key_id INTEGER NOT NULL,
   created INTEGER NOT NULL,
@@ -57,7 +56,13 @@ CREATE TABLE IF NOT EXISTS kv (
   create_revision INTEGER NOT NULL,
   prev_revision INTEGER NOT NULL,
   value TEXT NOT NULL
-);
+);`;
+
+const keysTable = 'CREATE TABLE IF NOT EXISTS keys (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);';
+
+const schema = `
+${keysTable}
+${rowsTable('kv')}
 CREATE UNIQUE INDEX IF NOT EXISTS kv_key_prev_revision ON kv (key_id, prev_revision);
 `;
 
@@ -91,17 +96,9 @@ function migrateKeysByName(db: Database.Database): void {
   db.transaction(() => {
     db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run('revision', newestRevision(db));
     db.exec(`
-      CREATE TABLE keys (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      ${keysTable}
       INSERT INTO keys (name) SELECT DISTINCT name FROM kv ORDER BY name;
-      CREATE TABLE kv_by_key_id (
-        id INTEGER PRIMARY KEY,
-        key_id INTEGER NOT NULL,
-        created INTEGER NOT NULL,
-        deleted INTEGER NOT NULL,
-        create_revision INTEGER NOT NULL,
-        prev_revision INTEGER NOT NULL,
-        value TEXT NOT NULL
-      );
+      ${rowsTable('kv_by_key_id')}
       INSERT INTO kv_by_key_id (id, key_id, created, deleted, create_revision, prev_revision, value)
         SELECT kv.id, keys.id, kv.created, kv.deleted, kv.create_revision, kv.prev_revision, kv.value
         FROM kv JOIN keys ON keys.name = kv.name ORDER BY kv.id;
