@@ -506,6 +506,11 @@ export interface SharedInformerFactoryConfig {
  * One informer per resource (and representation), shared by every controller that asks for it,
  * as client-go's SharedInformerFactory.
  */
+/** A factory's key for the informer of ref ("group/version/resource", "#metadata" for metadata-only). */
+function informerKey(ref: Pick<ResourceRef, 'group' | 'version' | 'resource'>, metadataOnly: boolean | undefined): string {
+  return `${ref.group}/${ref.version}/${ref.resource}${metadataOnly ? '#metadata' : ''}`;
+}
+
 export class SharedInformerFactory {
   private readonly informers = new Map<string, SharedInformer<KubeObject>>();
   private signal?: AbortSignal;
@@ -514,7 +519,7 @@ export class SharedInformerFactory {
 
   /** The shared informer for ref, created on first use (started if the factory already runs). */
   forResource<T extends KubeObject = KubeObject>(ref: ResourceRef, opts: FactoryInformerOptions = {}): SharedInformer<T> {
-    const key = `${ref.group}/${ref.version}/${ref.resource}${opts.metadataOnly ? '#metadata' : ''}`;
+    const key = informerKey(ref, opts.metadataOnly);
     let inf = this.informers.get(key);
     if (!inf) {
       let client: ResourceClient<KubeObject> = this.config.client.resource(ref, { metadataOnly: opts.metadataOnly });
@@ -536,7 +541,7 @@ export class SharedInformerFactory {
 
   /** The full-object informer for ref if something created one already, without creating it. */
   existing<T extends KubeObject = KubeObject>(ref: Pick<ResourceRef, 'group' | 'version' | 'resource'>): SharedInformer<T> | undefined {
-    return this.informers.get(`${ref.group}/${ref.version}/${ref.resource}`) as unknown as SharedInformer<T> | undefined;
+    return this.informers.get(informerKey(ref, false)) as unknown as SharedInformer<T> | undefined;
   }
 
   /** Starts every informer created so far, and any created later, until signal aborts. */

@@ -310,10 +310,9 @@ export class SqliteStore implements Store {
           'DELETE FROM kv WHERE id IN (SELECT prev_revision FROM kv WHERE id > ? AND id <= ? AND prev_revision > 0)',
         )
         .run(since, revision);
-      const deletedKeys = this.db.prepare('SELECT DISTINCT key_id FROM kv WHERE deleted = 1 AND id > ? AND id <= ?').pluck().all(since, revision);
-      this.db.prepare('DELETE FROM kv WHERE deleted = 1 AND id > ? AND id <= ?').run(since, revision);
+      const deletedKeys = this.db.prepare('DELETE FROM kv WHERE deleted = 1 AND id > ? AND id <= ? RETURNING key_id').pluck().all(since, revision);
       const dropKey = this.db.prepare('DELETE FROM keys WHERE id = ? AND NOT EXISTS (SELECT 1 FROM kv WHERE key_id = ?) RETURNING name').pluck();
-      for (const id of deletedKeys) {
+      for (const id of new Set(deletedKeys)) {
         const name = dropKey.get(id, id) as string | undefined;
         if (name !== undefined) gone.push(name);
       }
