@@ -171,6 +171,20 @@ describe('NodeLifecycleController with TaintEvictionController', () => {
     assert.equal(marking.source?.component, 'taint-eviction-controller');
   });
 
+  test('health passes over healthy nodes write nothing: the nodes keep their resourceVersions', async () => {
+    await kubeletNode('n1');
+    await kubeletNode('n2');
+    start();
+    await t.clock.advance(20_000);
+    const before = (await nodes.list()).items.map((n) => `${n.metadata.name}@${n.metadata.resourceVersion}`);
+    const logged = logs.length; // the zone's first state (Initial to Normal) is logged once, as upstream
+    // Twelve passes at the 5 s node monitor period, the Leases renewing all along.
+    await t.clock.advance(60_000);
+    await nlc.monitorOnce();
+    assert.deepEqual((await nodes.list()).items.map((n) => `${n.metadata.name}@${n.metadata.resourceVersion}`), before);
+    assert.deepEqual(logs.slice(logged), []);
+  });
+
   test('taints go and the scheduled deletion is cancelled when the kubelet comes back', async () => {
     await kubeletNode('n1');
     await kubeletNode('n2');
