@@ -296,24 +296,17 @@ export class APIServer {
   async handle(req: ApiRequest, res: ResponseSink, peerCertificate?: PeerCertificate): Promise<void> {
     try {
       const ri = parseRequestInfo(req.method, req.path, req.query);
-      const authn = this.authenticate(req, ri, peerCertificate);
-      const user = this.impersonate(req, authn instanceof Promise ? await authn : authn);
+      const user = this.impersonate(req, await this.authenticate(req, ri, peerCertificate));
       this.authorize(user, ri);
-      const routed = this.route(req, res, ri, user);
-      if (routed) await routed;
+      await this.route(req, res, ri, user);
     } catch (e) {
       writeError(res, e);
     }
   }
 
-  private authenticate(req: ApiRequest, ri: RequestInfo, peerCertificate?: PeerCertificate): UserInfo | Promise<UserInfo> {
-    // An in-process caller is authenticated (at once), and every authenticated user is in
-    // system:authenticated.
+  private async authenticate(req: ApiRequest, ri: RequestInfo, peerCertificate?: PeerCertificate): Promise<UserInfo> {
+    // An in-process caller is authenticated, and every authenticated user is in system:authenticated.
     if (req.user) return withAuthenticatedGroup(req.user);
-    return this.authenticateRemote(req, ri, peerCertificate);
-  }
-
-  private async authenticateRemote(req: ApiRequest, ri: RequestInfo, peerCertificate?: PeerCertificate): Promise<UserInfo> {
     const user = await this.config.authenticator.authenticate({ headers: req.headers, peerCertificate });
     if (user) return user;
     if (!ri.isResourceRequest && PUBLIC_PATHS.has(ri.path)) return ANONYMOUS;
@@ -393,9 +386,7 @@ export class APIServer {
     return this.authorizer;
   }
 
-  // Not async: a handler's promise is awaited once, by handle, and a request answered at once
-  // (discovery, health) costs none. Throws go to handle's catch all the same.
-  private route(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo): Promise<void> | void {
+  private async route(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo): Promise<void> {
     if (ri.isResourceRequest) return this.routeResource(req, res, ri, user);
     const path = ri.path.replace(/\/+$/, '') || '/';
     if (path === '/skiff/v1/addons' || path.startsWith('/skiff/v1/addons/')) return this.addonsEndpoint(req, res, path, user);
@@ -449,7 +440,7 @@ export class APIServer {
     throw pathNotFound();
   }
 
-  private routeResource(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo): Promise<void> | void {
+  private async routeResource(req: ApiRequest, res: ResponseSink, ri: RequestInfo, user: UserInfo): Promise<void> {
     const info = findResource(ri.apiGroup, ri.apiVersion, ri.resource, this.resources());
     if (!info) throw pathNotFound();
     // A namespaced path to a cluster-scoped resource, or a named namespaced object without a namespace, does not exist.
@@ -458,9 +449,8 @@ export class APIServer {
     const review = REVIEW_RESOURCES.get(`${info.group}/${info.resource}`);
     if (review) {
       if (ri.verb !== 'create') throw methodNotAllowed({ group: info.group, resource: info.resource }, ri.verb);
-      return decodeRequestBody(req, req.headers['content-type'], { apiVersion: info.version && info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind }).then((body) =>
-        writeObject(res, 201, handleReview(review, this, user, ri.namespace, body as KubeObject)),
-      );
+      const body = await decodeRequestBody(req, req.headers['content-type'], { apiVersion: info.version && info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind });
+      return writeObject(res, 201, handleReview(review, this, user, ri.namespace, body as KubeObject));
     }
     const registry = this.registryFor(info);
     if (info.custom && ri.verb === 'create' && this.customTerminating(info)) {
@@ -472,7 +462,7 @@ export class APIServer {
     if (info.group === '' && info.resource === 'pods' && (ri.subresource === 'log' || ri.subresource === 'binding' || ri.subresource === 'eviction')) {
       return this.podSubresource(req, res, ri, user, registry);
     }
-    return handleResource({
+    await handleResource({
       req,
       res,
       user,

@@ -125,7 +125,7 @@ export async function decodeRequestBody(req: ApiRequest, contentType: string | u
 }
 
 /** The bytes of a body that did not come as a value, for decodeBodyOrValue or decodeApplyBody later. */
-export function bodyUnlessValue(req: ApiRequest): Promise<Buffer | undefined> | undefined {
+export async function bodyUnlessValue(req: ApiRequest): Promise<Buffer | undefined> {
   return req.bodyValue ? undefined : req.body();
 }
 

@@ -357,13 +357,8 @@ async function handleWatch(c: ResourceContext): Promise<void> {
 }
 
 /** Decodes a create/update body: version checks, strict/warn field validation, pruning. */
-function decodeObject(c: ResourceContext, warnings: string[]): KubeObject | Promise<KubeObject> {
-  // A body given as a value (in process) decodes at once.
-  const reading = bodyUnlessValue(c.req);
-  return reading ? reading.then((buf) => decodeObjectFrom(c, buf, warnings)) : decodeObjectFrom(c, undefined, warnings);
-}
-
-function decodeObjectFrom(c: ResourceContext, buf: Buffer | undefined, warnings: string[]): KubeObject {
+async function decodeObject(c: ResourceContext, warnings: string[]): Promise<KubeObject> {
+  const buf = await bodyUnlessValue(c.req);
   const ct = c.req.headers['content-type'];
   const mt = mediaType(ct);
   if (mt && mt !== 'application/json' && mt !== 'application/yaml' && mt !== '*/*' && !isProtobuf(mt)) {
@@ -417,8 +412,7 @@ function writeOpts(c: ResourceContext, subresource = '', patchType?: string): Wr
 async function handleCreate(c: ResourceContext): Promise<void> {
   const warnings: string[] = [];
   const opts = writeOpts(c);
-  const decoded = decodeObject(c, warnings);
-  const obj = decoded instanceof Promise ? await decoded : decoded;
+  const obj = await decodeObject(c, warnings);
   if (c.name) throw methodNotAllowed(qualified(c), 'create');
   const created = await c.registry.create(c.namespace, toStorageVersion(c, obj), opts);
   warnings.push(...(c.registry.strategy.warnings?.(created, undefined) ?? []));
@@ -428,18 +422,8 @@ async function handleCreate(c: ResourceContext): Promise<void> {
 async function handleUpdate(c: ResourceContext): Promise<void> {
   const warnings: string[] = [];
   const opts = writeOpts(c, c.subresource);
-  // The first attempt changes the decoded body itself; a retry (after a conflict) decodes the
-  // request again rather than every attempt copying it.
-  const decoded = decodeObject(c, warnings);
-  let body: KubeObject | undefined = toStorageVersion(c, decoded instanceof Promise ? await decoded : decoded);
-  const tryUpdate = () => {
-    const first = body;
-    body = undefined;
-    if (first) return first;
-    const again = decodeObject(c, []);
-    return again instanceof Promise ? again.then((o) => toStorageVersion(c, o)) : toStorageVersion(c, again);
-  };
-  const updated = await c.registry.update(c.namespace, c.name, tryUpdate, opts);
+  const body = toStorageVersion(c, await decodeObject(c, warnings));
+  const updated = await c.registry.update(c.namespace, c.name, () => jsonCopy(body), opts);
   writeObject(c.res, 200, toRequestVersion(c.info, updated, c.kind), { warnings });
 }
 

@@ -565,13 +565,14 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
       s.close();
       throw errorFromResponse({ status: s.status, headers: s.headers, body: Buffer.from(chunks.join('\n')) }, 'GET', this.qr);
     }
-    // In process the events arrive as values (the server's, or copies), without JSON between, and
-    // are handed on as they come: no generator in between.
-    const values = s.values as AsyncIterable<WatchEvent<T>> | undefined;
-    if (values) return { close: () => s.close(), [Symbol.asyncIterator]: () => values[Symbol.asyncIterator]() };
     return {
       close: () => s.close(),
       async *[Symbol.asyncIterator]() {
+        // In process the events arrive as values (copies of the server's), without JSON between.
+        if (s.values) {
+          yield* s.values as AsyncIterable<WatchEvent<T>>;
+          return;
+        }
         for await (const line of s.lines) {
           let ev: WatchEvent<T>;
           try {

@@ -115,7 +115,7 @@ class LineQueue<T = string> implements AsyncIterable<T> {
   private partial = '';
   private readonly items: T[] = [];
   private ended = false;
-  private waiter?: (r: IteratorResult<T>) => void;
+  private waiter?: () => void;
 
   constructor(private readonly parse?: (line: string) => T | undefined) {}
 
@@ -154,23 +154,19 @@ class LineQueue<T = string> implements AsyncIterable<T> {
 
   private wake(): void {
     const w = this.waiter;
-    // A chunk that ended no line leaves the reader waiting.
-    if (!w || (!this.items.length && !this.ended)) return;
     this.waiter = undefined;
-    w(this.items.length ? { value: this.items.shift()!, done: false } : { value: undefined, done: true });
+    w?.();
   }
 
-  // A plain iterator, not an async generator: every watch event of every informer passes here, and
-  // a generator's next() costs several promises where this costs one.
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return {
-      next: (): Promise<IteratorResult<T>> => {
-        if (this.items.length) return Promise.resolve({ value: this.items.shift()!, done: false });
-        if (this.ended) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((r) => (this.waiter = r));
-      },
-      return: (): Promise<IteratorResult<T>> => Promise.resolve({ value: undefined, done: true }),
-    };
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      if (this.items.length) {
+        yield this.items.shift()!;
+        continue;
+      }
+      if (this.ended) return;
+      await new Promise<void>((r) => (this.waiter = r));
+    }
   }
 }
 

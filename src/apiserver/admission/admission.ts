@@ -29,25 +29,15 @@ export interface AdmissionPlugin {
 export class AdmissionChain {
   constructor(private readonly plugins: AdmissionPlugin[]) {}
 
-  /**
-   * Most plugins answer most requests at once (not their resource): the chain runs synchronously
-   * until a plugin returns a promise, and undefined means no plugin needed one.
-   */
-  run(attrs: AdmissionAttributes): Promise<void> | undefined {
-    return this.runFrom(attrs, 0);
-  }
-
-  // Step i < n is plugin i's admit, step n + i its validate.
-  private runFrom(attrs: AdmissionAttributes, i: number): Promise<void> | undefined {
-    const n = this.plugins.length;
-    for (; i < 2 * n; i++) {
-      const p = this.plugins[i % n];
-      const r = i < n ? p.admit?.(attrs) : p.validate?.(attrs);
-      if (r) {
-        const next = i + 1;
-        return r.then(() => this.runFrom(attrs, next));
-      }
+  async run(attrs: AdmissionAttributes): Promise<void> {
+    // Most plugins answer most requests at once (not their resource): only a promise is awaited.
+    for (const p of this.plugins) {
+      const r = p.admit?.(attrs);
+      if (r) await r;
     }
-    return undefined;
+    for (const p of this.plugins) {
+      const r = p.validate?.(attrs);
+      if (r) await r;
+    }
   }
 }

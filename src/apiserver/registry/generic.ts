@@ -269,8 +269,7 @@ export class GenericRegistry {
     if (opts.fieldManager) this.trackUpdate(undefined, obj, opts);
     if (this.hasStatus && !this.strategy.preserveStatusOnCreate) obj.status = {};
     this.strategy.prepareForCreate?.(obj, this.ctx);
-    const admitted = this.admit('CREATE', namespace, obj, undefined, opts);
-    if (admitted) await admitted;
+    await this.admit('CREATE', namespace, obj, undefined, opts);
     const errs: FieldError[] = [
       ...validateObjectMeta(meta, { namespaced: this.info.namespaced, nameValidation: this.strategy.nameValidation ?? 'subdomain' }),
       ...(this.strategy.validate?.(obj, this.ctx) ?? []),
@@ -418,8 +417,7 @@ export class GenericRegistry {
   ): Promise<{ next: KubeObject; pinned: boolean }> {
     // The callback gets its own copy to change; one that takes no argument (a PUT, whose body
     // replaces the object) never sees it, so none is made.
-    const tried = tryUpdate(tryUpdate.length === 0 ? old : jsonCopy(old));
-    const proposed = tried instanceof Promise ? await tried : tried;
+    const proposed = await tryUpdate(tryUpdate.length === 0 ? old : jsonCopy(old));
     const meta = (proposed.metadata ??= {} as ObjectMeta);
     if (meta.name !== undefined && meta.name !== name) {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
@@ -435,8 +433,7 @@ export class GenericRegistry {
     if (opts.fieldManager) this.trackUpdate(old, next, opts);
     // An unconditional update is validated as if it named the version it replaces.
     if (!pinned) next.metadata.resourceVersion = old.metadata.resourceVersion;
-    const admitted = this.admit('UPDATE', namespace, next, old, opts);
-    if (admitted) await admitted;
+    await this.admit('UPDATE', namespace, next, old, opts);
     const errs = this.validateUpdate(next, old, opts.subresource ?? '');
     if (errs.length) throw invalid(this.qualifiedKind, name, errs);
     next.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -546,8 +543,7 @@ export class GenericRegistry {
       if (!kv) throw notFound(this.qualified, name);
       const obj = this.decode(kv);
       this.checkDeletePreconditions(obj, opts);
-      const admitted = this.admit('DELETE', namespace, undefined, obj, opts);
-    if (admitted) await admitted;
+      await this.admit('DELETE', namespace, undefined, obj, opts);
       const next = jsonCopy(obj);
       const meta = next.metadata;
       const now = this.deps.clock.now();
@@ -731,9 +727,8 @@ export class GenericRegistry {
     meta.namespace = namespace;
   }
 
-  // Undefined when every plugin answered at once (see AdmissionChain.run).
-  private admit(op: AdmissionAttributes['operation'], namespace: string, obj: KubeObject | undefined, old: KubeObject | undefined, opts: WriteOptions): Promise<void> | undefined {
-    return this.deps.admission.run({
+  private async admit(op: AdmissionAttributes['operation'], namespace: string, obj: KubeObject | undefined, old: KubeObject | undefined, opts: WriteOptions) {
+    await this.deps.admission.run({
       operation: op,
       resource: this.info,
       namespace,

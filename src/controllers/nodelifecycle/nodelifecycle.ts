@@ -92,13 +92,6 @@ interface NodeHealth {
 const ms = (s: string | undefined): number => (s ? Date.parse(s) : NaN);
 
 /** The node lifecycle controller; see the module comment. */
-/** What a health check of one node found: the node (a copy when its conditions were rewritten) and its Ready condition before and after. */
-interface NodeHealthResult {
-  node: Node;
-  observed: NodeCondition;
-  current?: NodeCondition;
-}
-
 export class NodeLifecycleController extends Controller {
   readonly options: Required<Omit<NodeLifecycleOptions, 'workers'>>;
   private readonly client: RestClient;
@@ -161,16 +154,9 @@ export class NodeLifecycleController extends Controller {
   /** Runs one monitorNodeHealth pass unless one is running; resolves when that pass is done. */
   monitorOnce(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    if (this.monitoring) return this.monitoring;
-    let pass: Promise<void> | undefined;
-    try {
-      pass = this.monitorNodeHealth();
-    } catch (e) {
-      this.log(`${this.name}: monitoring node health failed`, e);
-    }
-    // A pass that needed no write finished here and then.
-    if (!pass) return Promise.resolve();
-    this.monitoring = pass.catch((e) => this.log(`${this.name}: monitoring node health failed`, e)).finally(() => (this.monitoring = undefined));
+    this.monitoring ??= this.monitorNodeHealth()
+      .catch((e) => this.log(`${this.name}: monitoring node health failed`, e))
+      .finally(() => (this.monitoring = undefined));
     return this.monitoring;
   }
 
@@ -194,90 +180,50 @@ export class NodeLifecycleController extends Controller {
 
   // ---- node health ----------------------------------------------------------------------------
 
-  // Every 5 s on every node, and on a healthy cluster nothing in it writes: the pass runs
-  // synchronously until the first node that needs a write, and asynchronously from there on.
-  private monitorNodeHealth(): Promise<void> | undefined {
+  private async monitorNodeHealth(): Promise<void> {
     const nodes = this.nodes.lister.list();
+    await this.classifyNodes(nodes);
     const zoneConditions = new Map<string, (NodeCondition | undefined)[]>();
-    const registering = this.classifyNodes(nodes);
-    if (registering) return registering.then(() => this.checkNodesFrom(nodes, 0, zoneConditions));
-    return this.checkNodesFrom(nodes, 0, zoneConditions);
-  }
-
-  /** The pass from nodes[i] on, then the zones' disruption states. */
-  private checkNodesFrom(nodes: Node[], i: number, zoneConditions: Map<string, (NodeCondition | undefined)[]>): Promise<void> | undefined {
-    for (; i < nodes.length; i++) {
-      if (this.stopped) return undefined;
-      const pending = this.checkNode(nodes[i], zoneConditions);
-      if (pending) {
-        const next = i + 1;
-        return pending.then(() => this.checkNodesFrom(nodes, next, zoneConditions));
+    for (const cached of nodes) {
+      if (this.stopped) return;
+      let result: { node: Node; observed: NodeCondition; current?: NodeCondition };
+      try {
+        result = await this.tryUpdateNodeHealth(cached);
+      } catch (e) {
+        if (isNotFound(e)) continue;
+        this.log(`${this.name}: updating health of node ${cached.metadata.name} failed; skipping it this pass`, e);
+        continue;
+      }
+      const { node, observed, current } = result;
+      if (!node.metadata.labels?.[LABEL_EXCLUDE_DISRUPTION]) {
+        const zone = getZoneKey(node);
+        if (!zoneConditions.has(zone)) zoneConditions.set(zone, []);
+        zoneConditions.get(zone)!.push(current);
+      }
+      if (!current) continue;
+      const name = node.metadata.name!;
+      await this.processTaintBaseEviction(node, observed);
+      const transitioned = current.status !== 'True' && observed.status === 'True';
+      if (transitioned) this.recordNodeStatusChange(node, 'NodeNotReady');
+      if (transitioned || (this.nodesToRetry.has(name) && observed.status !== 'True')) {
+        try {
+          await this.markPodsNotReady(podsOnNode(this.pods, name), name);
+          this.nodesToRetry.delete(name);
+        } catch (e) {
+          this.log(`${this.name}: unable to mark all pods NotReady on node ${name}; queuing for retry`, e);
+          this.nodesToRetry.add(name);
+        }
       }
     }
-    return this.handleDisruption(zoneConditions, nodes);
-  }
-
-  /** One node's health, NoExecute taints and (on a transition to not ready) its pods. */
-  private checkNode(cached: Node, zoneConditions: Map<string, (NodeCondition | undefined)[]>): Promise<void> | undefined {
-    const failed = (e: unknown) => {
-      if (isNotFound(e)) return;
-      this.log(`${this.name}: updating health of node ${cached.metadata.name} failed; skipping it this pass`, e);
-    };
-    let result: NodeHealthResult | Promise<NodeHealthResult>;
-    try {
-      result = this.tryUpdateNodeHealth(cached);
-    } catch (e) {
-      failed(e);
-      return undefined;
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        (r) => this.afterHealth(r, zoneConditions),
-        (e) => failed(e),
-      );
-    }
-    return this.afterHealth(result, zoneConditions);
-  }
-
-  private afterHealth({ node, observed, current }: NodeHealthResult, zoneConditions: Map<string, (NodeCondition | undefined)[]>): Promise<void> | undefined {
-    if (!node.metadata.labels?.[LABEL_EXCLUDE_DISRUPTION]) {
-      const zone = getZoneKey(node);
-      if (!zoneConditions.has(zone)) zoneConditions.set(zone, []);
-      zoneConditions.get(zone)!.push(current);
-    }
-    if (!current) return undefined;
-    const eviction = this.processTaintBaseEviction(node, observed);
-    if (eviction) return eviction.then(() => this.afterEviction(node, observed, current));
-    return this.afterEviction(node, observed, current);
-  }
-
-  private afterEviction(node: Node, observed: NodeCondition, current: NodeCondition): Promise<void> | undefined {
-    const name = node.metadata.name!;
-    const transitioned = current.status !== 'True' && observed.status === 'True';
-    if (transitioned) this.recordNodeStatusChange(node, 'NodeNotReady');
-    if (!transitioned && !(this.nodesToRetry.has(name) && observed.status !== 'True')) return undefined;
-    return this.markPodsNotReady(podsOnNode(this.pods, name), name).then(
-      () => void this.nodesToRetry.delete(name),
-      (e) => {
-        this.log(`${this.name}: unable to mark all pods NotReady on node ${name}; queuing for retry`, e);
-        this.nodesToRetry.add(name);
-      },
-    );
+    await this.handleDisruption(zoneConditions, nodes);
   }
 
   // New nodes get an event and a zone queue; deleted ones lose their state.
-  // Synchronous unless a node is new (its taints are then cleared, one node after the other).
-  private classifyNodes(nodes: Node[]): Promise<void> | undefined {
-    if (nodes.every((n) => this.knownNodes.has(n.metadata.name!) && this.zoneStates.has(getZoneKey(n)))) {
-      this.forgetNodes(nodes);
-      return undefined;
-    }
-    return this.registerNodes(nodes);
-  }
-
-  private async registerNodes(nodes: Node[]): Promise<void> {
+  private async classifyNodes(nodes: Node[]): Promise<void> {
+    const seen = new Set<string>();
     for (const node of nodes) {
       const name = node.metadata.name!;
+      seen.add(name);
       const zone = getZoneKey(node);
       if (!this.zoneStates.has(zone)) {
         this.zoneStates.set(zone, 'Initial');
@@ -287,19 +233,9 @@ export class NodeLifecycleController extends Controller {
         this.recordNodeEvent(node, 'RegisteredNode', `Registered Node ${name} in Controller`);
         // As upstream: a node the controller has not seen starts untainted; the next passes taint
         // it again if it is still unhealthy.
-        await this.markNodeAsReachable(node)?.catch((e) => this.log(`${this.name}: failed to remove taints from node ${name}`, e));
+        await this.markNodeAsReachable(node).catch((e) => this.log(`${this.name}: failed to remove taints from node ${name}`, e));
       }
       this.knownNodes.set(name, node);
-    }
-    this.forgetNodes(nodes);
-  }
-
-  /** Known nodes are refreshed; ones no longer listed get an event and lose their state. */
-  private forgetNodes(nodes: Node[]): void {
-    const seen = new Set<string>();
-    for (const node of nodes) {
-      seen.add(node.metadata.name!);
-      this.knownNodes.set(node.metadata.name!, node);
     }
     for (const [name, node] of this.knownNodes) {
       if (seen.has(name)) continue;
@@ -317,7 +253,7 @@ export class NodeLifecycleController extends Controller {
    * only read: a copy is made (and returned) only when its conditions are to be rewritten, since
    * cloning every node every 5 s is most of this pass's cost.
    */
-  private tryUpdateNodeHealth(cached: Node): NodeHealthResult | Promise<NodeHealthResult> {
+  private async tryUpdateNodeHealth(cached: Node): Promise<{ node: Node; observed: NodeCondition; current?: NodeCondition }> {
     let node = cached;
     const name = node.metadata.name!;
     const now = this.clock.now();
@@ -384,17 +320,9 @@ export class NodeLifecycleController extends Controller {
       }
       current = getNodeCondition(node, 'Ready');
       if (!isDeepStrictEqual(current, observed)) {
-        const written = node;
-        const probeTimestamp = health.probeTimestamp;
-        const result = { node, observed, current };
-        return this.client
-          .resource<Node>(NODES)
-          .updateStatus(written)
-          .then((updated) => {
-            written.metadata.resourceVersion = updated.metadata.resourceVersion;
-            this.health.set(name, { status: written.status, probeTimestamp, readyTransitionTimestamp: now, lease });
-            return result;
-          });
+        const updated = await this.client.resource<Node>(NODES).updateStatus(node);
+        node.metadata.resourceVersion = updated.metadata.resourceVersion;
+        this.health.set(name, { status: node.status, probeTimestamp: health.probeTimestamp, readyTransitionTimestamp: now, lease });
       }
     }
     return { node, observed, current };
@@ -402,30 +330,27 @@ export class NodeLifecycleController extends Controller {
 
   // ---- NoExecute taints -----------------------------------------------------------------------
 
-  // Undefined (at once) when no taint is to be swapped now: the case of every healthy node.
-  private processTaintBaseEviction(node: Node, observed: NodeCondition): Promise<void> | undefined {
+  private async processTaintBaseEviction(node: Node, observed: NodeCondition): Promise<void> {
     switch (observed.status) {
       case 'False':
         if (taintExists(node.spec?.taints, UNREACHABLE_TAINT)) {
           // Swap at once rather than wait for the queue: the node is tainted already.
-          return this.swapTaints(node.metadata.name!, [NOT_READY_TAINT], [UNREACHABLE_TAINT]).catch((e) =>
+          await this.swapTaints(node.metadata.name!, [NOT_READY_TAINT], [UNREACHABLE_TAINT]).catch((e) =>
             this.log(`${this.name}: failed to instantly swap UnreachableTaint to NotReadyTaint; will try again in the next cycle`, e),
           );
-        }
-        this.markNodeForTainting(node);
-        return undefined;
+        } else this.markNodeForTainting(node);
+        break;
       case 'Unknown':
         if (taintExists(node.spec?.taints, NOT_READY_TAINT)) {
-          return this.swapTaints(node.metadata.name!, [UNREACHABLE_TAINT], [NOT_READY_TAINT]).catch((e) =>
+          await this.swapTaints(node.metadata.name!, [UNREACHABLE_TAINT], [NOT_READY_TAINT]).catch((e) =>
             this.log(`${this.name}: failed to instantly swap NotReadyTaint to UnreachableTaint; will try again in the next cycle`, e),
           );
-        }
-        this.markNodeForTainting(node);
-        return undefined;
+        } else this.markNodeForTainting(node);
+        break;
       case 'True':
-        return this.markNodeAsReachable(node)?.catch((e) => this.log(`${this.name}: failed to remove taints from node ${node.metadata.name}`, e));
+        await this.markNodeAsReachable(node).catch((e) => this.log(`${this.name}: failed to remove taints from node ${node.metadata.name}`, e));
+        break;
     }
-    return undefined;
   }
 
   private markNodeForTainting(node: Node): void {
@@ -433,12 +358,11 @@ export class NodeLifecycleController extends Controller {
     if (q?.add(node.metadata.name!, node.metadata.uid ?? '')) this.armTaintPass();
   }
 
-  // Undefined when the node carries neither taint (nothing to write).
-  private markNodeAsReachable(node: Node): Promise<void> | undefined {
+  private async markNodeAsReachable(node: Node): Promise<void> {
     this.tainters.get(getZoneKey(node))?.remove(node.metadata.name!);
     const taints = node.spec?.taints ?? [];
     const del = [UNREACHABLE_TAINT, NOT_READY_TAINT].filter((t) => taintExists(taints, t));
-    return del.length ? this.swapTaints(node.metadata.name!, [], del) : undefined;
+    if (del.length) await this.swapTaints(node.metadata.name!, [], del);
   }
 
   private armTaintPass(): void {
@@ -521,8 +445,7 @@ export class NodeLifecycleController extends Controller {
     return [notReady, 'Normal'];
   }
 
-  // Writes only when every zone has just gone fully disrupted (the taints come off every node).
-  private handleDisruption(zoneConditions: Map<string, (NodeCondition | undefined)[]>, nodes: Node[]): Promise<void> | undefined {
+  private async handleDisruption(zoneConditions: Map<string, (NodeCondition | undefined)[]>, nodes: Node[]): Promise<void> {
     const newStates = new Map<string, ZoneState>();
     let allAreFullyDisrupted = true;
     for (const [zone, conds] of zoneConditions) {
@@ -541,8 +464,19 @@ export class NodeLifecycleController extends Controller {
         break;
       }
     }
-    if (allAreFullyDisrupted && allWasFullyDisrupted) return undefined;
-    if (allAreFullyDisrupted) return this.enterFullDisruption(nodes);
+    if (allAreFullyDisrupted && allWasFullyDisrupted) return;
+    if (allAreFullyDisrupted) {
+      this.log(`${this.name}: Controller detected that all Nodes are not-Ready. Entering master disruption mode`);
+      for (const node of nodes) {
+        const fresh = this.nodes.lister.get('', node.metadata.name!) ?? node;
+        await this.markNodeAsReachable(fresh).catch((e) => this.log(`${this.name}: failed to remove taints from node ${node.metadata.name}`, e));
+      }
+      for (const zone of this.zoneStates.keys()) {
+        this.tainters.get(zone)?.swapLimiter(0);
+        this.zoneStates.set(zone, 'FullDisruption');
+      }
+      return;
+    }
     if (allWasFullyDisrupted) {
       this.log(`${this.name}: Controller detected that some Nodes are Ready. Exiting master disruption mode`);
       const now = this.clock.now();
@@ -558,7 +492,7 @@ export class NodeLifecycleController extends Controller {
         this.setLimiterInZone(zone, zoneConditions.get(zone)?.length ?? 0, state);
         this.zoneStates.set(zone, state);
       }
-      return undefined;
+      return;
     }
     for (const [zone, state] of this.zoneStates) {
       const next = newStates.get(zone);
@@ -566,19 +500,6 @@ export class NodeLifecycleController extends Controller {
       this.log(`${this.name}: Controller detected that zone ${JSON.stringify(zone)} is now in new state ${next}`);
       this.setLimiterInZone(zone, zoneConditions.get(zone)?.length ?? 0, next);
       this.zoneStates.set(zone, next);
-    }
-    return undefined;
-  }
-
-  private async enterFullDisruption(nodes: Node[]): Promise<void> {
-    this.log(`${this.name}: Controller detected that all Nodes are not-Ready. Entering master disruption mode`);
-    for (const node of nodes) {
-      const fresh = this.nodes.lister.get('', node.metadata.name!) ?? node;
-      await this.markNodeAsReachable(fresh)?.catch((e) => this.log(`${this.name}: failed to remove taints from node ${node.metadata.name}`, e));
-    }
-    for (const zone of this.zoneStates.keys()) {
-      this.tainters.get(zone)?.swapLimiter(0);
-      this.zoneStates.set(zone, 'FullDisruption');
     }
   }
 
