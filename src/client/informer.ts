@@ -502,14 +502,15 @@ export interface SharedInformerFactoryConfig {
   log?: Logger;
 }
 
-/**
- * One informer per resource (and representation), shared by every controller that asks for it,
- * as client-go's SharedInformerFactory.
- */
 /** A factory's key for the informer of ref ("group/version/resource", "#metadata" for metadata-only). */
 function informerKey(ref: Pick<ResourceRef, 'group' | 'version' | 'resource'>, metadataOnly: boolean | undefined): string {
   return `${ref.group}/${ref.version}/${ref.resource}${metadataOnly ? '#metadata' : ''}`;
 }
+
+/**
+ * One informer per resource (and representation), shared by every controller that asks for it,
+ * as client-go's SharedInformerFactory.
+ */
 
 export class SharedInformerFactory {
   private readonly informers = new Map<string, SharedInformer<KubeObject>>();

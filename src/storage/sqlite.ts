@@ -73,6 +73,11 @@ function readMeta(db: Database.Database, name: string): number {
   return (db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(name) as number | undefined) ?? 0;
 }
 
+/** Sets a meta value. */
+function writeMeta(db: Database.Database, name: string, value: number): void {
+  db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, value);
+}
+
 /**
  * The newest revision of a database: its newest row's, or what the last compaction recorded when it
  * removed that row (or, in a data directory made before meta kept it, SQLite's AUTOINCREMENT counter).
@@ -94,7 +99,7 @@ function migrateKeysByName(db: Database.Database): void {
   const byName = db.prepare("SELECT 1 FROM pragma_table_info('kv') WHERE name = 'name'").pluck().get() !== undefined;
   if (!byName) return;
   db.transaction(() => {
-    db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run('revision', newestRevision(db));
+    writeMeta(db, 'revision', newestRevision(db));
     db.exec(`
       ${keysTable}
       INSERT INTO keys (name) SELECT DISTINCT name FROM kv ORDER BY name;
@@ -316,10 +321,9 @@ export class SqliteStore implements Store {
         const name = dropKey.get(id, id) as string | undefined;
         if (name !== undefined) gone.push(name);
       }
-      const setMeta = this.db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
-      setMeta.run('compact_revision', revision);
+      writeMeta(this.db, 'compact_revision', revision);
       // The newest row may have been a tombstone removed just now: the revision must not go back.
-      setMeta.run('revision', this.revision);
+      writeMeta(this.db, 'revision', this.revision);
     }).immediate();
     for (const name of gone) this.keyIds.delete(name);
     this.compacted = revision;
