@@ -30,7 +30,7 @@ const NAME_PART_MSG =
   "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 
 describe('name checks', () => {
-  const cases: Array<[string, (v: string) => string[], string, string[]]> = [
+  const cases: Array<[string, (v: string) => readonly string[], string, string[]]> = [
     ['isDNS1123Subdomain', isDNS1123Subdomain, 'example.com', []],
     ['isDNS1123Subdomain', isDNS1123Subdomain, 'Example.com', [SUBDOMAIN_MSG]],
     ['isDNS1123Subdomain', isDNS1123Subdomain, 'a'.repeat(254), ['must be no more than 253 characters']],
@@ -81,6 +81,14 @@ describe('name checks', () => {
       assert.deepEqual(fn(value), want);
     });
   }
+
+  test('isQualifiedName gives a key asked again the same answer, which no caller can change', () => {
+    const first = isQualifiedName('Foo@');
+    assert.ok(Object.isFrozen(first));
+    assert.throws(() => (first as string[]).push('x'), TypeError);
+    assert.deepEqual(isQualifiedName('Foo@'), [NAME_PART_MSG]);
+    assert.deepEqual(isQualifiedName('example.com/MyName'), []);
+  });
 
   test('counts length in UTF-8 bytes, as Go does', () => {
     assert.deepEqual(isValidLabelValue('é'.repeat(32)).slice(0, 1), ['must be no more than 63 characters']);

@@ -49,8 +49,17 @@ const QUALIFIED_NAME_ERR_MSG = "must consist of alphanumeric characters, '-', '_
 const QUALIFIED_NAME_MAX_LENGTH = 63;
 const QUALIFIED_NAME_RE = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
 
+// Every write validates the keys of its labels and annotations, and those come from a small set
+// (a node carries a dozen prefixed keys, written again with each status report): the answer for
+// each key is kept, frozen, for the most recently seen 4,096.
+const qualifiedNames = new BoundedMap<string, readonly string[]>(4096);
+
 /** IsQualifiedName: a label or annotation key, `[prefix/]name`. Returns upstream's messages, [] when valid. */
-export function isQualifiedName(value: string): string[] {
+export function isQualifiedName(value: string): readonly string[] {
+  return qualifiedNames.memo(value, (v) => Object.freeze(qualifiedNameErrors(v)));
+}
+
+function qualifiedNameErrors(value: string): string[] {
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
@@ -311,7 +320,7 @@ function nameValidatorFor(v: NameValidation): NameValidator {
 // ---- metadata pieces ----
 
 /** Each message of an is* check as an Invalid error at path, the way upstream wraps them. */
-export function invalidEach(path: string, value: unknown, msgs: string[]): FieldError[] {
+export function invalidEach(path: string, value: unknown, msgs: readonly string[]): FieldError[] {
   return msgs.map((m) => field.invalid(path, value, m));
 }
 
