@@ -1,6 +1,7 @@
 // Container images as containerd reports them: references normalised the way the docker
 // reference library does (docker.io/library/nginx:latest), a stable sha256 digest per reference,
 // a plausible size, and the naming convention that makes an image "not exist".
+import { BoundedMap } from '../apimachinery/bounded-map.js';
 import { Rand } from './prng.js';
 
 /** An image reference split into its parts. */
@@ -44,10 +45,15 @@ export function imageName(ref: ImageRef): string {
   return ref.digest ? `${ref.repository}@${ref.digest}` : `${ref.repository}:${ref.tag}`;
 }
 
+// A node lists the digests of the images it holds in every status it computes (each 10 s), so the
+// digest drawn for a reference is kept: a cluster pulls a bounded number of distinct images.
+const digests = new BoundedMap<string, string>(4096);
+
 /** What containerStatuses[].imageID shows: repository@sha256:<digest>, stable per reference. */
 export function imageID(ref: ImageRef): string {
   if (ref.digest) return `${ref.repository}@${ref.digest}`;
-  return `${ref.repository}@sha256:${new Rand(`digest:${ref.repository}:${ref.tag}`).hex(64)}`;
+  const seed = `digest:${ref.repository}:${ref.tag}`;
+  return `${ref.repository}@sha256:${digests.memo(seed, () => new Rand(seed).hex(64))}`;
 }
 
 // Compressed sizes of well-known images, roughly as their registries report them.
