@@ -101,6 +101,38 @@ for (const [backend, open] of [['memory', () => new MemoryStore()], ['sqlite', (
       await store.close();
     });
 
+    test('a get with resourceVersion 0 answers with the newest state known, as a read of the store encodes it', async () => {
+      const store = open();
+      const { a } = registries(store);
+      await a.create('default', cm({ x: '1' }), opts);
+      await a.update('default', 'cfg', setKey('x', '2'), opts);
+      const any = await a.get('default', 'cfg', '0');
+      const latest = await a.get('default', 'cfg');
+      assert.equal(JSON.stringify(any), JSON.stringify(latest));
+      assert.equal(any.metadata.resourceVersion, String(store.currentRevision()));
+      await store.close();
+    });
+
+    test('a get without a resourceVersion reads the latest state, another writer’s change included', async () => {
+      const store = open();
+      const { a, b } = registries(store);
+      await a.create('default', cm({ x: '1' }), opts);
+      await b.update('default', 'cfg', setKey('y', 'b'), opts);
+      assert.deepEqual((await a.get('default', 'cfg')).data, { x: '1', y: 'b' });
+      // Any state will do for "0" (the watch cache's answer may lag too), but never a future one.
+      assert.ok(Number((await a.get('default', 'cfg', '0')).metadata.resourceVersion) <= store.currentRevision());
+      await store.close();
+    });
+
+    test('a get with resourceVersion 0 of a deleted object is NotFound', async () => {
+      const store = open();
+      const { a } = registries(store);
+      await a.create('default', cm({ x: '1' }), opts);
+      await a.delete('default', 'cfg', opts);
+      await assert.rejects(a.get('default', 'cfg', '0'), (e: { status?: { reason?: string } }) => e.status?.reason === 'NotFound');
+      await store.close();
+    });
+
     test('watchers see the replaced object as the previous one', async () => {
       const store = open();
       const { a } = registries(store);
