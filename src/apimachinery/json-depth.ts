@@ -44,6 +44,8 @@ export function jsonNestingDepth(text: string): number {
  * ("invalid character '[' exceeded max depth"), or undefined when the document is shallow enough.
  */
 export function nestingDepthError(text: string, limit = MAX_JSON_NESTING_DEPTH): string | undefined {
+  // Going past limit takes more than limit opening brackets: most bodies are too short to.
+  if (text.length <= limit) return undefined;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
