@@ -169,23 +169,23 @@ export class GenericRegistry {
 
   /**
    * An object as a GET returns it. With resourceVersion "0" (any state will do; kube-apiserver
-   * answers from its watch cache) the result may be this registry's shared copy (recent.ts), to be
-   * read and sent, never changed; otherwise it is the caller's.
+   * answers from its watch cache) the result is peek's, shared and read-only: to be read and sent,
+   * never changed; otherwise it is the caller's.
    */
   async get(namespace: string, name: string, resourceVersion?: string): Promise<KubeObject> {
     // A malformed resourceVersion is a 400; any valid one is satisfied by the latest state.
     parseResourceVersion(resourceVersion);
-    const key = this.key(namespace, name);
     // The kubelet reads its Node this way before every status report: no read and decode of the
     // stored text when the newest state this registry wrote or read is at hand.
     if (resourceVersion === '0') {
-      const known = this.recent.get(key);
-      if (known) return known;
+      const known = await this.peek(namespace, name);
+      if (!known) throw notFound(this.qualified, name);
+      return known;
     }
     let kv: KeyValue | undefined;
     try {
       // A get with a resourceVersion other than 0 reads at least as new as it; the latest satisfies that.
-      kv = await this.deps.store.get(key);
+      kv = await this.deps.store.get(this.key(namespace, name));
     } catch (e) {
       throw this.translate(e, name);
     }
