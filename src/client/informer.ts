@@ -511,7 +511,6 @@ function informerKey(ref: Pick<ResourceRef, 'group' | 'version' | 'resource'>, m
  * One informer per resource (and representation), shared by every controller that asks for it,
  * as client-go's SharedInformerFactory.
  */
-
 export class SharedInformerFactory {
   private readonly informers = new Map<string, SharedInformer<KubeObject>>();
   private signal?: AbortSignal;

@@ -137,6 +137,11 @@ type Outcome = KeyValue | WatchEvent | StoreError;
 /** The newest row of a key, as selectLatest returns it (raw mode). */
 type LatestRow = [id: number, deleted: number, createRevision: number, value: string];
 
+/** The key's value as a row holds it, or undefined when there is no row or it is a tombstone. */
+function liveKv(key: string, row: LatestRow | undefined): KeyValue | undefined {
+  return row && !row[1] ? { key, value: row[3], createRevision: row[2], modRevision: row[0] } : undefined;
+}
+
 /** A list/count statement for one shape of key range. */
 interface RangeStatements {
   list: Database.Statement;
@@ -235,9 +240,7 @@ export class SqliteStore implements Store {
     this.ensureOpen();
     const rev = readRevision(revision, this.revision, this.compacted);
     const id = this.keyId(key);
-    const row = id === undefined ? undefined : (this.selectAt.get(id, rev) as LatestRow | undefined);
-    if (!row || row[1]) return undefined;
-    return { key, value: row[3], createRevision: row[2], modRevision: row[0] };
+    return liveKv(key, id === undefined ? undefined : (this.selectAt.get(id, rev) as LatestRow | undefined));
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
@@ -389,9 +392,8 @@ export class SqliteStore implements Store {
   private apply(w: PendingWrite, rev: number, events: WatchEvent[]): Outcome {
     const { key } = w;
     let keyId = this.keyId(key);
-    const latest = keyId === undefined ? undefined : (this.selectLatest.get(keyId) as LatestRow | undefined);
-    const live = latest !== undefined && latest[1] === 0;
-    const current = live ? { key, value: latest[3], createRevision: latest[2], modRevision: latest[0] } : undefined;
+    const latest = this.newestRow(keyId);
+    const current = liveKv(key, latest);
     let kv: KeyValue;
     let event: WatchEvent;
     switch (w.op) {
@@ -440,9 +442,8 @@ export class SqliteStore implements Store {
       // The unique (key_id, prev_revision) index refused a second write from the same version.
       if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
       this.keyIds.delete(key);
-      const id = this.keyId(key);
-      const now = id === undefined ? undefined : (this.selectLatest.get(id) as LatestRow | undefined);
-      const nowKv = now && !now[1] ? { key, value: now[3], createRevision: now[2], modRevision: now[0] } : undefined;
+      const now = this.newestRow(this.keyId(key));
+      const nowKv = liveKv(key, now);
       if (w.op === 'create') return new StoreError('KeyExists', keyExistsMessage(key), nowKv);
       return new StoreError('Conflict', conflictMessage(key, w.expected, now?.[0] ?? 0), nowKv);
     }
@@ -458,6 +459,11 @@ export class SqliteStore implements Store {
       if (id !== undefined) this.keyIds.set(key, id);
     }
     return id;
+  }
+
+  /** The newest row of the key with this id (a tombstone if it was deleted last), if it has one. */
+  private newestRow(keyId: number | undefined): LatestRow | undefined {
+    return keyId === undefined ? undefined : (this.selectLatest.get(keyId) as LatestRow | undefined);
   }
 
   /** Gives key a row in the keys table (inside a write's transaction: flush forgets it on rollback). */
