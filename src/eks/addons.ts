@@ -34,6 +34,35 @@ export interface AddonContext {
 
 const RESOLVE = ['NONE', 'OVERWRITE', 'PRESERVE'];
 
+/** What CreateCluster installs unless bootstrapSelfManagedAddons is false ("the default networking add-ons"). */
+export const SELF_MANAGED_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns'];
+
+/**
+ * Server-side applies an add-on's objects under EKS's field manager; returns the objects that
+ * failed, with their errors, in the order given. Definitions go first (objects of a new kind or in
+ * a new namespace need them), then the rest at once: their applies then share commits, instead of
+ * each waiting its turn on a busy event loop. Kinds skiff's API server does not serve (CSIDriver)
+ * are left out, not failed on.
+ */
+async function applyAddonObjects(client: RestClient, objects: KubeObject[], force: boolean): Promise<{ obj: KubeObject; error: unknown }[]> {
+  const applyOne = async (obj: KubeObject): Promise<unknown> => {
+    const ref = await client.mapping(obj.apiVersion!, obj.kind!);
+    if (!ref) return undefined;
+    try {
+      const rc = client.resource(ref);
+      await (obj.metadata?.namespace ? rc.namespace(obj.metadata.namespace) : rc).apply(obj, { fieldManager: EKS_FIELD_MANAGER, force });
+      return undefined;
+    } catch (e) {
+      return e;
+    }
+  };
+  const first = (o: KubeObject) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace';
+  const definitions = objects.filter(first);
+  const rest = objects.filter((o) => !first(o));
+  const errors = [...(await Promise.all(definitions.map(applyOne))), ...(await Promise.all(rest.map(applyOne)))];
+  return [...definitions, ...rest].map((obj, i) => ({ obj, error: errors[i] })).filter((r) => r.error !== undefined);
+}
+
 export class AddonApi {
   constructor(private readonly ctx: AddonContext) {}
 
@@ -154,6 +183,22 @@ export class AddonApi {
     return { addons: page.items.map((i) => addons[Number(i)]), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   }
 
+  /**
+   * CreateCluster's default networking add-ons (bootstrapSelfManagedAddons): vpc-cni, kube-proxy
+   * and CoreDNS at the cluster version's default versions, put into the cluster as self-managed
+   * objects. EKS manages no add-on for them (ListAddons stays empty); CreateAddon takes them over
+   * later. Rejects with the first failure; applying again is harmless (server-side apply).
+   */
+  async bootstrapSelfManaged(region: string, clusterName: string): Promise<void> {
+    const rec = this.ctx.cluster(region, clusterName);
+    const client = this.ctx.client(clusterName);
+    if (!client) throw new Error(`cluster ${clusterName} has no running API server`);
+    const objects = SELF_MANAGED_ADDONS.flatMap((name) => this.render(name, defaultAddonVersion(name, rec.cluster.version)!, rec, undefined, clusterName));
+    // A conflict can only come from a restart after someone changed the objects: theirs stand.
+    const failed = (await applyAddonObjects(client, objects, false)).find((f) => !(f.error instanceof StatusError && f.error.code === 409));
+    if (failed) throw new Error(`${failed.obj.kind} ${failed.obj.metadata?.name}: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`);
+  }
+
   /** Re-applies every add-on (after a restart, or for one still CREATING/UPDATING). */
   async resume(region: string, clusterName: string): Promise<void> {
     for (const a of this.ctx.store.list<AddonRecord>('addon', `${region}/${clusterName}/`)) {
@@ -200,31 +245,11 @@ export class AddonApi {
     const conflicts: string[] = [];
     let failure: string | undefined;
     if (client) {
-      const applyOne = async (obj: KubeObject): Promise<unknown> => {
-        // Kinds skiff's API server does not serve (CSIDriver) are left out, not failed on.
-        const ref = await client.mapping(obj.apiVersion!, obj.kind!);
-        if (!ref) return undefined;
-        try {
-          const rc = client.resource(ref);
-          await (obj.metadata?.namespace ? rc.namespace(obj.metadata.namespace) : rc).apply(obj, { fieldManager: EKS_FIELD_MANAGER, force: a.resolveConflicts === 'OVERWRITE' });
-          return undefined;
-        } catch (e) {
-          return e;
-        }
-      };
-      // Definitions first (objects of a new kind or in a new namespace need them), then the rest at
-      // once: their applies then share commits, instead of each waiting its turn on a busy event loop.
       const objects = this.render(a.addon.addonName, a.addon.addonVersion, rec, a.addon.configurationValues as string | undefined, clusterName);
-      const first = (o: KubeObject) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace';
-      const definitions = objects.filter(first);
-      const rest = objects.filter((o) => !first(o));
-      const errors = [...(await Promise.all(definitions.map(applyOne))), ...(await Promise.all(rest.map(applyOne)))];
-      [...definitions, ...rest].forEach((obj, i) => {
-        const e = errors[i];
-        if (e === undefined) return;
+      for (const { obj, error: e } of await applyAddonObjects(client, objects, a.resolveConflicts === 'OVERWRITE')) {
         if (e instanceof StatusError && e.code === 409) conflicts.push(`${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}: ${e.message}`);
         else failure = `${obj.kind} ${obj.metadata?.name}: ${e instanceof Error ? e.message : String(e)}`;
-      });
+      }
     }
     const cur = this.ctx.store.get<AddonRecord>('addon', key);
     if (!cur || cur.addon.status === 'DELETING') return;

@@ -17,6 +17,11 @@ export interface ClusterRecord {
   vpcId: string;
   subnets: Subnet[];
   cluster: Json & { name: string; status: string; version: string; tags: Record<string, string>; arn: string };
+  /**
+   * CreateCluster's bootstrapSelfManagedAddons (default true) until its add-ons are in the
+   * cluster: a restart in between applies them again.
+   */
+  selfManagedAddonsPending?: boolean;
 }
 
 export interface UpdateRecord {

@@ -146,6 +146,7 @@ export class EksService {
         continue;
       }
       await this.bringUp(rec);
+      await this.bootstrapSelfManagedAddons(rec);
       if (rec.cluster.status === 'CREATING') this.activateCluster(rec.region, rec.cluster.name);
       for (const ng of this.store.list<NodegroupRecord>('nodegroup', `${rec.region}/${rec.cluster.name}/`)) {
         for (const inst of ng.instances) this.boot(rec, ng, inst);
@@ -190,6 +191,8 @@ export class EksService {
     const authenticationMode = (access.authenticationMode as string | undefined) ?? 'CONFIG_MAP';
     if (!['API', 'API_AND_CONFIG_MAP', 'CONFIG_MAP'].includes(authenticationMode)) throw invalidParameter(`Unsupported authentication mode: ${authenticationMode}`, { clusterName: name });
     const bootstrap = (access.bootstrapClusterCreatorAdminPermissions as boolean | undefined) ?? true;
+    const selfManagedAddons = input.bootstrapSelfManagedAddons ?? true;
+    if (typeof selfManagedAddons !== 'boolean') throw new EksError('SerializationException', 400, `bootstrapSelfManagedAddons must be a boolean, not ${JSON.stringify(selfManagedAddons)}`);
     const key = `${caller.region}/${name}`;
     // Cluster directories are per name, whatever the region: a name any cluster has is taken.
     if (this.store.get('cluster', key) || this.runtime.hasCluster(name)) throw inUse(`Cluster already exists with name: ${name}`, { clusterName: name });
@@ -236,6 +239,7 @@ export class EksService {
       },
     };
     (rec.cluster.resourcesVpcConfig as Json).vpcId = rec.vpcId;
+    if (selfManagedAddons) rec.selfManagedAddonsPending = true;
     this.store.transaction(() => {
       this.store.put('cluster', key, rec);
       if (bootstrap && authenticationMode !== 'CONFIG_MAP') this.putCreatorEntry(rec, caller);
@@ -244,6 +248,7 @@ export class EksService {
     // DescribeCluster and the CLI's waiter sees ACTIVE at once.
     await this.bringUp(rec);
     this.store.put('cluster', key, rec);
+    await this.bootstrapSelfManagedAddons(rec);
     this.activateCluster(caller.region, name);
     return { cluster: this.clusterView(rec) };
   }
@@ -883,6 +888,26 @@ export class EksService {
     if (!this.components.has(rec.cluster.name)) this.startFargateScheduler(rec, handle);
     rec.cluster.endpoint = handle.endpoint;
     rec.cluster.certificateAuthority = { data: Buffer.from(handle.caPem).toString('base64') };
+  }
+
+  /**
+   * Puts CreateCluster's default networking add-ons into the cluster once (a restart before that
+   * was recorded tries again). A failure is logged and leaves the cluster without them, as an EKS
+   * cluster whose bootstrap failed would be; it does not fail the cluster.
+   */
+  private async bootstrapSelfManagedAddons(rec: ClusterRecord): Promise<void> {
+    if (!rec.selfManagedAddonsPending) return;
+    try {
+      await this.addons.bootstrapSelfManaged(rec.region, rec.cluster.name);
+    } catch (e) {
+      this.log(`eks: ${rec.cluster.name}: installing the self-managed add-ons failed`, e);
+    }
+    const stored = this.store.get<ClusterRecord>('cluster', `${rec.region}/${rec.cluster.name}`);
+    delete rec.selfManagedAddonsPending;
+    if (stored) {
+      delete stored.selfManagedAddonsPending;
+      this.store.put('cluster', `${rec.region}/${rec.cluster.name}`, stored);
+    }
   }
 
   private profilesOf(region: string, clusterName: string): FargateProfile[] {

@@ -116,6 +116,15 @@ describe('EKS API through the AWS CLI and SDK', { skip: !haveAwsV2 && 'no AWS CL
     assert.equal(taints.stdout, 'dedicated dedicated=NoSchedule');
     const alloc = kubectl(kubeconfig, ['get', 'nodes', '-l', 'node.kubernetes.io/instance-type=m6i.large', '-o', 'jsonpath={.items[0].status.allocatable.pods} {.items[0].status.allocatable.cpu} {.items[0].spec.providerID}']);
     assert.match(alloc.stdout, /^29 1930m aws:\/\/\/us-east-1[abc]\/i-[0-9a-f]{17}$/);
+    // CreateCluster's default bootstrapSelfManagedAddons: vpc-cni, kube-proxy and CoreDNS run as
+    // self-managed objects, not as EKS add-ons.
+    assert.deepEqual(ok(['eks', 'list-addons', '--cluster-name', 'demo']).addons, []);
+    const system = kubectl(kubeconfig, ['get', 'daemonsets,deployments', '-n', 'kube-system', '-o', 'name']);
+    assert.deepEqual(system.stdout.trim().split('\n').sort(), ['daemonset.apps/aws-node', 'daemonset.apps/kube-proxy', 'deployment.apps/coredns'], system.stderr);
+    await waitFor('aws-node on all six nodes and CoreDNS available', () => {
+      const out = kubectl(kubeconfig, ['get', 'daemonset/aws-node', 'deployment/coredns', '-n', 'kube-system', '-o', 'jsonpath={.items[0].status.numberReady} {.items[1].status.availableReplicas}']);
+      return out.stdout === '6 2' || undefined;
+    }, 30_000);
     const stranger = kubectl(kubeconfig, ['get', 'nodes'], 'AKIASTRANGER00000001');
     assert.notEqual(stranger.code, 0);
     assert.match(stranger.stderr, /You must be logged in to the server \(Unauthorized\)/);
@@ -138,7 +147,7 @@ describe('EKS API through the AWS CLI and SDK', { skip: !haveAwsV2 && 'no AWS CL
 
   test('SDK: access entries with a namespace-scoped view policy read only in that namespace', async () => {
     const eks = sdk();
-    await eks.send(new CreateClusterCommand({ name: 'team', roleArn: ROLE, resourcesVpcConfig: { subnetIds: ['subnet-a', 'subnet-b'] }, accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' } }));
+    await eks.send(new CreateClusterCommand({ name: 'team', roleArn: ROLE, resourcesVpcConfig: { subnetIds: ['subnet-a', 'subnet-b'] }, accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' }, bootstrapSelfManagedAddons: false }));
     const c = (await eks.send(new DescribeClusterCommand({ name: 'team' }))).cluster!;
     assert.equal(c.status, 'ACTIVE');
     assert.ok(c.createdAt instanceof Date, 'createdAt arrives as epoch seconds the SDK turns into a Date');
@@ -156,6 +165,8 @@ describe('EKS API through the AWS CLI and SDK', { skip: !haveAwsV2 && 'no AWS CL
     ok(['eks', 'update-kubeconfig', '--name', 'team', '--kubeconfig', kubeconfig]);
     // The creator got an admin access entry (bootstrapClusterCreatorAdminPermissions).
     assert.equal(kubectl(kubeconfig, ['create', 'namespace', 'team-a']).code, 0);
+    // bootstrapSelfManagedAddons: false leaves the networking add-ons out.
+    assert.equal(kubectl(kubeconfig, ['get', 'daemonsets,deployments', '-n', 'kube-system']).stderr.trim(), 'No resources found in kube-system namespace.');
     assert.equal(kubectl(kubeconfig, ['create', 'namespace', 'team-b']).code, 0);
     // The IAM user "viewer" signs with its own key; the identity table maps unknown keys to users
     // named after them, so give it one whose ARN is the access entry's.
