@@ -120,6 +120,7 @@ describe('EKS Fargate in a cluster', () => {
     assert.equal(web.metadata.annotations!.CapacityProvisioned, '1vCPU 3GB');
     const ip = web.spec!.nodeName!.slice('fargate-ip-'.length).replace('.ec2.internal', '').replaceAll('-', '.');
     assert.ok(ips.inUse.has(ip), `${ip} is allocated`);
+    assert.deepEqual([web.status?.podIP, web.status?.hostIP, web.status?.podIPs], [ip, ip, [{ ip }]], 'the pod has its microVM\'s address');
     const scheduled = (await events('apps', 'web')).find((e) => e.reason === 'Scheduled');
     assert.equal(scheduled?.source?.component, 'fargate-scheduler');
     assert.equal(scheduled?.message, `Successfully assigned apps/web to ${web.spec!.nodeName}`);

@@ -119,6 +119,8 @@ export function fargateNodeSpec(pod: Pod, profile: FargateProfile, addr: Fargate
     taints: [{ key: COMPUTE_TYPE_KEY, value: 'fargate', effect: 'NoSchedule' }],
     providerID: `aws:///${addr.zone}/${h.slice(0, 10)}-${h.slice(10, 42)}/${name}`,
     addresses: { internalIP: addr.ip, hostname, internalDNS: hostname },
+    // The pod's address is the microVM's, as `kubectl get pod -o wide` shows on EKS.
+    podIPIsNodeIP: true,
   };
 }
 

@@ -501,7 +501,7 @@ export class SimKubelet {
     hostIP: this.spec.addresses.internalIP,
     now: () => this.deps.clock.now(),
     timers: this.deps.timers,
-    allocatePodIP: (uid) => this.ips.allocate(uid),
+    allocatePodIP: (uid) => (this.spec.podIPIsNodeIP ? this.spec.addresses.internalIP : this.ips.allocate(uid)),
     releasePodIP: (uid) => this.ips.release(uid),
     imagePresent: (image) => this.images.has(image),
     imagePulled: (ref, size) => {

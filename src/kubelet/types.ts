@@ -37,6 +37,11 @@ export interface SimNodeSpec {
   };
   /** Where pod IPs come from (a CIDR); defaults to a /24 of 10.244.0.0/16 per node. */
   podIPRange?: string;
+  /**
+   * Pods get the node's own InternalIP instead (a Fargate microVM: one pod, whose network
+   * interface is the node's).
+   */
+  podIPIsNodeIP?: boolean;
   /** Registers NotReady (network plugin not initialised) and turns Ready this much later. */
   readyAfterSeconds?: number;
   kubeletVersion?: string;
