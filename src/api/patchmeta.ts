@@ -239,6 +239,8 @@ export const FIELD_PATCH_META: Readonly<Record<string, FieldPatchMeta>> = {
   'V1Role.rules': { listType: 'atomic' },
   'V1RoleBinding.subjects': { listType: 'atomic' },
   // storage.v1
+  'V1CSIDriverSpec.tokenRequests': { listType: 'atomic' },
+  'V1CSIDriverSpec.volumeLifecycleModes': { listType: 'set' },
   'V1StorageClass.allowedTopologies': { listType: 'atomic' },
   'V1StorageClass.mountOptions': { listType: 'atomic' },
   // meta.v1
@@ -327,6 +329,8 @@ export const ZERO_VALUE_FIELDS: Readonly<Record<string, string>> = {
   V1AzureFilePersistentVolumeSource: 'secretName="" secretNamespace=null shareName=""',
   V1AzureFileVolumeSource: 'secretName="" shareName=""',
   V1Binding: 'metadata={} target={}',
+  V1CSIDriver: 'metadata={} spec={}',
+  V1CSIDriverList: 'items=null metadata={}',
   V1CSIPersistentVolumeSource: 'driver="" volumeHandle=""',
   V1CSIVolumeSource: 'driver=""',
   V1CephFSPersistentVolumeSource: 'monitors=null',

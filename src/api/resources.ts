@@ -219,6 +219,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   row({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', kind: 'Role', namespaced: true, modelType: 'V1Role' }),
 
   // storage.k8s.io/v1
+  row({ group: 'storage.k8s.io', version: 'v1', resource: 'csidrivers', kind: 'CSIDriver', namespaced: false, modelType: 'V1CSIDriver' }),
   row({ group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses', kind: 'StorageClass', namespaced: false, modelType: 'V1StorageClass', shortNames: ['sc'] }),
 
   // scheduling.k8s.io/v1

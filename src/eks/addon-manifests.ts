@@ -857,8 +857,6 @@ function ebsCsiDriver({ version, images, ctx, values }: Build): KubeObject[] {
     metadata: { name: 'ebs-csi-controller', namespace: NS, labels },
     spec: { selector: { matchLabels: { ...controllerSelector } }, maxUnavailable: 1 },
   };
-  // CSIDriver is cluster-scoped storage.k8s.io/v1; skiff's API server does not serve csidrivers yet
-  // (src/api/resources.ts), so a host that installs these objects must skip or add it.
   const csiDriver: KubeObject = {
     apiVersion: 'storage.k8s.io/v1',
     kind: 'CSIDriver',

@@ -41,8 +41,8 @@ export const SELF_MANAGED_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns'];
  * Server-side applies an add-on's objects under EKS's field manager; returns the objects that
  * failed, with their errors, in the order given. Definitions go first (objects of a new kind or in
  * a new namespace need them), then the rest at once: their applies then share commits, instead of
- * each waiting its turn on a busy event loop. Kinds skiff's API server does not serve (CSIDriver)
- * are left out, not failed on.
+ * each waiting its turn on a busy event loop. Kinds the cluster's API server does not serve are
+ * left out, not failed on.
  */
 async function applyAddonObjects(client: RestClient, objects: KubeObject[], force: boolean): Promise<{ obj: KubeObject; error: unknown }[]> {
   const applyOne = async (obj: KubeObject): Promise<unknown> => {

@@ -134,6 +134,11 @@ describe('EKS platform: eksctl ClusterConfig, node group updates, Fargate, add-o
   test('managed add-ons: list, describe, versions, configuration values reach the cluster, delete removes the objects', async () => {
     const ctx = 'skiff-pms-prod';
     assert.deepEqual(ok(['eks', 'list-addons', '--cluster-name', 'pms-prod']).addons, ['aws-ebs-csi-driver', 'coredns', 'kube-proxy', 'metrics-server', 'vpc-cni']);
+    // The EBS CSI driver add-on registers its CSIDriver, as `kubectl get csidrivers` shows on EKS.
+    assert.match(
+      skiff.kubectl(['--context', ctx, 'get', 'csidrivers']).stdout,
+      /^NAME\s+ATTACHREQUIRED\s+PODINFOONMOUNT\s+STORAGECAPACITY\s+TOKENREQUESTS\s+REQUIRESREPUBLISH\s+MODES\s+AGE\nebs\.csi\.aws\.com\s+true\s+false\s+false\s+<unset>\s+false\s+Persistent\s+\d+[smh]\n$/,
+    );
     const coredns = ok(['eks', 'describe-addon', '--cluster-name', 'pms-prod', '--addon-name', 'coredns']).addon;
     assert.equal(coredns.status, 'ACTIVE');
     ok(['eks', 'tag-resource', '--resource-arn', coredns.addonArn, '--tags', 'team=platform']);

@@ -525,6 +525,26 @@ parameters:
 volumeBindingMode: WaitForFirstConsumer
 allowVolumeExpansion: true
 ---
+# the EBS CSI add-on's driver, with every spec field set
+apiVersion: storage.k8s.io/v1
+kind: CSIDriver
+metadata:
+  name: ebs.csi.aws.com
+  labels:
+    app.kubernetes.io/name: aws-ebs-csi-driver
+spec:
+  attachRequired: true
+  podInfoOnMount: false
+  volumeLifecycleModes: [Persistent, Ephemeral]
+  storageCapacity: false
+  fsGroupPolicy: File
+  tokenRequests:
+  - audience: sts.amazonaws.com
+    expirationSeconds: 3600
+  - audience: ""
+  requiresRepublish: false
+  seLinuxMount: true
+---
 # from 002_d823ebab48b48889.txt
 # Persistent Volume Claim
 apiVersion: v1

@@ -19,6 +19,7 @@ import { clusterRoleBindingStrategy, roleBindingStrategy } from './rbac/bindings
 import { clusterRoleStrategy, roleStrategy } from './rbac/roles.js';
 import { priorityClassStrategy } from './scheduling/priorityclasses.js';
 import type { Strategy } from './strategy.js';
+import { csiDriverStrategy } from './storage/csidrivers.js';
 import { storageClassStrategy } from './storage/storageclasses.js';
 
 /**
@@ -43,6 +44,7 @@ export const groupStrategies: Record<string, Strategy<any>> = {
   'rbac.authorization.k8s.io/rolebindings': roleBindingStrategy,
   'rbac.authorization.k8s.io/clusterrolebindings': clusterRoleBindingStrategy,
   'storage.k8s.io/storageclasses': storageClassStrategy,
+  'storage.k8s.io/csidrivers': csiDriverStrategy,
   'coordination.k8s.io/leases': leaseStrategy,
   'scheduling.k8s.io/priorityclasses': priorityClassStrategy,
   'discovery.k8s.io/endpointslices': endpointSliceStrategy,
